@@ -1,0 +1,109 @@
+package io.github.together4j.images;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import okhttp3.Headers;
+import okhttp3.HttpUrl;
+import okhttp3.Interceptor;
+import okhttp3.Request;
+import okhttp3.Response;
+
+/**
+ * Adds the API key, User-Agent and default headers to calls to the API (and to no other host),
+ * and logs each exchange at DEBUG with the key redacted.
+ */
+final class ApiInterceptor implements Interceptor {
+  static final System.Logger LOG = System.getLogger("io.github.together4j.images");
+
+  /** The status and headers of a response, kept for reporting a body that fails to parse. */
+  record Seen(int status, Headers headers) {}
+
+  /**
+   * The last response this thread received. Retrofit parses a body on the thread that ran the
+   * interceptors (the caller's for execute, OkHttp's for enqueue), so when parsing fails the
+   * failure can still report the status and request id.
+   */
+  static final ThreadLocal<Seen> LAST_SEEN = new ThreadLocal<>();
+
+  /** Returns and forgets what this thread last received. */
+  static @org.jspecify.annotations.Nullable Seen takeLastSeen() {
+    Seen seen = LAST_SEEN.get();
+    LAST_SEEN.remove();
+    return seen;
+  }
+
+  private final HttpUrl apiOrigin;
+  private final String authorization;
+  private final String userAgent;
+  private final Headers defaultHeaders;
+
+  ApiInterceptor(HttpUrl apiOrigin, String apiKey, String userAgent, Headers defaultHeaders) {
+    this.apiOrigin = apiOrigin;
+    this.authorization = "Bearer " + apiKey;
+    this.userAgent = userAgent;
+    this.defaultHeaders = defaultHeaders;
+  }
+
+  @Override
+  public Response intercept(Chain chain) throws IOException {
+    LAST_SEEN.remove();
+    Response response = exchange(chain);
+    LAST_SEEN.set(new Seen(response.code(), response.headers()));
+    return response;
+  }
+
+  private Response exchange(Chain chain) throws IOException {
+    Request request = chain.request();
+    if (sameOrigin(request.url())) {
+      Request.Builder builder = request.newBuilder();
+      for (String name : defaultHeaders.names()) {
+        builder.removeHeader(name);
+      }
+      for (int i = 0; i < defaultHeaders.size(); i++) {
+        builder.addHeader(defaultHeaders.name(i), defaultHeaders.value(i));
+      }
+      request = builder.header("Authorization", authorization).header("User-Agent", userAgent).build();
+    } else if (request.header("User-Agent") == null) {
+      request = request.newBuilder().header("User-Agent", userAgent).build();
+    }
+    if (!LOG.isLoggable(Level.DEBUG)) {
+      return chain.proceed(request);
+    }
+    long start = System.nanoTime();
+    LOG.log(Level.DEBUG, "--> {0} {1}\n{2}", request.method(), request.url(), redacted(request.headers()));
+    Response response;
+    try {
+      response = chain.proceed(request);
+    } catch (IOException e) {
+      LOG.log(Level.DEBUG, "<-- HTTP FAILED {0} {1}: {2}", request.method(), request.url(), e.toString());
+      throw e;
+    }
+    LOG.log(
+        Level.DEBUG,
+        "<-- {0} {1} ({2} ms)\n{3}",
+        response.code(),
+        request.url(),
+        (System.nanoTime() - start) / 1_000_000,
+        redacted(response.headers()));
+    return response;
+  }
+
+  private boolean sameOrigin(HttpUrl url) {
+    return url.scheme().equals(apiOrigin.scheme())
+        && url.host().equals(apiOrigin.host())
+        && url.port() == apiOrigin.port();
+  }
+
+  static String redacted(Headers headers) {
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < headers.size(); i++) {
+      String name = headers.name(i);
+      boolean secret = name.equalsIgnoreCase("Authorization")
+          || name.equalsIgnoreCase("Proxy-Authorization")
+          || name.equalsIgnoreCase("Cookie")
+          || name.equalsIgnoreCase("Set-Cookie");
+      out.append(name).append(": ").append(secret ? "██" : headers.value(i)).append('\n');
+    }
+    return out.toString();
+  }
+}

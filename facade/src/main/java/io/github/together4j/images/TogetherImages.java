@@ -1,0 +1,633 @@
+package io.github.together4j.images;
+
+import static java.util.Objects.requireNonNull;
+
+import io.github.together4j.images.generated.JSON;
+import io.github.together4j.images.generated.api.ImagesApi;
+import io.github.together4j.images.generated.model.ImageResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import okhttp3.Headers;
+import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
+import org.jspecify.annotations.Nullable;
+import retrofit2.Call;
+import retrofit2.Callback;
+import retrofit2.Response;
+import retrofit2.Retrofit;
+import retrofit2.converter.moshi.MoshiConverterFactory;
+
+/**
+ * A client for Together AI's image generation API.
+ *
+ * <pre>{@code
+ * TogetherImages client = TogetherImages.fromEnv();               // TOGETHER_API_KEY
+ * ImageGenerationResult result = client.generate("A watercolor sunflower field");
+ * System.out.println(result.images().get(0).url());
+ * }</pre>
+ *
+ * <p>Create one client and share it: it is immutable and thread-safe, and each client holds its
+ * own connection pool and threads. {@link #close()} releases them; a client built on a
+ * caller-supplied {@link OkHttpClient} leaves that client's resources to its owner.
+ *
+ * <p><b>Retries.</b> Connection failures, timeouts and HTTP 408, 409, 429 and 5xx are retried up
+ * to {@link Builder#maxRetries(int)} times (default 2), waiting 0.5 s, 1 s, 2 s … (at most 8 s,
+ * less up to 25% jitter), or what the server asks for with {@code retry-after-ms} or {@code
+ * Retry-After} (seconds or an HTTP date) when that is at most 60 s. Other 4xx and bodies that are
+ * not the contract are never retried. The exception thrown at the end says how many attempts were
+ * made. Async calls wait between attempts without blocking a thread.
+ */
+public final class TogetherImages implements AutoCloseable {
+  /** The API's base URL, from the spec's {@code servers}. */
+  public static final String DEFAULT_BASE_URL = "https://api.together.ai/v1/";
+
+  /** The model used when neither the request nor the builder names one. */
+  public static final String DEFAULT_MODEL = "black-forest-labs/FLUX.1-schnell-Free";
+
+  /** The environment variable {@link #fromEnv()} reads the API key from. */
+  public static final String API_KEY_ENV = "TOGETHER_API_KEY";
+
+  /** The environment variable {@link #fromEnv()} reads an optional base URL from. */
+  public static final String BASE_URL_ENV = "TOGETHER_BASE_URL";
+
+  static final String VERSION = readVersion();
+
+  private final HttpUrl baseUrl;
+  private final String defaultModel;
+  private final Duration connectTimeout;
+  private final Duration readTimeout;
+  private final Duration callTimeout;
+  private final Headers defaultHeaders;
+  private final String apiKey;
+  private final @Nullable OkHttpClient callerClient;
+  /** The client before our interceptor and timeouts: the pools and threads derived clients share. */
+  private final OkHttpClient base;
+  private final OkHttpClient http;
+  private final ImagesApi api;
+  private final RetryPolicy retries;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private TogetherImages(Builder builder, String apiKey, HttpUrl baseUrl) {
+    this.apiKey = apiKey;
+    this.baseUrl = baseUrl;
+    this.defaultModel = builder.defaultModel;
+    this.connectTimeout = builder.connectTimeout;
+    this.readTimeout = builder.readTimeout;
+    this.callTimeout = builder.callTimeout;
+    this.defaultHeaders = builder.headers.build();
+    this.callerClient = builder.okHttpClient;
+    this.retries = builder.retryPolicy != null ? builder.retryPolicy : RetryPolicy.standard(builder.maxRetries);
+    this.base = callerClient != null ? callerClient : new OkHttpClient();
+    this.http =
+        base.newBuilder()
+            .connectTimeout(connectTimeout)
+            .readTimeout(readTimeout)
+            .writeTimeout(readTimeout)
+            .callTimeout(callTimeout)
+            .addInterceptor(new ApiInterceptor(baseUrl, apiKey, userAgent(), defaultHeaders))
+            .build();
+    this.api =
+        new Retrofit.Builder()
+            .baseUrl(baseUrl)
+            .client(http)
+            .addConverterFactory(MoshiConverterFactory.create(JSON.moshi()))
+            .build()
+            .create(ImagesApi.class);
+  }
+
+  /**
+   * Returns a client configured from the environment: {@code TOGETHER_API_KEY} (required) and
+   * {@code TOGETHER_BASE_URL} (optional).
+   *
+   * @return a new client
+   * @throws IllegalStateException if {@code TOGETHER_API_KEY} is unset or blank
+   */
+  public static TogetherImages fromEnv() {
+    return fromEnv(System::getenv);
+  }
+
+  static TogetherImages fromEnv(Function<String, @Nullable String> env) {
+    String key = env.apply(API_KEY_ENV);
+    if (key == null || key.isBlank()) {
+      throw new IllegalStateException(
+          API_KEY_ENV + " is not set: create an API key at https://api.together.ai/settings/api-keys"
+              + " and export " + API_KEY_ENV + "=<your key>");
+    }
+    Builder builder = builder().apiKey(key.strip());
+    String baseUrl = env.apply(BASE_URL_ENV);
+    if (baseUrl != null && !baseUrl.isBlank()) {
+      builder.baseUrl(baseUrl.strip());
+    }
+    return builder.build();
+  }
+
+  /**
+   * Returns a new builder; {@link Builder#apiKey(String)} must be called.
+   *
+   * @return a new builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Returns a builder holding this client's configuration. A client built from it shares this
+   * client's connection pool and threads, like {@link OkHttpClient#newBuilder()}; they stay owned
+   * by this client, so close the derived client's parent last.
+   *
+   * @return a new builder
+   */
+  public Builder newBuilder() {
+    Builder builder = new Builder();
+    builder.apiKey = apiKey;
+    builder.baseUrl = baseUrl.toString();
+    builder.defaultModel = defaultModel;
+    builder.maxRetries = retries.maxRetries;
+    builder.connectTimeout = connectTimeout;
+    builder.readTimeout = readTimeout;
+    builder.callTimeout = callTimeout;
+    builder.okHttpClient = base;
+    builder.headers.addAll(defaultHeaders);
+    return builder;
+  }
+
+  /**
+   * Generates one 1024×1024 image of {@code prompt} with the default model.
+   *
+   * @param prompt what the image should show
+   * @return the result
+   * @throws IllegalArgumentException if the prompt is blank
+   * @throws TogetherException if the call fails
+   */
+  public ImageGenerationResult generate(String prompt) {
+    return generate(ImageGenerationRequest.of(prompt));
+  }
+
+  /**
+   * Generates the images {@code request} describes, retrying as the class documentation says.
+   *
+   * @param request the request
+   * @return the result
+   * @throws TogetherException if the call fails; the subclass says why
+   */
+  public ImageGenerationResult generate(ImageGenerationRequest request) {
+    Call<ImageResponse> call = newCall(request);
+    for (int attempt = 1; ; attempt++) {
+      Attempt outcome;
+      try {
+        outcome = Attempt.of(call.execute());
+      } catch (IOException | RuntimeException e) {
+        outcome = Attempt.failed(e);
+      }
+      if (outcome.result != null) {
+        return outcome.result;
+      }
+      if (!outcome.retryable || !retries.mayRetry(attempt)) {
+        throw outcome.exception(attempt, apiKey);
+      }
+      outcome.discard();
+      try {
+        retries.sleeper.sleep(retries.delay(attempt, outcome.headers));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw ErrorMapper.fromThrowable(
+            new InterruptedIOException("interrupted while waiting to retry"), 0, null, attempt);
+      }
+      call = call.clone();
+    }
+  }
+
+  /**
+   * Generates one 1024×1024 image of {@code prompt} without blocking the calling thread.
+   *
+   * @param prompt what the image should show
+   * @return a future of the result; cancelling it cancels the HTTP call
+   * @throws IllegalArgumentException if the prompt is blank
+   */
+  public CompletableFuture<ImageGenerationResult> generateAsync(String prompt) {
+    return generateAsync(ImageGenerationRequest.of(prompt));
+  }
+
+  /**
+   * Generates the images {@code request} describes without blocking the calling thread.
+   *
+   * <p>The call runs on OkHttp's dispatcher; retries are scheduled without blocking a thread. The
+   * future completes exceptionally with a {@link TogetherException} on failure. Cancelling the
+   * future cancels the HTTP call in flight and any retry not yet sent.
+   *
+   * @param request the request
+   * @return a future of the result
+   */
+  public CompletableFuture<ImageGenerationResult> generateAsync(ImageGenerationRequest request) {
+    AsyncAttempts attempts = new AsyncAttempts(newCall(request));
+    attempts.start();
+    return attempts.future;
+  }
+
+  /**
+   * Returns the base URL calls go to.
+   *
+   * @return the base URL, ending in {@code /}
+   */
+  public String baseUrl() {
+    return baseUrl.toString();
+  }
+
+  /**
+   * Returns the model used when a request names none.
+   *
+   * @return the default model
+   */
+  public String defaultModel() {
+    return defaultModel;
+  }
+
+  /** Returns the OkHttp client this client sends with (its auth interceptor included). */
+  OkHttpClient httpClient() {
+    return http;
+  }
+
+  /**
+   * Releases the threads and pooled connections this client created. A caller-supplied
+   * {@link OkHttpClient} is left to its owner. Calls made after closing fail.
+   */
+  @Override
+  public void close() {
+    if (closed.compareAndSet(false, true) && callerClient == null) {
+      http.dispatcher().executorService().shutdown();
+      http.connectionPool().evictAll();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "TogetherImages{baseUrl=" + baseUrl + ", defaultModel=" + defaultModel
+        + ", maxRetries=" + retries.maxRetries + ", apiKey=██}";
+  }
+
+  private Call<ImageResponse> newCall(ImageGenerationRequest request) {
+    requireNonNull(request, "request == null");
+    if (closed.get()) {
+      throw new IllegalStateException("client is closed");
+    }
+    return api.generateImages(request.toWire(defaultModel));
+  }
+
+  private String userAgent() {
+    return "together4j/" + VERSION + " Java/" + System.getProperty("java.version");
+  }
+
+  private static String readVersion() {
+    Properties properties = new Properties();
+    try (InputStream in = TogetherImages.class.getResourceAsStream("version.properties")) {
+      if (in != null) {
+        properties.load(in);
+      }
+    } catch (IOException e) {
+      // Fall through to "unknown".
+    }
+    return properties.getProperty("version", "unknown");
+  }
+
+  /** The outcome of one HTTP attempt: a result, or what to throw and whether to retry. */
+  private static final class Attempt {
+    final @Nullable ImageGenerationResult result;
+    final int status;
+    final @Nullable Headers headers;
+    final @Nullable Response<ImageResponse> response;
+    final @Nullable Throwable error;
+    final boolean retryable;
+
+    private Attempt(
+        @Nullable ImageGenerationResult result,
+        int status,
+        @Nullable Headers headers,
+        @Nullable Response<ImageResponse> response,
+        @Nullable Throwable error,
+        boolean retryable) {
+      this.result = result;
+      this.status = status;
+      this.headers = headers;
+      this.response = response;
+      this.error = error;
+      this.retryable = retryable;
+    }
+
+    static Attempt of(Response<ImageResponse> response) {
+      if (!response.isSuccessful()) {
+        return new Attempt(null, response.code(), response.headers(), response, null,
+            RetryPolicy.isRetryableStatus(response.code()));
+      }
+      ImageResponse body = response.body();
+      if (body == null) {
+        return new Attempt(null, response.code(), response.headers(), null,
+            new com.squareup.moshi.JsonDataException("HTTP " + response.code() + " without a body"),
+            false);
+      }
+      try {
+        return new Attempt(ImageGenerationResult.of(body), response.code(), response.headers(),
+            null, null, false);
+      } catch (IllegalStateException e) {
+        return new Attempt(null, response.code(), response.headers(), null,
+            new com.squareup.moshi.JsonDataException(e.getMessage()), false);
+      }
+    }
+
+    /** An attempt that threw; a body that failed to parse keeps the status it came with. */
+    static Attempt failed(Throwable error) {
+      ApiInterceptor.Seen seen = ApiInterceptor.takeLastSeen();
+      if (seen != null && ErrorMapper.isMalformed(error)) {
+        return new Attempt(null, seen.status(), seen.headers(), null, error, false);
+      }
+      return new Attempt(null, 0, null, null, error, ErrorMapper.isRetryable(error));
+    }
+
+    /** Releases the connection of an error response that will not be reported. */
+    void discard() {
+      if (response != null && response.errorBody() != null) {
+        response.errorBody().close();
+      }
+    }
+
+    TogetherException exception(int attempts, String secret) {
+      if (response != null) {
+        return ErrorMapper.fromStatus(
+            response.code(), response.headers(), response.errorBody(), attempts, secret);
+      }
+      return ErrorMapper.fromThrowable(requireNonNull(error), status, headers, attempts);
+    }
+  }
+
+  /** Drives the attempts of one async call; each runs on OkHttp's dispatcher. */
+  private final class AsyncAttempts implements Callback<ImageResponse> {
+    final CompletableFuture<ImageGenerationResult> future =
+        new CompletableFuture<>() {
+          @Override
+          public boolean cancel(boolean mayInterruptIfRunning) {
+            boolean cancelled = super.cancel(mayInterruptIfRunning);
+            if (cancelled) {
+              current.cancel();
+            }
+            return cancelled;
+          }
+        };
+    private volatile Call<ImageResponse> current;
+    private int attempt = 1;
+
+    AsyncAttempts(Call<ImageResponse> first) {
+      this.current = first;
+    }
+
+    void start() {
+      current.enqueue(this);
+    }
+
+    @Override
+    public void onResponse(Call<ImageResponse> call, Response<ImageResponse> response) {
+      handle(Attempt.of(response));
+    }
+
+    @Override
+    public void onFailure(Call<ImageResponse> call, Throwable t) {
+      handle(Attempt.failed(t));
+    }
+
+    private void handle(Attempt outcome) {
+      if (future.isDone()) {
+        outcome.discard();
+        return;
+      }
+      if (outcome.result != null) {
+        future.complete(outcome.result);
+        return;
+      }
+      if (!outcome.retryable || !retries.mayRetry(attempt)) {
+        future.completeExceptionally(outcome.exception(attempt, apiKey));
+        return;
+      }
+      outcome.discard();
+      retries.scheduler.schedule(retries.delay(attempt, outcome.headers), this::retry);
+    }
+
+    private void retry() {
+      if (future.isDone()) {
+        return;
+      }
+      attempt++;
+      Call<ImageResponse> next = current.clone();
+      current = next;
+      if (future.isCancelled()) {
+        next.cancel();
+        return;
+      }
+      next.enqueue(this);
+    }
+  }
+
+  /** Builds {@link TogetherImages} clients. */
+  public static final class Builder {
+    private @Nullable String apiKey;
+    private String baseUrl = DEFAULT_BASE_URL;
+    private String defaultModel = DEFAULT_MODEL;
+    private int maxRetries = 2;
+    private Duration connectTimeout = Duration.ofSeconds(10);
+    private Duration readTimeout = Duration.ofMinutes(2);
+    private Duration callTimeout = Duration.ofMinutes(5);
+    private @Nullable OkHttpClient okHttpClient;
+    private final Headers.Builder headers = new Headers.Builder();
+    private @Nullable RetryPolicy retryPolicy;
+
+    private Builder() {}
+
+    /**
+     * Sets the Together API key, sent as {@code Authorization: Bearer <key>}. Required.
+     *
+     * @param apiKey the key
+     * @return this builder
+     */
+    public Builder apiKey(String apiKey) {
+      this.apiKey = requireNonNull(apiKey, "apiKey == null");
+      return this;
+    }
+
+    /**
+     * Sets the API's base URL (default {@value #DEFAULT_BASE_URL}). Plain {@code http://} is
+     * accepted only for loopback hosts, so the key never crosses a network unencrypted.
+     *
+     * @param baseUrl the base URL, e.g. {@code http://127.0.0.1:8080/v1}
+     * @return this builder
+     */
+    public Builder baseUrl(String baseUrl) {
+      this.baseUrl = requireNonNull(baseUrl, "baseUrl == null");
+      return this;
+    }
+
+    /**
+     * Sets the model used when a request names none (default {@value #DEFAULT_MODEL}).
+     *
+     * @param defaultModel the model
+     * @return this builder
+     */
+    public Builder defaultModel(String defaultModel) {
+      requireNonNull(defaultModel, "defaultModel == null");
+      Validation.checkModel(defaultModel);
+      this.defaultModel = defaultModel;
+      return this;
+    }
+
+    /**
+     * Sets how many times a failed call is retried (default 2; 0 disables retries).
+     *
+     * @param maxRetries 0 or more
+     * @return this builder
+     */
+    public Builder maxRetries(int maxRetries) {
+      if (maxRetries < 0) {
+        throw new IllegalArgumentException(
+            "maxRetries = " + maxRetries + " is out of range: allowed is 0 or more");
+      }
+      this.maxRetries = maxRetries;
+      return this;
+    }
+
+    /**
+     * Sets the timeout for opening a connection (default 10 s).
+     *
+     * @param timeout a positive duration
+     * @return this builder
+     */
+    public Builder connectTimeout(Duration timeout) {
+      this.connectTimeout = positive("connectTimeout", timeout);
+      return this;
+    }
+
+    /**
+     * Sets the longest silence allowed while waiting for or reading the response (default 2
+     * minutes). Together sends nothing until the images are ready, which can take a minute for
+     * large or slow models, so this is longer than a typical API's.
+     *
+     * @param timeout a positive duration
+     * @return this builder
+     */
+    public Builder readTimeout(Duration timeout) {
+      this.readTimeout = positive("readTimeout", timeout);
+      return this;
+    }
+
+    /**
+     * Sets the limit on one whole HTTP attempt, from connecting to the last byte of the body
+     * (default 5 minutes: a slow generation plus a body of tens of megabytes).
+     *
+     * @param timeout a positive duration
+     * @return this builder
+     */
+    public Builder callTimeout(Duration timeout) {
+      this.callTimeout = positive("callTimeout", timeout);
+      return this;
+    }
+
+    /**
+     * Sends through {@code client}, sharing its connection pool and threads; the timeouts and
+     * headers of this builder still apply. {@link TogetherImages#close()} leaves it open.
+     *
+     * @param client the OkHttp client to share
+     * @return this builder
+     */
+    public Builder okHttpClient(OkHttpClient client) {
+      this.okHttpClient = requireNonNull(client, "client == null");
+      return this;
+    }
+
+    /**
+     * Adds a header sent with every API call, e.g. for a proxy. {@code Authorization} is set
+     * from the API key and cannot be added here.
+     *
+     * @param name the header name
+     * @param value the header value; CR and LF are refused
+     * @return this builder
+     */
+    public Builder addHeader(String name, String value) {
+      requireNonNull(name, "name == null");
+      requireNonNull(value, "value == null");
+      if (name.equalsIgnoreCase("Authorization")) {
+        throw new IllegalArgumentException("Authorization is set from apiKey: call apiKey(String)");
+      }
+      headers.add(name, value);
+      return this;
+    }
+
+    Builder retryPolicy(RetryPolicy retryPolicy) {
+      this.retryPolicy = retryPolicy;
+      return this;
+    }
+
+    /**
+     * Returns a new client.
+     *
+     * @return the client
+     * @throws IllegalStateException if no API key was set
+     * @throws IllegalArgumentException if the base URL is invalid, or plain http to a host that
+     *     is not loopback
+     */
+    public TogetherImages build() {
+      if (apiKey == null || apiKey.isBlank()) {
+        throw new IllegalStateException(
+            "apiKey is required: call apiKey(String), or use TogetherImages.fromEnv() with "
+                + API_KEY_ENV + " set");
+      }
+      for (int i = 0; i < apiKey.length(); i++) {
+        char c = apiKey.charAt(i);
+        if (c <= ' ' || c >= 0x7f) {
+          // The key itself is never part of the message.
+          throw new IllegalArgumentException(
+              "apiKey has a character that cannot be sent in a header (code " + (int) c
+                  + " at position " + i + "): check for a line break or space copied with it");
+        }
+      }
+      HttpUrl url = HttpUrl.parse(baseUrl.endsWith("/") ? baseUrl : baseUrl + "/");
+      if (url == null) {
+        throw new IllegalArgumentException(
+            "baseUrl = " + baseUrl + " is not an http or https URL");
+      }
+      if (url.scheme().equals("http") && !isLoopback(url.host())) {
+        throw new IllegalArgumentException(
+            "refusing to send the API key over plain http to " + url.host()
+                + ": use https, or a loopback host (localhost, 127.0.0.1, ::1) for tests");
+      }
+      return new TogetherImages(this, apiKey, url);
+    }
+
+    private static Duration positive(String name, Duration timeout) {
+      requireNonNull(timeout, name + " == null");
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException(
+            name + " = " + timeout + " is out of range: allowed is a positive duration");
+      }
+      return timeout;
+    }
+  }
+
+  /** Whether {@code host} is loopback, without a DNS lookup for names other than localhost. */
+  static boolean isLoopback(String host) {
+    if (host.equalsIgnoreCase("localhost") || host.toLowerCase(java.util.Locale.ROOT).endsWith(".localhost")) {
+      return true;
+    }
+    boolean ipLiteral = host.contains(":") || host.matches("[0-9.]+");
+    if (!ipLiteral) {
+      return false;
+    }
+    try {
+      return InetAddress.getByName(host).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,110 @@
+package io.github.together4j.images;
+
+import io.github.together4j.images.generated.model.ImageRequest;
+import java.lang.reflect.RecordComponent;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/** Checks requests against the bounds openapi/images.yaml declares, before the network. */
+final class Validation {
+  /** The JSON names of every property the generated request knows. */
+  static final Set<String> KNOWN_PROPERTIES = knownProperties();
+
+  private Validation() {}
+
+  static void checkPrompt(String prompt) {
+    if (prompt.isBlank()) {
+      throw new IllegalArgumentException("prompt is blank: describe the image to generate");
+    }
+  }
+
+  static void checkModel(String model) {
+    if (model.isBlank()) {
+      throw new IllegalArgumentException(
+          "model is blank: name a model such as " + TogetherImages.DEFAULT_MODEL);
+    }
+  }
+
+  static void checkBounds(int n, int width, int height, @Nullable Integer steps) {
+    checkMinimum("n", n, ImageRequest.MINIMUM_N);
+    checkMinimum("width", width, ImageRequest.MINIMUM_WIDTH);
+    checkMinimum("height", height, ImageRequest.MINIMUM_HEIGHT);
+    if (steps != null) {
+      checkMinimum("steps", steps, ImageRequest.MINIMUM_STEPS);
+    }
+  }
+
+  private static void checkMinimum(String field, int value, int minimum) {
+    if (value < minimum) {
+      throw new IllegalArgumentException(
+          field + " = " + value + " is out of range: allowed is " + minimum + " or more");
+    }
+  }
+
+  static void checkFinite(String field, @Nullable Double value) {
+    if (value != null && !Double.isFinite(value)) {
+      throw new IllegalArgumentException(
+          field + " = " + value + " is out of range: allowed is a finite number");
+    }
+  }
+
+  /**
+   * Returns an immutable copy of a JSON value: strings, booleans, finite Integer, Long, Short,
+   * Byte, Double or Float numbers, and lists and string-keyed maps of those. Anything else (for
+   * example BigDecimal, which Moshi cannot write) is refused, naming the extra property.
+   */
+  static @Nullable Object copyJsonValue(String name, @Nullable Object value) {
+    if (value == null || value instanceof String || value instanceof Boolean) {
+      return value;
+    }
+    if (value instanceof Double || value instanceof Float) {
+      checkFinite("extra property \"" + name + "\"", ((Number) value).doubleValue());
+      return value;
+    }
+    if (value instanceof Integer || value instanceof Long || value instanceof Short
+        || value instanceof Byte) {
+      return value;
+    }
+    if (value instanceof List<?> list) {
+      List<@Nullable Object> copy = new ArrayList<>(list.size());
+      for (Object item : list) {
+        copy.add(copyJsonValue(name, item));
+      }
+      return Collections.unmodifiableList(copy);
+    }
+    if (value instanceof Map<?, ?> map) {
+      Map<String, @Nullable Object> copy = new LinkedHashMap<>();
+      for (Map.Entry<?, ?> entry : map.entrySet()) {
+        if (!(entry.getKey() instanceof String key)) {
+          throw new IllegalArgumentException(
+              "extra property \"" + name + "\" has a non-string map key: " + entry.getKey());
+        }
+        copy.put(key, copyJsonValue(name, entry.getValue()));
+      }
+      return Collections.unmodifiableMap(copy);
+    }
+    throw new IllegalArgumentException(
+        "extra property \""
+            + name
+            + "\" has a value of type "
+            + value.getClass().getName()
+            + ": allowed are String, Boolean, Integer, Long, Double (finite), List and Map");
+  }
+
+  private static Set<String> knownProperties() {
+    Set<String> names = new HashSet<>();
+    for (RecordComponent component : ImageRequest.class.getRecordComponents()) {
+      com.squareup.moshi.Json json = component.getAnnotation(com.squareup.moshi.Json.class);
+      if (json != null && !component.getName().equals("additionalProperties")) {
+        names.add(json.name());
+      }
+    }
+    return Set.copyOf(names);
+  }
+}

@@ -1,0 +1,185 @@
+package io.github.together4j.images;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.logging.SimpleFormatter;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.junit5.StartStop;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The API key must appear in no log record, exception or toString, whatever happens. */
+class RedactionTest {
+  /** Distinctive, and deliberately too short to look like a real key. */
+  private static final String KEY = "tgp_v1_SECRETKEY123";
+
+  private static final String ERROR_401 = "{\"error\":{\"message\":\"Invalid API key provided\","
+      + "\"type\":\"invalid_request_error\",\"param\":null,\"code\":\"invalid_api_key\"}}";
+
+  @StartStop private final MockWebServer server = new MockWebServer();
+
+  /** Held in a field: JUL keeps loggers weakly, and a collected logger loses its level. */
+  private final Logger julLogger = Logger.getLogger("io.github.together4j.images");
+  private final List<LogRecord> records = Collections.synchronizedList(new ArrayList<>());
+  private final Handler capture = new Handler() {
+    @Override
+    public void publish(LogRecord record) {
+      records.add(record);
+    }
+
+    @Override
+    public void flush() {}
+
+    @Override
+    public void close() {}
+  };
+  private Level previousLevel;
+  private final List<String> texts = new ArrayList<>();
+  private final List<TogetherImages> clients = new ArrayList<>();
+
+  @BeforeEach
+  void captureDebugLogs() {
+    previousLevel = julLogger.getLevel();
+    capture.setLevel(Level.ALL);
+    julLogger.setLevel(Level.FINE);
+    julLogger.addHandler(capture);
+  }
+
+  @AfterEach
+  void restoreLogging() {
+    clients.forEach(TogetherImages::close);
+    julLogger.removeHandler(capture);
+    julLogger.setLevel(previousLevel);
+  }
+
+  private TogetherImages client(String baseUrl, int maxRetries) {
+    TogetherImages client =
+        TogetherImages.builder().apiKey(KEY).baseUrl(baseUrl).maxRetries(maxRetries).build();
+    clients.add(client);
+    texts.add(client.toString());
+    return client;
+  }
+
+  private static MockResponse response(int code, String contentType, String body) {
+    return new MockResponse.Builder().code(code).addHeader("Content-Type", contentType)
+        .addHeader("x-request-id", "req-" + code).addHeader("retry-after-ms", "1")
+        .addHeader("Set-Cookie", "session=" + KEY)
+        .body(body).build();
+  }
+
+  /** Adds what an application would log of {@code thrown}, and the server's fields if asked. */
+  private void record(Throwable thrown, boolean withServerFields) {
+    assertThat(thrown).isNotNull();
+    StringWriter trace = new StringWriter();
+    thrown.printStackTrace(new PrintWriter(trace));
+    texts.add(thrown.getMessage());
+    texts.add(thrown.toString());
+    texts.add(trace.toString());
+    if (withServerFields && thrown instanceof TogetherException e) {
+      texts.add(e.serverMessage() + " " + e.errorType() + " " + e.errorCode() + " " + e.param());
+    }
+  }
+
+  private String logText() {
+    SimpleFormatter formatter = new SimpleFormatter();
+    StringBuilder out = new StringBuilder();
+    synchronized (records) {
+      for (LogRecord record : records) {
+        out.append(formatter.formatMessage(record)).append('\n').append(record.getMessage());
+        for (Object param : record.getParameters() == null ? new Object[0] : record.getParameters()) {
+          out.append(' ').append(param);
+        }
+        out.append('\n');
+      }
+    }
+    return out.toString();
+  }
+
+  private static int occurrences(String text, String needle) {
+    int count = 0;
+    for (int i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + 1)) {
+      count++;
+    }
+    return count;
+  }
+
+  private static int closedPort() throws Exception {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+
+  @Test
+  void keyAppearsInNoLogExceptionOrToStringAcrossSuccessAndFailures() throws Exception {
+    String baseUrl = server.url("/v1/").toString();
+    server.enqueue(response(200, "application/json", TogetherImagesTest.OK_BODY));
+    server.enqueue(response(503, "application/json", ERROR_401.replace("Invalid API key provided", "busy")));
+    server.enqueue(response(200, "application/json", TogetherImagesTest.OK_BODY));
+    server.enqueue(response(401, "application/json", ERROR_401));
+    server.enqueue(response(500, "text/html", "<html><body><h1>500 Internal Server Error</h1></body></html>"));
+    server.enqueue(response(401, "application/json", ERROR_401));
+
+    TogetherImages client = client(baseUrl, 0);
+    texts.add(client.generate("success").toString());
+    texts.add(client(baseUrl, 1).generate("retried then success").toString());
+    record(catchThrowable(() -> client.generate("unauthorized")), true);
+    record(catchThrowable(() -> client.generate("html error page")), true);
+    record(catchThrowable(() -> client("http://127.0.0.1:" + closedPort() + "/v1", 0).generate("refused")), true);
+    Throwable async = catchThrowable(() -> client.generateAsync("async").get(10, TimeUnit.SECONDS));
+    assertThat(async).isInstanceOf(ExecutionException.class);
+    record(async, true);
+
+    assertThat(server.takeRequest(5, TimeUnit.SECONDS).getHeaders().get("Authorization"))
+        .as("the key was in play").isEqualTo("Bearer " + KEY);
+    String logs = logText();
+    assertThat(logs)
+        .contains("--> POST " + baseUrl + "images/generations", "Authorization: ██",
+            "User-Agent: together4j/", "<-- 200", "<-- 503", "<-- 401", "<-- 500",
+            "<-- HTTP FAILED POST http://127.0.0.1:", "Set-Cookie: ██");
+    assertThat(occurrences(logs, "--> POST")).as("requests logged").isEqualTo(7);
+    assertThat(String.join("\n", texts))
+        .contains("AuthenticationException", "MalformedResponseException", "ApiConnectionException",
+            "Invalid API key provided", "500 Internal Server Error", "apiKey=██");
+    assertThat(occurrences(logs, KEY)).as("key in logs:\n%s", logs).isZero();
+    String all = String.join("\n", texts);
+    assertThat(occurrences(all, KEY)).as("key in exceptions and toString:\n%s", all).isZero();
+  }
+
+  @Test
+  void debugLoggingStaysSilentWhenDisabled() throws Exception {
+    julLogger.setLevel(Level.INFO);
+    server.enqueue(response(200, "application/json", TogetherImagesTest.OK_BODY));
+
+    client(server.url("/v1/").toString(), 0).generate("quiet");
+
+    assertThat(records).isEmpty();
+  }
+
+  @Test
+  void keyEchoedByTheServerIsRedactedFromTheException() {
+    server.enqueue(response(401, "application/json", ERROR_401.replace(
+        "Invalid API key provided", "Invalid API key provided: " + KEY)));
+
+    Throwable thrown = catchThrowable(() -> client(server.url("/v1/").toString(), 0).generate("x"));
+    record(thrown, false);
+
+    assertThat(thrown).isInstanceOf(AuthenticationException.class).hasMessageNotContaining(KEY);
+    assertThat(String.join("\n", texts)).doesNotContain(KEY);
+  }
+}
