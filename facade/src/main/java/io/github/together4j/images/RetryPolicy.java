@@ -85,27 +85,35 @@ final class RetryPolicy {
 
   /** The server's requested delay, if it gave a usable one (0 to 60 s). */
   private @Nullable Duration retryAfter(Headers headers) {
-    String millis = headers.get("retry-after-ms");
+    Duration millis = parse(headers.get("retry-after-ms"), 1_000_000);
     if (millis != null) {
-      try {
-        return usable(Duration.ofNanos(Math.round(Double.parseDouble(millis.trim()) * 1_000_000)));
-      } catch (NumberFormatException | ArithmeticException ignored) {
-        // Fall through to Retry-After.
-      }
+      return usable(millis);
     }
     String retryAfter = headers.get("Retry-After");
     if (retryAfter == null) {
       return null;
     }
+    Duration seconds = parse(retryAfter, 1_000_000_000);
+    if (seconds != null) {
+      return usable(seconds);
+    }
+    Date date = headers.getDate("Retry-After");
+    if (date == null) {
+      return null;
+    }
+    Duration until = Duration.between(Instant.now(clock), date.toInstant());
+    return usable(until.isNegative() ? Duration.ZERO : until);
+  }
+
+  /** Parses a decimal number of units of {@code nanosPerUnit}, or returns null. */
+  private static @Nullable Duration parse(@Nullable String value, long nanosPerUnit) {
+    if (value == null) {
+      return null;
+    }
     try {
-      return usable(Duration.ofMillis(Math.round(Double.parseDouble(retryAfter.trim()) * 1000)));
-    } catch (NumberFormatException | ArithmeticException notSeconds) {
-      Date date = headers.getDate("Retry-After");
-      if (date == null) {
-        return null;
-      }
-      Duration until = Duration.between(Instant.now(clock), date.toInstant());
-      return usable(until.isNegative() ? Duration.ZERO : until);
+      return Duration.ofNanos(Math.round(Double.parseDouble(value.trim()) * nanosPerUnit));
+    } catch (NumberFormatException | ArithmeticException e) {
+      return null;
     }
   }
 
