@@ -79,9 +79,6 @@ final class ErrorMapper {
   /** Maps an exception thrown while sending the request or reading the response. */
   static TogetherException fromThrowable(
       Throwable t, int status, @Nullable Headers headers, int attempts) {
-    if (t instanceof TogetherException e) {
-      return e;
-    }
     Failure failure = headers == null
         ? Failure.noResponse(attempts)
         : new Failure(status, null, null, null, null, requestId(headers), attempts);
