@@ -2,6 +2,11 @@ package io.github.together4j.images;
 
 import io.github.together4j.images.generated.model.ImageChoicesData;
 import io.github.together4j.images.generated.model.ImageResponse;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
@@ -25,16 +30,30 @@ public final class ImageGenerationResult {
     this.images = images;
   }
 
-  /** Wraps a parsed response; fails if it carries no image. */
-  static ImageGenerationResult of(ImageResponse raw) {
+  /**
+   * Wraps a parsed response; fails if it carries no image, an image with neither {@code b64_json}
+   * nor {@code url}, or two images with the same index.
+   */
+  static ImageGenerationResult of(ImageResponse raw, Downloader downloader) {
     if (raw.data().isEmpty()) {
       throw new IllegalStateException("response " + raw.id() + " has no images: data is empty");
     }
     List<GeneratedImage> images =
         raw.data().stream()
             .sorted(Comparator.comparingInt(ImageChoicesData::index))
-            .map(GeneratedImage::new)
+            .map(data -> new GeneratedImage(data, downloader))
             .toList();
+    for (int i = 0; i < images.size(); i++) {
+      GeneratedImage image = images.get(i);
+      if (!image.isBase64() && !image.isUrl()) {
+        throw new IllegalStateException(
+            "response " + raw.id() + ": image " + image.index() + " has neither b64_json nor url");
+      }
+      if (i > 0 && images.get(i - 1).index() == image.index()) {
+        throw new IllegalStateException(
+            "response " + raw.id() + " has two images with index " + image.index());
+      }
+    }
     return new ImageGenerationResult(raw, images);
   }
 
@@ -72,6 +91,85 @@ public final class ImageGenerationResult {
    */
   public List<GeneratedImage> images() {
     return images;
+  }
+
+  /**
+   * Saves every image into {@code directory} as {@code image_<index>.<ext>} and returns the files
+   * in index order. See {@link #saveAll(Path, String, SaveOption...)}.
+   *
+   * @param directory the directory, created if missing
+   * @param options {@link SaveOption#OVERWRITE}, {@link SaveOption#KEEP_EXTENSION}
+   * @return the files written, in index order
+   */
+  public List<Path> saveAll(Path directory, SaveOption... options) {
+    return saveAll(directory, ImageFiles.DEFAULT_PATTERN, options);
+  }
+
+  /**
+   * Saves every image into {@code directory}, named by {@code namePattern} with {@code {index}}
+   * replaced, and returns the files in index order.
+   *
+   * <pre>{@code
+   * result.saveAll(Path.of("out"), "sunflower_{index}");  // out/sunflower_0.png, out/sunflower_1.png
+   * }</pre>
+   *
+   * <p>Each image is saved as {@link GeneratedImage#saveTo} saves one: extension from the bytes,
+   * atomic, never replacing a file unless {@link SaveOption#OVERWRITE} is given. For base64
+   * results every target name is checked before the first file is written, so a name conflict
+   * writes nothing. If an image fails later, the images before it stay saved, complete.
+   *
+   * <p><b>Memory.</b> The images are written one at a time, each decoded from its base64 text
+   * straight to its file through one 64 KiB buffer (URL results are streamed the same way). The
+   * peak is therefore the result itself, which holds the response's base64 text (1 byte per
+   * character, about 4/3 of the image bytes), plus 64 KiB: never a decoded copy of an image, let
+   * alone of all {@code n}.
+   *
+   * @param directory the directory, created if missing
+   * @param namePattern a file name, without directories, containing {@code {index}} when there is
+   *     more than one image; an extension is optional and checked like {@link
+   *     GeneratedImage#saveTo}'s
+   * @param options {@link SaveOption#OVERWRITE}, {@link SaveOption#KEEP_EXTENSION}
+   * @return the files written, in index order
+   * @throws IllegalArgumentException if the pattern is empty, names a directory, or would give two
+   *     images the same name
+   */
+  public List<Path> saveAll(Path directory, String namePattern, SaveOption... options) {
+    java.util.Objects.requireNonNull(directory, "directory == null");
+    java.util.Objects.requireNonNull(namePattern, "namePattern == null");
+    boolean overwrite = ImageFiles.has(options, SaveOption.OVERWRITE);
+    boolean keepExtension = ImageFiles.has(options, SaveOption.KEEP_EXTENSION);
+    if (namePattern.isBlank() || namePattern.contains("/") || namePattern.contains("\\")
+        || namePattern.equals(".") || namePattern.equals("..")) {
+      throw new IllegalArgumentException("namePattern = \"" + namePattern
+          + "\" is not a file name: use a name like \"sunflower_{index}\", without directories");
+    }
+    if (images.size() > 1 && !namePattern.contains("{index}")) {
+      throw new IllegalArgumentException("namePattern = \"" + namePattern + "\" has no {index}, so all "
+          + images.size() + " images would get the same name; use e.g. \"" + namePattern + "_{index}\"");
+    }
+    try {
+      Files.createDirectories(directory);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create directory " + directory + ": " + e, e);
+    }
+    List<Path> targets = new ArrayList<>(images.size());
+    for (GeneratedImage image : images) {
+      Path target = directory.resolve(namePattern.replace("{index}", Integer.toString(image.index())));
+      targets.add(target);
+      if (image.isBase64() && image.format() != ImageFormat.UNKNOWN) {
+        Path file = ImageFiles.resolve(target, image.index(), image.format(), keepExtension);
+        try {
+          ImageFiles.checkWritable(file, overwrite);
+        } catch (IOException e) {
+          throw new UncheckedIOException("cannot save image " + image.index() + " to " + file + ": " + e, e);
+        }
+      }
+    }
+    List<Path> written = new ArrayList<>(images.size());
+    for (int i = 0; i < images.size(); i++) {
+      written.add(images.get(i).saveTo(targets.get(i), options));
+    }
+    return List.copyOf(written);
   }
 
   /**

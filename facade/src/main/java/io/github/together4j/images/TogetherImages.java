@@ -31,7 +31,7 @@ import retrofit2.converter.moshi.MoshiConverterFactory;
  * <pre>{@code
  * TogetherImages client = TogetherImages.fromEnv();               // TOGETHER_API_KEY
  * ImageGenerationResult result = client.generate("A watercolor sunflower field");
- * System.out.println(result.images().get(0).url());
+ * result.images().get(0).saveTo(Path.of("sunflower"));          // sunflower.png
  * }</pre>
  *
  * <p>Create one client and share it: it is immutable and thread-safe, and each client holds its
@@ -73,6 +73,7 @@ public final class TogetherImages implements AutoCloseable {
   private final OkHttpClient http;
   private final ImagesApi api;
   private final RetryPolicy retries;
+  private final Downloader downloader;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private TogetherImages(Builder builder, String apiKey, HttpUrl baseUrl) {
@@ -94,6 +95,17 @@ public final class TogetherImages implements AutoCloseable {
             .callTimeout(callTimeout)
             .addInterceptor(new ApiInterceptor(baseUrl, apiKey, userAgent(), defaultHeaders))
             .build();
+    // Downloads of url results share the pools but never see the API interceptor: no key leaves.
+    this.downloader =
+        new Downloader(
+            base.newBuilder()
+                .connectTimeout(connectTimeout)
+                .readTimeout(readTimeout)
+                .callTimeout(callTimeout)
+                .build(),
+            retries,
+            builder.maxDownloadBytes,
+            userAgent());
     this.api =
         new Retrofit.Builder()
             .baseUrl(baseUrl)
@@ -156,6 +168,7 @@ public final class TogetherImages implements AutoCloseable {
     builder.callTimeout = callTimeout;
     builder.okHttpClient = base;
     builder.headers.addAll(defaultHeaders);
+    builder.maxDownloadBytes = downloader.maxBytes();
     return builder;
   }
 
@@ -183,7 +196,7 @@ public final class TogetherImages implements AutoCloseable {
     for (int attempt = 1; ; attempt++) {
       Attempt outcome;
       try {
-        outcome = Attempt.of(call.execute());
+        outcome = Attempt.of(call.execute(), downloader);
       } catch (IOException | RuntimeException e) {
         outcome = Attempt.failed(e);
       }
@@ -321,7 +334,7 @@ public final class TogetherImages implements AutoCloseable {
       this.retryable = retryable;
     }
 
-    static Attempt of(Response<ImageResponse> response) {
+    static Attempt of(Response<ImageResponse> response, Downloader downloader) {
       if (!response.isSuccessful()) {
         return new Attempt(null, response.code(), response.headers(), response, null,
             RetryPolicy.isRetryableStatus(response.code()));
@@ -333,7 +346,7 @@ public final class TogetherImages implements AutoCloseable {
             false);
       }
       try {
-        return new Attempt(ImageGenerationResult.of(body), response.code(), response.headers(),
+        return new Attempt(ImageGenerationResult.of(body, downloader), response.code(), response.headers(),
             null, null, false);
       } catch (IllegalStateException e) {
         return new Attempt(null, response.code(), response.headers(), null,
@@ -392,7 +405,7 @@ public final class TogetherImages implements AutoCloseable {
 
     @Override
     public void onResponse(Call<ImageResponse> call, Response<ImageResponse> response) {
-      handle(Attempt.of(response));
+      handle(Attempt.of(response, downloader));
     }
 
     @Override
@@ -444,6 +457,7 @@ public final class TogetherImages implements AutoCloseable {
     private @Nullable OkHttpClient okHttpClient;
     private final Headers.Builder headers = new Headers.Builder();
     private @Nullable RetryPolicy retryPolicy;
+    private long maxDownloadBytes = Downloader.DEFAULT_MAX_BYTES;
 
     private Builder() {}
 
@@ -561,6 +575,22 @@ public final class TogetherImages implements AutoCloseable {
         throw new IllegalArgumentException("Authorization is set from apiKey: call apiKey(String)");
       }
       headers.add(name, value);
+      return this;
+    }
+
+    /**
+     * Sets the largest image a {@code url} result may download (default 50 MiB), enforced while
+     * streaming: a larger download is abandoned with a {@link MalformedResponseException}.
+     *
+     * @param maxBytes 1 or more
+     * @return this builder
+     */
+    public Builder maxDownloadBytes(long maxBytes) {
+      if (maxBytes < 1) {
+        throw new IllegalArgumentException(
+            "maxDownloadBytes = " + maxBytes + " is out of range: allowed is 1 or more");
+      }
+      this.maxDownloadBytes = maxBytes;
       return this;
     }
 

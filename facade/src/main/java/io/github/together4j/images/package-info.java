@@ -4,7 +4,7 @@
  * <pre>{@code
  * try (TogetherImages client = TogetherImages.fromEnv()) {    // reads TOGETHER_API_KEY
  *   ImageGenerationResult result = client.generate("A watercolor sunflower field");
- *   System.out.println(result.images().get(0).url());         // URL results by default
+ *   result.images().get(0).saveTo(Path.of("sunflower"));      // sunflower.jpg or .png
  * }
  * }</pre>
  *

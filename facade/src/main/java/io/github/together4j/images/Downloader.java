@@ -1,0 +1,315 @@
+package io.github.together4j.images;
+
+import io.github.together4j.images.TogetherException.Failure;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.lang.System.Logger.Level;
+import java.net.SocketTimeoutException;
+import java.util.HexFormat;
+import okhttp3.Headers;
+import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+import okio.Buffer;
+import okio.BufferedSource;
+import okio.ForwardingSource;
+import okio.Okio;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Downloads {@code url} results: with the client's timeouts and retries, a size limit enforced
+ * while streaming, redirects followed by hand (http and https only), the content checked by its
+ * magic bytes, and never an API key: the URL points at a storage host, not at the API.
+ */
+final class Downloader {
+  static final long DEFAULT_MAX_BYTES = 50L * 1024 * 1024;
+  static final int MAX_REDIRECTS = 5;
+
+  private final OkHttpClient http;
+  private final RetryPolicy retries;
+  private final long maxBytes;
+  private final String userAgent;
+
+  /** {@code http} must not carry the API interceptor; redirects are turned off here. */
+  Downloader(OkHttpClient http, RetryPolicy retries, long maxBytes, String userAgent) {
+    this.http = http.newBuilder().followRedirects(false).followSslRedirects(false).build();
+    this.retries = retries;
+    this.maxBytes = maxBytes;
+    this.userAgent = userAgent;
+  }
+
+  long maxBytes() {
+    return maxBytes;
+  }
+
+  /** Reads a download; may throw the network's IOExceptions, nothing else checked. */
+  interface Transfer<T> {
+    T apply(Download download) throws IOException;
+  }
+
+  /** An open, checked download: the body from its first byte, and the format it starts with. */
+  static final class Download implements Closeable {
+    final ImageFormat format;
+    final HttpUrl url;
+    final long contentLength;
+    final InputStream stream;
+    private final Response response;
+
+    Download(Response response, ImageFormat format, HttpUrl url, InputStream stream) {
+      this.response = response;
+      this.format = format;
+      this.url = url;
+      this.contentLength = response.body().contentLength();
+      this.stream = stream;
+    }
+
+    private boolean handedOff;
+
+    /** Returns the body as a stream the caller closes; closing this download then does nothing. */
+    InputStream handOff() {
+      handedOff = true;
+      return new java.io.FilterInputStream(stream) {
+        @Override
+        public void close() throws IOException {
+          try {
+            super.close();
+          } finally {
+            response.close();
+          }
+        }
+      };
+    }
+
+    @Override
+    public void close() {
+      if (!handedOff) {
+        response.close();
+      }
+    }
+  }
+
+  /** The body grew past the limit while streaming. */
+  static final class TooLargeException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    TooLargeException(String message) {
+      super(message);
+    }
+  }
+
+  /** A non-2xx status from the image host. */
+  private static final class StatusException extends Exception {
+    private static final long serialVersionUID = 1L;
+    final int status;
+    final transient Headers headers;
+
+    StatusException(int status, Headers headers) {
+      super(null, null, false, false);
+      this.status = status;
+      this.headers = headers;
+    }
+  }
+
+  /**
+   * Downloads image {@code index} from {@code url} and hands the checked body to {@code transfer}.
+   * Connection failures and retryable statuses are retried; so is a body cut short when {@code
+   * restartable} says the transfer can start over (it wrote nowhere the caller can see).
+   */
+  <T> T fetch(String url, int index, boolean restartable, Transfer<T> transfer) {
+    HttpUrl start = HttpUrl.parse(url);
+    String subject = "image " + index;
+    if (start == null) {
+      throw malformed(subject + " has a url that is not http or https: " + describe(url), 0, null);
+    }
+    for (int attempt = 1; ; attempt++) {
+      int status = 0;
+      @Nullable Headers headers = null;
+      Throwable failure;
+      boolean retryable;
+      Download download = null;
+      try {
+        download = open(start, subject, attempt);
+        try (Download d = download) {
+          return transfer.apply(d);
+        }
+      } catch (StatusException e) {
+        status = e.status;
+        headers = e.headers;
+        failure = e;
+        retryable = RetryPolicy.isRetryableStatus(e.status);
+      } catch (TooLargeException e) {
+        throw malformed(subject + " from " + describe(start) + " is larger than the limit of "
+            + maxBytes + " bytes (TogetherImages.Builder.maxDownloadBytes)", attempt, e);
+      } catch (IOException e) {
+        failure = e;
+        retryable = (download == null || restartable) && ErrorMapper.isRetryable(e);
+      }
+      if (!retryable || !retries.mayRetry(attempt)) {
+        throw failed(subject, start, status, headers, failure, attempt);
+      }
+      try {
+        retries.sleeper.sleep(retries.delay(attempt, headers));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw failed(subject, start, 0, null,
+            new InterruptedIOException("interrupted while waiting to retry"), attempt);
+      }
+    }
+  }
+
+  /** Sends the GET, following up to {@value #MAX_REDIRECTS} redirects, and checks the body. */
+  private Download open(HttpUrl url, String subject, int attempt)
+      throws IOException, StatusException {
+    HttpUrl current = url;
+    for (int hop = 0; ; hop++) {
+      Request request = new Request.Builder()
+          .url(current)
+          .header("User-Agent", userAgent)
+          .header("Accept", "image/*")
+          .build();
+      ApiInterceptor.LOG.log(Level.DEBUG, "--> GET {0} ({1})", describe(current), subject);
+      Response response = http.newCall(request).execute();
+      if (response.isRedirect()) {
+        String location = response.header("Location");
+        response.close();
+        HttpUrl next = location == null ? null : current.resolve(location);
+        if (next == null) {
+          throw malformed(subject + " redirected from " + describe(current) + " to "
+              + (location == null ? "nowhere (no Location header)" : describe(location))
+              + ": only http and https redirects are followed", attempt, null);
+        }
+        if (hop == MAX_REDIRECTS) {
+          throw malformed(subject + " redirected more than " + MAX_REDIRECTS + " times, last to "
+              + describe(next), attempt, null);
+        }
+        current = next;
+        continue;
+      }
+      if (!response.isSuccessful()) {
+        response.close();
+        throw new StatusException(response.code(), response.headers());
+      }
+      return check(response, current, subject, attempt);
+    }
+  }
+
+  private Download check(Response response, HttpUrl url, String subject, int attempt)
+      throws IOException {
+    try {
+      ResponseBody body = response.body();
+      long length = body.contentLength();
+      if (length > maxBytes) {
+        throw new TooLargeException("Content-Length " + length);
+      }
+      BufferedSource source = body.source();
+      source.request(ImageFormat.HEADER_LENGTH);
+      Buffer buffered = source.getBuffer();
+      int available = (int) Math.min(buffered.size(), ImageFormat.HEADER_LENGTH);
+      byte[] header = buffered.snapshot(available).toByteArray();
+      ImageFormat format = ImageFormat.detect(header);
+      if (format == ImageFormat.UNKNOWN) {
+        throw malformed(subject + " from " + describe(url) + " is not a PNG, JPEG, WebP or GIF image"
+            + " (Content-Type: " + response.header("Content-Type", "none") + ", "
+            + describeStart(header) + ")", attempt, null);
+      }
+      InputStream stream = Okio.buffer(new LimitedSource(source, maxBytes)).inputStream();
+      return new Download(response, format, url, stream);
+    } catch (IOException | RuntimeException e) {
+      response.close();
+      throw e;
+    }
+  }
+
+  /** Fails the read that takes the body past {@code limit} bytes. */
+  private static final class LimitedSource extends ForwardingSource {
+    private final long limit;
+    private long total;
+
+    LimitedSource(BufferedSource delegate, long limit) {
+      super(delegate);
+      this.limit = limit;
+    }
+
+    @Override
+    public long read(Buffer sink, long byteCount) throws IOException {
+      long n = super.read(sink, byteCount);
+      if (n > 0 && (total += n) > limit) {
+        throw new TooLargeException("more than " + limit + " bytes");
+      }
+      return n;
+    }
+  }
+
+  private static TogetherException failed(
+      String subject, HttpUrl url, int status, @Nullable Headers headers, Throwable failure,
+      int attempts) {
+    String what = "downloading " + subject + " from " + describe(url) + " failed";
+    String after = attempts > 1 ? "; after " + attempts + " attempts" : "";
+    if (failure instanceof StatusException && headers != null) {
+      String requestId = ErrorMapper.requestId(headers);
+      Failure info = new Failure(status, null, null, null, null, requestId, attempts);
+      String message = what + ": HTTP " + status
+          + (status == 403 ? " (a url result expires: download it soon after generating)" : "")
+          + (requestId != null ? "; request-id: " + requestId : "") + after;
+      return switch (status) {
+        case 401, 403 -> new PermissionDeniedException(message, info, null);
+        case 404 -> new NotFoundException(message, info, null);
+        case 429 -> new RateLimitException(message, info, null);
+        default -> status >= 500
+            ? new ServerException(message, info, null)
+            : new TogetherException(message, info, null);
+      };
+    }
+    Failure info = Failure.noResponse(attempts);
+    if (failure instanceof SocketTimeoutException
+        || (failure instanceof InterruptedIOException && "timeout".equals(failure.getMessage()))) {
+      return new ApiTimeoutException(what + ": timed out" + after, info, failure);
+    }
+    return new ApiConnectionException(what + ": " + failure + after, info, failure);
+  }
+
+  private static MalformedResponseException malformed(
+      String message, int attempts, @Nullable Throwable cause) {
+    return new MalformedResponseException(message, Failure.noResponse(attempts), cause);
+  }
+
+  /**
+   * Names a URL without its query, fragment or user info: a storage URL's query is usually a
+   * signature that grants access, so it stays out of messages and logs.
+   */
+  static String describe(HttpUrl url) {
+    StringBuilder out = new StringBuilder(url.scheme()).append("://").append(url.host());
+    if (url.port() != HttpUrl.defaultPort(url.scheme())) {
+      out.append(':').append(url.port());
+    }
+    out.append(url.encodedPath());
+    if (url.encodedQuery() != null) {
+      out.append("?…");
+    }
+    return out.toString();
+  }
+
+  /** Names a URL string; one that does not parse is shown by its scheme alone. */
+  static String describe(String url) {
+    HttpUrl parsed = HttpUrl.parse(url);
+    if (parsed != null) {
+      return describe(parsed);
+    }
+    int colon = url.indexOf(':');
+    boolean scheme = colon > 0 && url.substring(0, colon).matches("[A-Za-z][A-Za-z0-9+.-]*");
+    return scheme
+        ? url.substring(0, colon) + ":… (" + url.length() + " characters)"
+        : "a value of " + url.length() + " characters";
+  }
+
+  static String describeStart(byte[] header) {
+    if (header.length == 0) {
+      return "empty";
+    }
+    return "starts with " + HexFormat.ofDelimiter(" ").formatHex(header);
+  }
+}

@@ -1,0 +1,132 @@
+package io.github.together4j.images;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.HexFormat;
+import java.util.concurrent.ThreadLocalRandom;
+
+/** Names image files and writes them so that a failure never leaves a truncated one behind. */
+final class ImageFiles {
+  /** The file-name stem of an image saved into a directory; {@code {index}} is replaced. */
+  static final String DEFAULT_PATTERN = "image_{index}";
+
+  /** Suffix of the temporary file an image is written to before it is moved into place. */
+  static final String PART_SUFFIX = ".part";
+
+  private ImageFiles() {}
+
+  /** Writes an image to a stream; only the stream's own failures are IOExceptions. */
+  interface Writer {
+    void write(OutputStream out) throws IOException;
+  }
+
+  /** Says why bytes starting with {@code header} are not saved as an image. */
+  static String notAnImage(String subject, byte[] header) {
+    return subject + " decodes to bytes that are not a PNG, JPEG, WebP or GIF image ("
+        + Downloader.describeStart(header) + ")";
+  }
+
+  /** Whether {@code options} contains {@code option}. */
+  static boolean has(SaveOption[] options, SaveOption option) {
+    java.util.Objects.requireNonNull(options, "options == null");
+    boolean found = false;
+    for (SaveOption o : options) {
+      found |= java.util.Objects.requireNonNull(o, "options contains null") == option;
+    }
+    return found;
+  }
+
+  /**
+   * Returns the file an image of {@code format} goes to: {@code requested} itself, with the
+   * format's extension added when it has none, or {@code image_<index>.<ext>} inside it when it is
+   * a directory.
+   */
+  static Path resolve(Path requested, int index, ImageFormat format, boolean keepExtension) {
+    if (Files.isDirectory(requested) || requested.getFileName() == null) {
+      return requested.resolve(DEFAULT_PATTERN.replace("{index}", Integer.toString(index))
+          + "." + format.extension());
+    }
+    String name = requested.getFileName().toString();
+    int dot = name.lastIndexOf('.');
+    if (dot <= 0 || dot == name.length() - 1) {
+      return requested.resolveSibling(name + "." + format.extension());
+    }
+    String extension = name.substring(dot + 1);
+    if (keepExtension || format.matchesExtension(extension)) {
+      return requested;
+    }
+    throw new IllegalArgumentException(
+        "cannot save image " + index + " as " + requested + ": its extension is ." + extension
+            + " but the image is " + format + "; use " + name.substring(0, dot) + "."
+            + format.extension() + ", a name without extension, or SaveOption.KEEP_EXTENSION");
+  }
+
+  /**
+   * Writes {@code file} through a temporary file in the same directory, moved into place once
+   * complete and flushed to disk. Creates missing directories. Without {@code overwrite} an
+   * existing file is never replaced, not even by a file that appears while writing.
+   */
+  static void writeAtomically(Path file, boolean overwrite, Writer writer) throws IOException {
+    Path absolute = file.toAbsolutePath();
+    Path directory = absolute.getParent();
+    Files.createDirectories(directory);
+    checkWritable(file, overwrite);
+    Path part = directory.resolve("." + absolute.getFileName() + "."
+        + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()) + PART_SUFFIX);
+    try {
+      try (FileChannel channel =
+              FileChannel.open(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+          OutputStream out = Channels.newOutputStream(channel)) {
+        writer.write(out);
+        channel.force(true);
+      }
+      if (overwrite) {
+        try {
+          Files.move(part, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+          Files.move(part, absolute, StandardCopyOption.REPLACE_EXISTING);
+        }
+      } else {
+        publishWithoutReplacing(part, absolute, file);
+      }
+    } finally {
+      Files.deleteIfExists(part);
+    }
+  }
+
+  /** Fails early, before any download or decoding, when the file may not be written. */
+  static void checkWritable(Path file, boolean overwrite) throws IOException {
+    if (Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS)) {
+      throw new FileAlreadyExistsException(file.toString(), null, "is a directory");
+    }
+    if (!overwrite && Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+      throw new FileAlreadyExistsException(
+          file.toString(), null, "already exists; pass SaveOption.OVERWRITE to replace it");
+    }
+  }
+
+  /**
+   * Moves {@code part} to {@code target} unless {@code target} exists. A hard link is atomic and
+   * fails on an existing target; where links are not supported, a move that checks first.
+   */
+  private static void publishWithoutReplacing(Path part, Path target, Path shown) throws IOException {
+    try {
+      Files.createLink(target, part);
+    } catch (FileAlreadyExistsException e) {
+      throw new FileAlreadyExistsException(
+          shown.toString(), null, "already exists; pass SaveOption.OVERWRITE to replace it");
+    } catch (UnsupportedOperationException | FileSystemException e) {
+      Files.move(part, target);
+    }
+  }
+}
