@@ -93,7 +93,7 @@ public final class Base64Images {
     requireNonNull(base64, "base64 == null");
     requireNonNull(target, "target == null");
     boolean overwrite = ImageFiles.has(options, SaveOption.OVERWRITE);
-    Path file;
+    Path file = target;
     try {
       byte[] header = Base64Stream.header(base64, SUBJECT);
       ImageFormat format = ImageFormat.detect(header);
@@ -105,7 +105,7 @@ public final class Base64Images {
     } catch (InvalidImageDataException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot save image to " + target + ": " + e, e);
+      throw new UncheckedIOException("cannot save image to " + file + ": " + e, e);
     }
     return file;
   }

@@ -41,6 +41,8 @@ final class Base64Stream extends InputStream {
   private int padsNeeded;
   private int padsSeen;
   private long dataChars;
+  /** Where the last data character was, for errors about the end. */
+  private int lastData;
   /** Decoded bytes that did not fit the caller's array. */
   private final byte[] carry = new byte[3];
   private int carryPos;
@@ -84,6 +86,7 @@ final class Base64Stream extends InputStream {
         }
         bits = bits << 6 | value;
         dataChars++;
+        lastData = pos;
         if (++quantumChars == 4) {
           quantumChars = 0;
           if (len - n >= 3) {
@@ -121,7 +124,7 @@ final class Base64Stream extends InputStream {
         throw invalid("incomplete padding", end);
       }
       if (quantumChars == 1) {
-        throw invalid("a lone final character, so the data is truncated", end - 1);
+        throw invalid("a lone final character, so the data is truncated", lastData);
       }
       if (quantumChars > 1) {
         n += finishQuantum(b, off + n, len - n);

@@ -172,7 +172,10 @@ final class Downloader {
           .header("Accept", "image/*")
           .build();
       ApiInterceptor.LOG.log(Level.DEBUG, "--> GET {0} ({1})", describe(current), subject);
+      long start = System.nanoTime();
       Response response = http.newCall(request).execute();
+      ApiInterceptor.LOG.log(Level.DEBUG, "<-- {0} {1} ({2} ms)", response.code(), describe(current),
+          (System.nanoTime() - start) / 1_000_000);
       if (response.isRedirect()) {
         String location = response.header("Location");
         response.close();
@@ -181,6 +184,10 @@ final class Downloader {
           throw malformed(subject + " redirected from " + describe(current) + " to "
               + (location == null ? "nowhere (no Location header)" : describe(location))
               + ": only http and https redirects are followed", attempt, null);
+        }
+        if (current.isHttps() && !next.isHttps()) {
+          throw malformed(subject + " redirected from " + describe(current) + " to plain http ("
+              + describe(next) + "): a downgrade from https is not followed", attempt, null);
         }
         if (hop == MAX_REDIRECTS) {
           throw malformed(subject + " redirected more than " + MAX_REDIRECTS + " times, last to "
@@ -212,11 +219,14 @@ final class Downloader {
       byte[] header = buffered.snapshot(available).toByteArray();
       ImageFormat format = ImageFormat.detect(header);
       if (format == ImageFormat.UNKNOWN) {
-        throw malformed(subject + " from " + describe(url) + " is not a PNG, JPEG, WebP or GIF image"
-            + " (Content-Type: " + response.header("Content-Type", "none") + ", "
-            + describeStart(header) + ")", attempt, null);
+        throw new MalformedResponseException(subject + " from " + describe(url)
+            + " is not a PNG, JPEG, WebP or GIF image (Content-Type: "
+            + response.header("Content-Type", "none") + ", " + describeStart(header) + ")",
+            new Failure(response.code(), null, null, null, null,
+                ErrorMapper.requestId(response.headers()), attempt),
+            null);
       }
-      InputStream stream = Okio.buffer(new LimitedSource(source, maxBytes)).inputStream();
+      InputStream stream = Okio.buffer(new LimitedSource(source, maxBytes, subject)).inputStream();
       return new Download(response, format, url, stream);
     } catch (IOException | RuntimeException e) {
       response.close();
@@ -227,18 +237,21 @@ final class Downloader {
   /** Fails the read that takes the body past {@code limit} bytes. */
   private static final class LimitedSource extends ForwardingSource {
     private final long limit;
+    private final String subject;
     private long total;
 
-    LimitedSource(BufferedSource delegate, long limit) {
+    LimitedSource(BufferedSource delegate, long limit, String subject) {
       super(delegate);
       this.limit = limit;
+      this.subject = subject;
     }
 
     @Override
     public long read(Buffer sink, long byteCount) throws IOException {
       long n = super.read(sink, byteCount);
       if (n > 0 && (total += n) > limit) {
-        throw new TooLargeException("more than " + limit + " bytes");
+        throw new TooLargeException(subject + " is larger than the limit of " + limit
+            + " bytes (TogetherImages.Builder.maxDownloadBytes)");
       }
       return n;
     }
@@ -282,7 +295,9 @@ final class Downloader {
    * signature that grants access, so it stays out of messages and logs.
    */
   static String describe(HttpUrl url) {
-    StringBuilder out = new StringBuilder(url.scheme()).append("://").append(url.host());
+    String host = url.host();
+    StringBuilder out = new StringBuilder(url.scheme()).append("://")
+        .append(host.indexOf(':') >= 0 ? "[" + host + "]" : host);
     if (url.port() != HttpUrl.defaultPort(url.scheme())) {
       out.append(':').append(url.port());
     }

@@ -31,7 +31,8 @@ import org.jspecify.annotations.Nullable;
  * responses carry no {@code type} field; which of the two is present decides. Every method works
  * for both: a URL result is downloaded through the client that generated it, with its timeouts
  * and retries, a size limit ({@link TogetherImages.Builder#maxDownloadBytes(long)}) and never the
- * API key. URL results expire: save them soon after generating.
+ * API key. URL results expire: save them soon after generating. A result stays usable after its
+ * client is closed.
  *
  * <p>{@link #format()} comes from the image's first bytes, never from the request's {@code
  * output_format}. Failures are a {@link TogetherException} for what Together sent (invalid
@@ -96,10 +97,12 @@ public final class GeneratedImage {
 
   /**
    * Returns the image's format, from its magic bytes. For base64 only the first 16 characters are
-   * decoded; a URL result is fetched once, up to its first bytes, and the answer remembered.
+   * decoded; a URL result is fetched up to its first bytes, unless a download already told, and
+   * the answer remembered.
    *
-   * @return the format, {@link ImageFormat#UNKNOWN} for bytes that are no known image
-   * @throws MalformedResponseException if the base64 text starts with invalid characters
+   * @return the format; {@link ImageFormat#UNKNOWN} for base64 of bytes that are no known image
+   * @throws MalformedResponseException if the base64 text starts with invalid characters, or the
+   *     URL serves something that is not a PNG, JPEG, WebP or GIF image (an HTML error page, say)
    * @throws TogetherException if the download fails
    */
   public ImageFormat format() {
@@ -128,6 +131,7 @@ public final class GeneratedImage {
       return base64(() -> Base64Stream.decode(b64(), subject()));
     }
     return downloader.fetch(requiredUrl(), index(), true, download -> {
+      format = download.format;
       int expected = (int) Math.max(0, Math.min(download.contentLength, 1 << 24));
       ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(expected, 8192));
       download.stream.transferTo(out);
@@ -138,7 +142,8 @@ public final class GeneratedImage {
   /**
    * Opens a stream of the image's bytes, decoded from base64 as it is read or streamed from the
    * download. The caller closes it. Invalid base64 found while reading is an {@link IOException}
-   * whose message names the image and the offset.
+   * whose message names the image and the offset. A download stream is bound by the client's
+   * call timeout (5 minutes by default) and its size limit, and is not retried once open.
    *
    * @return a new stream
    * @throws TogetherException if the download cannot be started
@@ -171,7 +176,7 @@ public final class GeneratedImage {
         }
       }
       return downloader.fetch(requiredUrl(), index(), false, download -> copy(download.stream, out, false));
-    } catch (UncheckedIOException e) {
+    } catch (WriteFailure e) {
       throw e.getCause();
     }
   }
@@ -221,7 +226,9 @@ public final class GeneratedImage {
       save(file, overwrite, out -> new Base64Stream(b64(), subject()).transferTo(out));
       return file;
     }
+    ImageFiles.checkEarly(target, overwrite);
     return downloader.fetch(requiredUrl(), index(), true, download -> {
+      format = download.format;
       Path file = ImageFiles.resolve(target, index(), download.format, keepExtension);
       try {
         save(file, overwrite, out -> copy(download.stream, out, true));
@@ -258,7 +265,8 @@ public final class GeneratedImage {
    * @throws TogetherException if the download fails
    */
   public BufferedImage toBufferedImage() {
-    ImageFormat detected = format();
+    byte[] bytes = bytes();
+    ImageFormat detected = ImageFormat.detect(bytes);
     if (detected == ImageFormat.UNKNOWN
         || !ImageIO.getImageReadersByMIMEType(detected.mimeType()).hasNext()) {
       throw new UnsupportedOperationException(
@@ -267,7 +275,6 @@ public final class GeneratedImage {
                   + " it (e.g. TwelveMonkeys imageio-" + detected.extension() + ")")
               + ": use bytes(), writeTo() or saveTo() instead");
     }
-    byte[] bytes = bytes();
     try {
       // ImageIO.read closes the stream when it returns an image; a memory cache, not a temp file.
       MemoryCacheImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes));
@@ -329,7 +336,7 @@ public final class GeneratedImage {
       throw e;
     } catch (IOException e) {
       throw cannotSave(file, e);
-    } catch (UncheckedIOException e) {
+    } catch (WriteFailure e) {
       throw cannotSave(file, e.getCause());
     }
   }
@@ -367,9 +374,18 @@ public final class GeneratedImage {
       try {
         out.write(buffer, 0, n);
       } catch (IOException e) {
-        throw new UncheckedIOException(e);
+        throw new WriteFailure(e);
       }
       total += n;
+    }
+  }
+
+  /** A failure writing, carried unchecked past a download's retry loop. */
+  private static final class WriteFailure extends UncheckedIOException {
+    private static final long serialVersionUID = 1L;
+
+    WriteFailure(IOException cause) {
+      super(cause);
     }
   }
 

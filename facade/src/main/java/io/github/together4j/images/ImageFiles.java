@@ -23,6 +23,9 @@ final class ImageFiles {
   /** Suffix of the temporary file an image is written to before it is moved into place. */
   static final String PART_SUFFIX = ".part";
 
+  /** How much of the final name the temporary file's name repeats. */
+  static final int PART_STEM_LENGTH = 32;
+
   private ImageFiles() {}
 
   /** Writes an image to a stream; only the stream's own failures are IOExceptions. */
@@ -58,7 +61,12 @@ final class ImageFiles {
     }
     String name = requested.getFileName().toString();
     int dot = name.lastIndexOf('.');
-    if (dot <= 0 || dot == name.length() - 1) {
+    if (dot == name.length() - 1) {
+      // "sunflower." reads as a name whose extension is left to us.
+      name = name.substring(0, dot);
+      dot = name.lastIndexOf('.');
+    }
+    if (dot <= 0) {
       return requested.resolveSibling(name + "." + format.extension());
     }
     String extension = name.substring(dot + 1);
@@ -81,7 +89,10 @@ final class ImageFiles {
     Path directory = absolute.getParent();
     Files.createDirectories(directory);
     checkWritable(file, overwrite);
-    Path part = directory.resolve("." + absolute.getFileName() + "."
+    // Short enough that a final name near the file system's limit still leaves room.
+    String stem = absolute.getFileName().toString();
+    stem = stem.substring(0, Math.min(stem.length(), PART_STEM_LENGTH));
+    Path part = directory.resolve("." + stem + "."
         + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()) + PART_SUFFIX);
     try {
       try (FileChannel channel =
@@ -101,6 +112,22 @@ final class ImageFiles {
       }
     } finally {
       Files.deleteIfExists(part);
+    }
+  }
+
+  /**
+   * Fails before a download when {@code target} already names the final file (it has an
+   * extension and is not a directory) and may not be written.
+   */
+  static void checkEarly(Path target, boolean overwrite) {
+    Path name = target.getFileName();
+    if (name == null || Files.isDirectory(target) || name.toString().lastIndexOf('.') <= 0) {
+      return;
+    }
+    try {
+      checkWritable(target, overwrite);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("cannot save to " + target + ": " + e, e);
     }
   }
 

@@ -9,9 +9,12 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import okhttp3.OkHttpClient;
 
@@ -72,6 +75,19 @@ final class TestImages {
   static Downloader downloader() {
     return new Downloader(new OkHttpClient(), RetryPolicy.standard(0), Downloader.DEFAULT_MAX_BYTES,
         "together4j-test");
+  }
+
+  /** {@code text} with {@code bad} inserted {@code fromEnd} characters before its end. */
+  static String withBadCharNearEnd(String text, char bad, int fromEnd) {
+    int at = text.length() - fromEnd;
+    return text.substring(0, at) + bad + text.substring(at);
+  }
+
+  /** The names in {@code dir}, hidden ones included, sorted. */
+  static List<String> names(Path dir) throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.map(p -> p.getFileName().toString()).sorted().toList();
+    }
   }
 
   private static BufferedImage picture(int width, int height, int type) {
