@@ -1,0 +1,559 @@
+package io.github.together4j.images.testkit;
+
+import static java.util.Objects.requireNonNull;
+
+import com.squareup.moshi.JsonAdapter;
+import com.squareup.moshi.JsonWriter;
+import com.squareup.moshi.Moshi;
+import io.github.together4j.images.TogetherImages;
+import io.github.together4j.images.testkit.internal.ImageRenderer;
+import io.github.together4j.images.testkit.internal.SpecValidator;
+import io.github.together4j.images.testkit.internal.SpecValidator.Violation;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import mockwebserver3.Dispatcher;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
+import mockwebserver3.SocketEffect;
+import okhttp3.Headers;
+import okio.Buffer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A fake Together AI image server on a loopback port: it checks the API key, validates requests
+ * against {@code openapi/images.yaml} and answers with real PNG or JPEG images, drawn
+ * deterministically from the prompt and seed.
+ *
+ * <pre>{@code
+ * try (FakeTogetherServer server = FakeTogetherServer.start();
+ *     TogetherImages client = server.newClient()) {
+ *   ImageGenerationResult result = client.generate("a lighthouse at dusk");
+ *   result.images().get(0).saveTo(Path.of("lighthouse"));     // a real 1024×1024 JPEG
+ * }
+ * }</pre>
+ *
+ * <p>It serves {@code POST /v1/images/generations} as the contract describes:
+ *
+ * <ul>
+ *   <li>{@code Authorization: Bearer <key>} must carry {@link #apiKey()}; otherwise 401.
+ *   <li>The body is validated against the spec's {@code ImageRequest} schema, read from the yaml
+ *       at run time: a violation is a 400 {@code invalid_request_error} whose {@code param} names
+ *       the field. Beyond the spec, at most {@value #MAX_N} images of at most {@value
+ *       #MAX_DIMENSION} pixels a side are drawn (400 otherwise), to keep a test suite fast.
+ *   <li>{@code n} images of {@code width}×{@code height} in {@code output_format} (JPEG by default,
+ *       as the spec says), as {@code b64_json} or, for {@code response_format=url} (the live API's
+ *       default, and this server's), as a {@code url} on this server, signed and served once
+ *       asked for. Image {@code i} is drawn from the prompt and {@code seed + i}; with no seed,
+ *       seed 0, so the same request always gives the same bytes (the live API picks a random seed).
+ *   <li>The response has {@code id}, {@code model}, {@code object: "list"} and, per image, {@code
+ *       index}, {@code type} and {@code timings}, like the live API.
+ * </ul>
+ *
+ * <p>{@link #enqueue(Fault)} scripts misbehaviour for the next requests; {@link #takeRequest()}
+ * returns what clients sent, the API key redacted. The server is thread-safe. Run {@link
+ * #main(String[])} to use it from curl or another SDK.
+ */
+public final class FakeTogetherServer implements AutoCloseable {
+  /** The API key a server accepts unless built with another. */
+  public static final String DEFAULT_API_KEY = "fake-together-key";
+
+  /** The most images one request may ask for. */
+  public static final int MAX_N = 4;
+
+  /** The largest width or height drawn. */
+  public static final int MAX_DIMENSION = ImageRenderer.MAX_DIMENSION;
+
+  /** How a recorded request shows its {@code Authorization} header. */
+  static final String REDACTED = "Bearer <redacted>";
+
+  static final String GENERATIONS = "/v1/images/generations";
+  static final String FILES = "/v1/files/";
+  /** URL results kept for download; older ones are forgotten, as expired URLs are. */
+  static final int MAX_STORED_FILES = 64;
+
+  private static final Moshi MOSHI = new Moshi.Builder().build();
+  private static final JsonAdapter<Object> JSON = MOSHI.adapter(Object.class);
+  private static final SpecValidator VALIDATOR = SpecValidator.fromClasspath();
+
+  private final MockWebServer server = new MockWebServer();
+  private final String apiKey;
+  private final Queue<Fault> script = new ConcurrentLinkedQueue<>();
+  private final BlockingQueue<RecordedImageRequest> recorded = new LinkedBlockingQueue<>();
+  private final AtomicInteger generations = new AtomicInteger();
+  private final Map<String, StoredFile> files =
+      new LinkedHashMap<>() {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, StoredFile> eldest) {
+          return size() > MAX_STORED_FILES;
+        }
+      };
+
+  private record StoredFile(byte[] bytes, String contentType, String signature) {}
+
+  private FakeTogetherServer(Builder builder) {
+    this.apiKey = builder.apiKey;
+    server.setDispatcher(new Dispatcher() {
+      @Override
+      public MockResponse dispatch(RecordedRequest request) {
+        try {
+          return FakeTogetherServer.this.dispatch(request);
+        } catch (RuntimeException e) {
+          // A bug here must fail the client's call at once, not leave it waiting for a timeout.
+          return error(500, "fake_server_error", "the fake server failed: " + e, null, null);
+        }
+      }
+    });
+    try {
+      server.start(InetAddress.getLoopbackAddress(), builder.port);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start the fake Together server on port " + builder.port, e);
+    }
+  }
+
+  /**
+   * Starts a server on a free loopback port, accepting {@value #DEFAULT_API_KEY}.
+   *
+   * @return the running server
+   */
+  public static FakeTogetherServer start() {
+    return builder().start();
+  }
+
+  /**
+   * Returns a builder for a server with another key or a fixed port.
+   *
+   * @return a new builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Returns the base URL to give a client, e.g. {@code http://127.0.0.1:53124/v1/}.
+   *
+   * @return the base URL, ending in {@code /v1/}
+   */
+  public String baseUrl() {
+    return server.url("/v1/").toString();
+  }
+
+  /**
+   * Returns the port the server listens on.
+   *
+   * @return the port
+   */
+  public int port() {
+    return server.getPort();
+  }
+
+  /**
+   * Returns the API key this server accepts.
+   *
+   * @return the key
+   */
+  public String apiKey() {
+    return apiKey;
+  }
+
+  /**
+   * Returns a client builder already pointed at this server with its key, to change a setting
+   * before building.
+   *
+   * @return a new builder
+   */
+  public TogetherImages.Builder clientBuilder() {
+    return TogetherImages.builder().apiKey(apiKey).baseUrl(baseUrl());
+  }
+
+  /**
+   * Returns a new client pointed at this server with its key; the caller closes it.
+   *
+   * @return a new client
+   */
+  public TogetherImages newClient() {
+    return clientBuilder().build();
+  }
+
+  /**
+   * Makes the next image generation request that has no fault yet misbehave as {@code fault}
+   * says. Faults apply in the order enqueued, one per request.
+   *
+   * @param fault the misbehaviour
+   * @return this server
+   */
+  public FakeTogetherServer enqueue(Fault fault) {
+    script.add(requireNonNull(fault, "fault == null"));
+    return this;
+  }
+
+  /**
+   * Returns the oldest image generation request not yet taken, waiting up to 10 seconds for one.
+   *
+   * @return the request, its API key redacted
+   * @throws IllegalStateException if none arrives in time
+   */
+  public RecordedImageRequest takeRequest() {
+    try {
+      RecordedImageRequest request = recorded.poll(10, TimeUnit.SECONDS);
+      if (request == null) {
+        throw new IllegalStateException("no image generation request arrived within 10 s");
+      }
+      return request;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for a request", e);
+    }
+  }
+
+  /**
+   * Returns how many image generation requests arrived since the start or the last {@link
+   * #reset()}; image downloads are not counted.
+   *
+   * @return the count
+   */
+  public int requestCount() {
+    return generations.get();
+  }
+
+  /**
+   * Forgets enqueued faults, recorded requests and stored URL images, as between two tests.
+   */
+  public void reset() {
+    script.clear();
+    recorded.clear();
+    generations.set(0);
+    synchronized (files) {
+      files.clear();
+    }
+  }
+
+  /** Stops the server. */
+  @Override
+  public void close() {
+    server.close();
+  }
+
+  @Override
+  public String toString() {
+    return "FakeTogetherServer{baseUrl=" + baseUrl() + "}";
+  }
+
+  /**
+   * Runs a server until the process is stopped: {@code [--port N] [--api-key KEY]} (default: a
+   * free port, {@value #DEFAULT_API_KEY}).
+   *
+   * @param args the command line
+   * @throws InterruptedException if interrupted while serving
+   */
+  public static void main(String[] args) throws InterruptedException {
+    Builder builder = builder();
+    for (int i = 0; i < args.length; i++) {
+      String value = i + 1 < args.length ? args[i + 1] : null;
+      switch (args[i]) {
+        case "--port" -> builder.port(parsePort(value));
+        case "--api-key" -> builder.apiKey(requireNonNull(value, "--api-key needs a value"));
+        default -> {
+          System.err.println("usage: FakeTogetherServer [--port N] [--api-key KEY]");
+          System.exit(2);
+        }
+      }
+      i++;
+    }
+    FakeTogetherServer server = builder.start();
+    System.out.println("Fake Together server at " + server.baseUrl() + " accepting API key "
+        + server.apiKey() + "; try:");
+    System.out.println("  curl -s " + server.baseUrl() + "images/generations -H 'Authorization: Bearer "
+        + server.apiKey() + "' -H 'Content-Type: application/json' -d '{\"prompt\":\"a fox\","
+        + "\"model\":\"m\",\"width\":256,\"height\":256,\"response_format\":\"url\"}'");
+    Runtime.getRuntime().addShutdownHook(new Thread(server::close));
+    new CountDownLatch(1).await();
+  }
+
+  private static int parsePort(@Nullable String value) {
+    try {
+      return Integer.parseInt(requireNonNull(value, "--port needs a value"));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--port " + value + " is not a number", e);
+    }
+  }
+
+  private MockResponse dispatch(RecordedRequest request) {
+    String method = request.getMethod();
+    String path = request.getUrl().encodedPath();
+    if (path.equals(GENERATIONS)) {
+      if (!"POST".equals(method)) {
+        return error(405, "invalid_request_error", method + " is not allowed: use POST", null, null);
+      }
+      return generate(request);
+    }
+    if (path.startsWith(FILES) && "GET".equals(method)) {
+      return download(request, path.substring(FILES.length()));
+    }
+    return error(404, "not_found", "no route for " + method + " " + path, null, null);
+  }
+
+  private MockResponse generate(RecordedRequest request) {
+    String body = request.getBody() == null ? "" : request.getBody().utf8();
+    @Nullable Object json = parse(body);
+    boolean authorized = ("Bearer " + apiKey).equals(request.getHeaders().get("Authorization"));
+    recorded.add(new RecordedImageRequest(
+        request.getMethod(), request.getUrl().encodedPath(), redact(request.getHeaders()), body, json,
+        authorized));
+    generations.incrementAndGet();
+    Fault fault = script.poll();
+    if (fault == null) {
+      return answer(json, authorized, body, false).build();
+    }
+    Map<String, String> headers = fault.headers;
+    MockResponse.Builder response = switch (fault.kind) {
+      case ERROR -> errorBuilder(fault.status, fault.type, fault.message, fault.param, fault.code);
+      case HTML_PAGE -> new MockResponse.Builder()
+          .code(fault.status)
+          .addHeader("Content-Type", "text/html")
+          .body("<html><head><title>" + fault.status + "</title></head><body><center><h1>"
+              + fault.status + " Bad Gateway</h1></center><hr><center>nginx</center></body></html>\n");
+      case DISCONNECT -> new MockResponse.Builder().onResponseStart(new SocketEffect.CloseSocket());
+      case MALFORMED_JSON -> new MockResponse.Builder()
+          .addHeader("Content-Type", "application/json")
+          .body("{\"id\":\"fake-" + generations.get() + "\",\"model\":\"m\",\"object\":\"list\",\"data\":[{\"in");
+      case DELAY -> answer(json, authorized, body, false)
+          .headersDelay(fault.delay.toNanos(), TimeUnit.NANOSECONDS);
+      case DROP_MID_BODY -> answer(json, authorized, body, false)
+          .onResponseBody(new SocketEffect.CloseSocket());
+      case MALFORMED_BASE64 -> answer(json, authorized, body, true);
+    };
+    headers.forEach(response::setHeader);
+    return response.build();
+  }
+
+  /** The answer to a request with no fault: an error for a bad one, else the images. */
+  private MockResponse.Builder answer(
+      @Nullable Object json, boolean authorized, String body, boolean corruptBase64) {
+    if (!authorized) {
+      return errorBuilder(401, "invalid_request_error",
+          "Invalid API key provided. You can find your API key at https://api.together.ai/settings/api-keys.",
+          null, "invalid_api_key");
+    }
+    if (json == null) {
+      return errorBuilder(400, "invalid_request_error",
+          "Request body is not valid JSON: " + excerpt(body), null, null);
+    }
+    List<Violation> violations = VALIDATOR.validateRequest(json);
+    if (!violations.isEmpty()) {
+      return errorBuilder(400, "invalid_request_error",
+          violations.stream().map(Violation::message).collect(Collectors.joining("; ")),
+          violations.get(0).param(), null);
+    }
+    @SuppressWarnings("unchecked") // validated: the body is an object
+    Map<String, Object> fields = (Map<String, Object>) json;
+    int n = integer(fields, "n", 1);
+    int width = integer(fields, "width", 1024);
+    int height = integer(fields, "height", 1024);
+    if (n > MAX_N) {
+      return errorBuilder(400, "invalid_request_error",
+          "n must be at most " + MAX_N + " on the fake server, got " + n, "n", null);
+    }
+    for (String side : List.of("width", "height")) {
+      int value = side.equals("width") ? width : height;
+      if (value > MAX_DIMENSION) {
+        return errorBuilder(400, "invalid_request_error", side + " must be at most " + MAX_DIMENSION
+            + " on the fake server, got " + value, side, null);
+      }
+    }
+    String prompt = (String) fields.get("prompt");
+    long seed = fields.get("seed") instanceof Number number ? number.longValue() : 0L;
+    boolean png = "png".equals(fields.get("output_format"));
+    boolean base64 = "base64".equals(fields.get("response_format"));
+    String model = (String) fields.get("model");
+    return new MockResponse.Builder()
+        .addHeader("Content-Type", "application/json")
+        .addHeader("x-request-id", "fake-req-" + generations.get())
+        .body(render(prompt, seed, n, width, height, png, base64, model, corruptBase64));
+  }
+
+  private Buffer render(String prompt, long seed, int n, int width, int height, boolean png,
+      boolean base64, String model, boolean corruptBase64) {
+    Buffer out = new Buffer();
+    try (JsonWriter writer = JsonWriter.of(out)) {
+      writer.beginObject();
+      writer.name("id").value("fake-" + HexFormat.of().toHexDigits(
+          (prompt + "\u0000" + seed).hashCode()) + "-" + generations.get());
+      writer.name("model").value(model);
+      writer.name("object").value("list");
+      writer.name("data").beginArray();
+      for (int i = 0; i < n; i++) {
+        long start = System.nanoTime();
+        byte[] image = ImageRenderer.render(prompt, seed + i, width, height,
+            png ? ImageRenderer.Format.PNG : ImageRenderer.Format.JPEG);
+        writer.beginObject();
+        writer.name("index").value(i);
+        if (base64) {
+          String text = java.util.Base64.getEncoder().encodeToString(image);
+          writer.name("b64_json").value(corruptBase64 ? corrupt(text) : text);
+          writer.name("type").value("b64_json");
+        } else {
+          writer.name("url").value(store(image, png ? "image/png" : "image/jpeg", png ? "png" : "jpg"));
+          writer.name("type").value("url");
+        }
+        writer.name("timings").beginObject()
+            .name("inference").value((System.nanoTime() - start) / 1e9)
+            .endObject();
+        writer.endObject();
+      }
+      writer.endArray();
+      writer.endObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out;
+  }
+
+  /** Keeps the image's structure but puts characters base64 does not have in its middle. */
+  private static String corrupt(String text) {
+    int middle = text.length() / 2;
+    return text.substring(0, middle) + "%$!" + text.substring(middle + 3);
+  }
+
+  private String store(byte[] image, String contentType, String extension) {
+    String id = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
+    String signature = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
+    synchronized (files) {
+      files.put(id + "." + extension, new StoredFile(image, contentType, signature));
+    }
+    return server.url(FILES + id + "." + extension).newBuilder()
+        .addQueryParameter("X-Fake-Signature", signature)
+        .addQueryParameter("X-Fake-Expires", "3600")
+        .build()
+        .toString();
+  }
+
+  private MockResponse download(RecordedRequest request, String name) {
+    StoredFile file;
+    synchronized (files) {
+      file = files.get(name);
+    }
+    if (file == null) {
+      return error(404, "not_found", "no image " + name + " (expired, or never generated here)", null, null);
+    }
+    if (!file.signature().equals(request.getUrl().queryParameter("X-Fake-Signature"))) {
+      return error(403, "access_denied", "the signature of this image URL is missing or wrong", null, null);
+    }
+    return new MockResponse.Builder()
+        .addHeader("Content-Type", file.contentType())
+        .body(new Buffer().write(file.bytes()))
+        .build();
+  }
+
+  private static MockResponse error(
+      int status, String type, String message, @Nullable String param, @Nullable String code) {
+    return errorBuilder(status, type, message, param, code).build();
+  }
+
+  private static MockResponse.Builder errorBuilder(int status, @Nullable String type,
+      @Nullable String message, @Nullable String param, @Nullable String code) {
+    Map<String, @Nullable Object> error = new LinkedHashMap<>();
+    error.put("message", message);
+    error.put("type", type);
+    error.put("param", param);
+    error.put("code", code);
+    Buffer body = new Buffer();
+    try (JsonWriter writer = JsonWriter.of(body)) {
+      writer.setSerializeNulls(true);
+      JSON.toJson(writer, Map.of("error", error));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return new MockResponse.Builder()
+        .code(status)
+        .addHeader("Content-Type", "application/json")
+        .body(body);
+  }
+
+  private static @Nullable Object parse(String body) {
+    try {
+      return JSON.fromJson(body);
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  private static int integer(Map<String, Object> fields, String name, int fallback) {
+    return fields.get(name) instanceof Number number ? number.intValue() : fallback;
+  }
+
+  private static String excerpt(String body) {
+    String flat = body.strip().replaceAll("\\s+", " ");
+    return flat.length() <= 80 ? flat : flat.substring(0, 80) + "…";
+  }
+
+  private static Headers redact(Headers headers) {
+    Headers.Builder redacted = headers.newBuilder();
+    if (headers.get("Authorization") != null) {
+      redacted.set("Authorization", REDACTED);
+    }
+    return redacted.build();
+  }
+
+  /** Builds {@link FakeTogetherServer}s. */
+  public static final class Builder {
+    private String apiKey = DEFAULT_API_KEY;
+    private int port;
+
+    private Builder() {}
+
+    /**
+     * Sets the API key the server accepts (default {@value FakeTogetherServer#DEFAULT_API_KEY}).
+     *
+     * @param apiKey the key
+     * @return this builder
+     */
+    public Builder apiKey(String apiKey) {
+      requireNonNull(apiKey, "apiKey == null");
+      if (apiKey.isBlank()) {
+        throw new IllegalArgumentException("apiKey is blank");
+      }
+      this.apiKey = apiKey;
+      return this;
+    }
+
+    /**
+     * Sets the loopback port to listen on (default 0: a free one).
+     *
+     * @param port 0 to 65535
+     * @return this builder
+     */
+    public Builder port(int port) {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("port = " + port + " is out of range: allowed is 0 to 65535");
+      }
+      this.port = port;
+      return this;
+    }
+
+    /**
+     * Starts the server.
+     *
+     * @return the running server
+     */
+    public FakeTogetherServer start() {
+      return new FakeTogetherServer(this);
+    }
+  }
+}

@@ -1,0 +1,213 @@
+package io.github.together4j.images.testkit;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A scripted misbehaviour for the next image generation request of a {@link FakeTogetherServer}.
+ *
+ * <pre>{@code
+ * server.enqueue(Fault.rateLimited(Duration.ofSeconds(1)));   // the first call gets a 429
+ * server.enqueue(Fault.dropMidBody());                          // the second is cut off
+ * ImageGenerationResult result = client.generate("a fox");      // the third succeeds
+ * }</pre>
+ *
+ * <p>Faults are immutable; the {@code with…} methods return a copy. Each enqueued fault answers
+ * exactly one request, in order; requests with no fault left are answered normally.
+ */
+public final class Fault {
+  enum Kind {
+    ERROR, DELAY, DROP_MID_BODY, DISCONNECT, MALFORMED_JSON, MALFORMED_BASE64, HTML_PAGE
+  }
+
+  final Kind kind;
+  final int status;
+  final @Nullable String type;
+  final @Nullable String message;
+  final @Nullable String param;
+  final @Nullable String code;
+  final Duration delay;
+  final Map<String, String> headers;
+
+  private Fault(Kind kind, int status, @Nullable String type, @Nullable String message,
+      @Nullable String param, @Nullable String code, Duration delay, Map<String, String> headers) {
+    this.kind = kind;
+    this.status = status;
+    this.type = type;
+    this.message = message;
+    this.param = param;
+    this.code = code;
+    this.delay = delay;
+    this.headers = Map.copyOf(headers);
+  }
+
+  private static Fault of(Kind kind, int status) {
+    return new Fault(kind, status, null, null, null, null, Duration.ZERO, Map.of());
+  }
+
+  /**
+   * Answers with {@code status} and an {@code ErrorData} body, as Together does.
+   *
+   * @param status an HTTP status from 400 to 599
+   * @param type the error's {@code type}, e.g. {@code invalid_request_error}
+   * @param message the error's {@code message}
+   * @return the fault
+   */
+  public static Fault error(int status, String type, String message) {
+    if (status < 400 || status > 599) {
+      throw new IllegalArgumentException("status = " + status + " is out of range: allowed is 400 to 599");
+    }
+    return new Fault(Kind.ERROR, status, requireNonNull(type, "type == null"),
+        requireNonNull(message, "message == null"), null, null, Duration.ZERO, Map.of());
+  }
+
+  /**
+   * Answers 429 {@code rate_limit_exceeded} with a {@code Retry-After} header.
+   *
+   * @param retryAfter the wait to ask for, sent in whole seconds (at least 0)
+   * @return the fault
+   */
+  public static Fault rateLimited(Duration retryAfter) {
+    return error(429, "rate_limit_exceeded", "Rate limit exceeded: slow down")
+        .withRetryAfter(retryAfter);
+  }
+
+  /**
+   * Answers 503 {@code server_overloaded}, which clients retry.
+   *
+   * @return the fault
+   */
+  public static Fault overloaded() {
+    return error(503, "server_overloaded", "The server is overloaded, please try again later");
+  }
+
+  /**
+   * Answers normally, but only after {@code delay}: for timeouts and cancellation.
+   *
+   * @param delay how long to wait before sending the response headers
+   * @return the fault
+   */
+  public static Fault delay(Duration delay) {
+    requireNonNull(delay, "delay == null");
+    if (delay.isNegative()) {
+      throw new IllegalArgumentException("delay = " + delay + " is out of range: allowed is 0 or more");
+    }
+    return new Fault(Kind.DELAY, 200, null, null, null, null, delay, Map.of());
+  }
+
+  /**
+   * Sends a normal 200 response but closes the connection halfway through its body.
+   *
+   * @return the fault
+   */
+  public static Fault dropMidBody() {
+    return of(Kind.DROP_MID_BODY, 200);
+  }
+
+  /**
+   * Closes the connection without answering.
+   *
+   * @return the fault
+   */
+  public static Fault disconnect() {
+    return of(Kind.DISCONNECT, 0);
+  }
+
+  /**
+   * Answers 200 with a body that is not JSON (a response cut short by a proxy).
+   *
+   * @return the fault
+   */
+  public static Fault malformedJson() {
+    return of(Kind.MALFORMED_JSON, 200);
+  }
+
+  /**
+   * Answers 200 with a well-formed response whose {@code b64_json} is not base64.
+   *
+   * @return the fault
+   */
+  public static Fault malformedBase64() {
+    return of(Kind.MALFORMED_BASE64, 200);
+  }
+
+  /**
+   * Answers {@code status} with an HTML page, as a load balancer in front of the API does.
+   *
+   * @param status e.g. 502
+   * @return the fault
+   */
+  public static Fault htmlPage(int status) {
+    return of(Kind.HTML_PAGE, status);
+  }
+
+  /**
+   * Returns a copy whose error body names {@code param}.
+   *
+   * @param param the request field the error is about
+   * @return a new fault
+   */
+  public Fault withParam(String param) {
+    requireError("withParam");
+    return new Fault(kind, status, type, message, requireNonNull(param, "param == null"), code, delay, headers);
+  }
+
+  /**
+   * Returns a copy whose error body carries {@code code}.
+   *
+   * @param code the error code, e.g. {@code invalid_api_key}
+   * @return a new fault
+   */
+  public Fault withCode(String code) {
+    requireError("withCode");
+    return new Fault(kind, status, type, message, param, requireNonNull(code, "code == null"), delay, headers);
+  }
+
+  /**
+   * Returns a copy that also sends the header {@code name: value}.
+   *
+   * @param name the header name
+   * @param value the header value
+   * @return a new fault
+   */
+  public Fault withHeader(String name, String value) {
+    Map<String, String> more = new LinkedHashMap<>(headers);
+    more.put(requireNonNull(name, "name == null"), requireNonNull(value, "value == null"));
+    return new Fault(kind, status, type, message, param, code, delay, more);
+  }
+
+  /**
+   * Returns a copy that sends {@code Retry-After} in whole seconds.
+   *
+   * @param retryAfter at least 0
+   * @return a new fault
+   */
+  public Fault withRetryAfter(Duration retryAfter) {
+    requireNonNull(retryAfter, "retryAfter == null");
+    if (retryAfter.isNegative()) {
+      throw new IllegalArgumentException(
+          "retryAfter = " + retryAfter + " is out of range: allowed is 0 or more");
+    }
+    return withHeader("Retry-After", Long.toString(retryAfter.toSeconds()));
+  }
+
+  private void requireError(String method) {
+    if (kind != Kind.ERROR) {
+      throw new IllegalStateException(method + " applies to Fault.error(…) faults, not " + this);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return switch (kind) {
+      case ERROR -> "Fault.error(" + status + ", " + type + ")";
+      case DELAY -> "Fault.delay(" + delay + ")";
+      case HTML_PAGE -> "Fault.htmlPage(" + status + ")";
+      default -> "Fault." + kind.name().toLowerCase(java.util.Locale.ROOT);
+    };
+  }
+}
