@@ -12,6 +12,10 @@ import io.github.together4j.images.testkit.internal.SpecValidator.Violation;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import javax.net.ServerSocketFactory;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,6 +28,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
@@ -95,6 +100,8 @@ public final class FakeTogetherServer implements AutoCloseable {
   private final Queue<Fault> script = new ConcurrentLinkedQueue<>();
   private final BlockingQueue<RecordedImageRequest> recorded = new LinkedBlockingQueue<>();
   private final AtomicInteger generations = new AtomicInteger();
+  /** Numbers every generation, never reset, so ids stay unique across tests. */
+  private final AtomicLong ids = new AtomicLong();
   private final Map<String, StoredFile> files =
       new LinkedHashMap<>() {
         private static final long serialVersionUID = 1L;
@@ -120,6 +127,7 @@ public final class FakeTogetherServer implements AutoCloseable {
         }
       }
     });
+    server.setServerSocketFactory(new NoDelayServerSocketFactory());
     try {
       server.start(InetAddress.getLoopbackAddress(), builder.port);
     } catch (IOException e) {
@@ -223,6 +231,22 @@ public final class FakeTogetherServer implements AutoCloseable {
   }
 
   /**
+   * Returns the oldest image generation request not yet taken, waiting up to {@code timeout}.
+   *
+   * @param timeout how long to wait; zero to look without waiting
+   * @return the request, or null if none arrived in time
+   */
+  public @Nullable RecordedImageRequest takeRequest(Duration timeout) {
+    requireNonNull(timeout, "timeout == null");
+    try {
+      return recorded.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for a request", e);
+    }
+  }
+
+  /**
    * Returns how many image generation requests arrived since the start or the last {@link
    * #reset()}; image downloads are not counted.
    *
@@ -263,18 +287,14 @@ public final class FakeTogetherServer implements AutoCloseable {
    * @throws InterruptedException if interrupted while serving
    */
   public static void main(String[] args) throws InterruptedException {
-    Builder builder = builder();
-    for (int i = 0; i < args.length; i++) {
-      String value = i + 1 < args.length ? args[i + 1] : null;
-      switch (args[i]) {
-        case "--port" -> builder.port(parsePort(value));
-        case "--api-key" -> builder.apiKey(requireNonNull(value, "--api-key needs a value"));
-        default -> {
-          System.err.println("usage: FakeTogetherServer [--port N] [--api-key KEY]");
-          System.exit(2);
-        }
-      }
-      i++;
+    Builder builder;
+    try {
+      builder = parseArgs(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("error: " + e.getMessage());
+      System.err.println(USAGE);
+      System.exit(2);
+      return;
     }
     FakeTogetherServer server = builder.start();
     System.out.println("Fake Together server at " + server.baseUrl() + " accepting API key "
@@ -283,15 +303,38 @@ public final class FakeTogetherServer implements AutoCloseable {
         + server.apiKey() + "' -H 'Content-Type: application/json' -d '{\"prompt\":\"a fox\","
         + "\"model\":\"m\",\"width\":256,\"height\":256,\"response_format\":\"url\"}'");
     Runtime.getRuntime().addShutdownHook(new Thread(server::close));
-    new CountDownLatch(1).await();
+    try {
+      new CountDownLatch(1).await();
+    } finally {
+      server.close();
+    }
   }
 
-  private static int parsePort(@Nullable String value) {
-    try {
-      return Integer.parseInt(requireNonNull(value, "--port needs a value"));
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("--port " + value + " is not a number", e);
+  static final String USAGE = "usage: FakeTogetherServer [--port N] [--api-key KEY]";
+
+  /** Reads {@link #main}'s arguments; every mistake is an IllegalArgumentException. */
+  static Builder parseArgs(String[] args) {
+    Builder builder = builder();
+    for (int i = 0; i < args.length; i += 2) {
+      String option = args[i];
+      if (!option.equals("--port") && !option.equals("--api-key")) {
+        throw new IllegalArgumentException("unknown argument " + option);
+      }
+      if (i + 1 == args.length) {
+        throw new IllegalArgumentException(option + " needs a value");
+      }
+      String value = args[i + 1];
+      if (option.equals("--port")) {
+        try {
+          builder.port(Integer.parseInt(value.strip()));
+        } catch (NumberFormatException e) {
+          throw new IllegalArgumentException("--port " + value + " is not a number", e);
+        }
+      } else {
+        builder.apiKey(value);
+      }
     }
+    return builder;
   }
 
   private MockResponse dispatch(RecordedRequest request) {
@@ -312,40 +355,64 @@ public final class FakeTogetherServer implements AutoCloseable {
   private MockResponse generate(RecordedRequest request) {
     String body = request.getBody() == null ? "" : request.getBody().utf8();
     @Nullable Object json = parse(body);
-    boolean authorized = ("Bearer " + apiKey).equals(request.getHeaders().get("Authorization"));
+    boolean authorized = isAuthorized(request.getHeaders().get("Authorization"));
     recorded.add(new RecordedImageRequest(
         request.getMethod(), request.getUrl().encodedPath(), redact(request.getHeaders()), body, json,
         authorized));
     generations.incrementAndGet();
+    long id = ids.incrementAndGet();
     Fault fault = script.poll();
     if (fault == null) {
-      return answer(json, authorized, body, false).build();
+      return answer(id, json, authorized, body, false)
+          .setHeader("x-request-id", "fake-req-" + id)
+          .build();
     }
-    Map<String, String> headers = fault.headers;
     MockResponse.Builder response = switch (fault.kind) {
       case ERROR -> errorBuilder(fault.status, fault.type, fault.message, fault.param, fault.code);
       case HTML_PAGE -> new MockResponse.Builder()
           .code(fault.status)
           .addHeader("Content-Type", "text/html")
           .body("<html><head><title>" + fault.status + "</title></head><body><center><h1>"
-              + fault.status + " Bad Gateway</h1></center><hr><center>nginx</center></body></html>\n");
+              + fault.status + " " + reason(fault.status)
+              + "</h1></center><hr><center>nginx</center></body></html>\n");
       case DISCONNECT -> new MockResponse.Builder().onResponseStart(new SocketEffect.CloseSocket());
       case MALFORMED_JSON -> new MockResponse.Builder()
           .addHeader("Content-Type", "application/json")
-          .body("{\"id\":\"fake-" + generations.get() + "\",\"model\":\"m\",\"object\":\"list\",\"data\":[{\"in");
-      case DELAY -> answer(json, authorized, body, false)
+          .body("{\"id\":\"fake-" + id + "\",\"model\":\"m\",\"object\":\"list\",\"data\":[{\"in");
+      case DELAY -> answer(id, json, authorized, body, false)
           .headersDelay(fault.delay.toNanos(), TimeUnit.NANOSECONDS);
-      case DROP_MID_BODY -> answer(json, authorized, body, false)
+      case DROP_MID_BODY -> answer(id, json, authorized, body, false)
           .onResponseBody(new SocketEffect.CloseSocket());
-      case MALFORMED_BASE64 -> answer(json, authorized, body, true);
+      case MALFORMED_BASE64 -> answer(id, json, authorized, body, true);
     };
-    headers.forEach(response::setHeader);
+    response.setHeader("x-request-id", "fake-req-" + id);
+    fault.headers.forEach(response::setHeader);
     return response.build();
+  }
+
+  /** Whether {@code authorization} carries the key; the scheme name is case-insensitive. */
+  private boolean isAuthorized(@Nullable String authorization) {
+    return authorization != null
+        && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
+        && authorization.substring(7).strip().equals(apiKey);
+  }
+
+  private static String reason(int status) {
+    return switch (status) {
+      case 200 -> "OK";
+      case 403 -> "Forbidden";
+      case 404 -> "Not Found";
+      case 500 -> "Internal Server Error";
+      case 502 -> "Bad Gateway";
+      case 503 -> "Service Unavailable";
+      case 504 -> "Gateway Timeout";
+      default -> "Error";
+    };
   }
 
   /** The answer to a request with no fault: an error for a bad one, else the images. */
   private MockResponse.Builder answer(
-      @Nullable Object json, boolean authorized, String body, boolean corruptBase64) {
+      long id, @Nullable Object json, boolean authorized, String body, boolean corruptBase64) {
     if (!authorized) {
       return errorBuilder(401, "invalid_request_error",
           "Invalid API key provided. You can find your API key at https://api.together.ai/settings/api-keys.",
@@ -384,17 +451,16 @@ public final class FakeTogetherServer implements AutoCloseable {
     String model = (String) fields.get("model");
     return new MockResponse.Builder()
         .addHeader("Content-Type", "application/json")
-        .addHeader("x-request-id", "fake-req-" + generations.get())
-        .body(render(prompt, seed, n, width, height, png, base64, model, corruptBase64));
+        .body(render(id, prompt, seed, n, width, height, png, base64, model, corruptBase64));
   }
 
-  private Buffer render(String prompt, long seed, int n, int width, int height, boolean png,
+  private Buffer render(long id, String prompt, long seed, int n, int width, int height, boolean png,
       boolean base64, String model, boolean corruptBase64) {
     Buffer out = new Buffer();
     try (JsonWriter writer = JsonWriter.of(out)) {
       writer.beginObject();
       writer.name("id").value("fake-" + HexFormat.of().toHexDigits(
-          (prompt + "\u0000" + seed).hashCode()) + "-" + generations.get());
+          (prompt + "\u0000" + seed).hashCode()) + "-" + id);
       writer.name("model").value(model);
       writer.name("object").value("list");
       writer.name("data").beginArray();
@@ -509,6 +575,40 @@ public final class FakeTogetherServer implements AutoCloseable {
       redacted.set("Authorization", REDACTED);
     }
     return redacted.build();
+  }
+
+  /**
+   * Sets TCP_NODELAY on accepted connections: without it, Nagle's algorithm meeting the client's
+   * delayed ACK adds ~40 ms to every response, which a test suite pays per call.
+   */
+  private static final class NoDelayServerSocketFactory extends ServerSocketFactory {
+    @Override
+    public ServerSocket createServerSocket() throws IOException {
+      return new ServerSocket() {
+        @Override
+        public Socket accept() throws IOException {
+          Socket socket = super.accept();
+          socket.setTcpNoDelay(true);
+          return socket;
+        }
+      };
+    }
+
+    @Override
+    public ServerSocket createServerSocket(int port) throws IOException {
+      throw new UnsupportedOperationException("MockWebServer binds through createServerSocket()");
+    }
+
+    @Override
+    public ServerSocket createServerSocket(int port, int backlog) throws IOException {
+      throw new UnsupportedOperationException("MockWebServer binds through createServerSocket()");
+    }
+
+    @Override
+    public ServerSocket createServerSocket(int port, int backlog, InetAddress address)
+        throws IOException {
+      throw new UnsupportedOperationException("MockWebServer binds through createServerSocket()");
+    }
   }
 
   /** Builds {@link FakeTogetherServer}s. */

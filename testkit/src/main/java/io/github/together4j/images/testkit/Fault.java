@@ -138,10 +138,13 @@ public final class Fault {
   /**
    * Answers {@code status} with an HTML page, as a load balancer in front of the API does.
    *
-   * @param status e.g. 502
+   * @param status 200 to 599, e.g. 502 (200 plays a captive portal)
    * @return the fault
    */
   public static Fault htmlPage(int status) {
+    if (status < 200 || status > 599) {
+      throw new IllegalArgumentException("status = " + status + " is out of range: allowed is 200 to 599");
+    }
     return of(Kind.HTML_PAGE, status);
   }
 
@@ -181,7 +184,7 @@ public final class Fault {
   }
 
   /**
-   * Returns a copy that sends {@code Retry-After} in whole seconds.
+   * Returns a copy that sends {@code Retry-After} in whole seconds, rounded up.
    *
    * @param retryAfter at least 0
    * @return a new fault
@@ -192,7 +195,9 @@ public final class Fault {
       throw new IllegalArgumentException(
           "retryAfter = " + retryAfter + " is out of range: allowed is 0 or more");
     }
-    return withHeader("Retry-After", Long.toString(retryAfter.toSeconds()));
+    // Rounded up: a client told to wait 0 s for 500 ms would come back too early.
+    long seconds = retryAfter.toSeconds() + (retryAfter.getNano() > 0 ? 1 : 0);
+    return withHeader("Retry-After", Long.toString(seconds));
   }
 
   private void requireError(String method) {
@@ -204,10 +209,16 @@ public final class Fault {
   @Override
   public String toString() {
     return switch (kind) {
-      case ERROR -> "Fault.error(" + status + ", " + type + ")";
+      case ERROR -> "Fault.error(" + status + ", " + type + ")"
+          + (param != null ? ".withParam(" + param + ")" : "")
+          + (code != null ? ".withCode(" + code + ")" : "")
+          + (headers.isEmpty() ? "" : " " + headers);
       case DELAY -> "Fault.delay(" + delay + ")";
       case HTML_PAGE -> "Fault.htmlPage(" + status + ")";
-      default -> "Fault." + kind.name().toLowerCase(java.util.Locale.ROOT);
+      case DROP_MID_BODY -> "Fault.dropMidBody()";
+      case DISCONNECT -> "Fault.disconnect()";
+      case MALFORMED_JSON -> "Fault.malformedJson()";
+      case MALFORMED_BASE64 -> "Fault.malformedBase64()";
     };
   }
 }

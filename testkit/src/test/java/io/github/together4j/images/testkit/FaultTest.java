@@ -1,0 +1,713 @@
+package io.github.together4j.images.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.squareup.moshi.JsonAdapter;
+import com.squareup.moshi.Moshi;
+import io.github.together4j.images.ApiConnectionException;
+import io.github.together4j.images.ApiTimeoutException;
+import io.github.together4j.images.AuthenticationException;
+import io.github.together4j.images.BadRequestException;
+import io.github.together4j.images.GeneratedImage;
+import io.github.together4j.images.ImageGenerationRequest.OutputFormat;
+import io.github.together4j.images.ImageGenerationRequest.ResponseFormat;
+import io.github.together4j.images.ImageGenerationRequest;
+import io.github.together4j.images.ImageGenerationResult;
+import io.github.together4j.images.MalformedResponseException;
+import io.github.together4j.images.NotFoundException;
+import io.github.together4j.images.PermissionDeniedException;
+import io.github.together4j.images.RateLimitException;
+import io.github.together4j.images.ServerException;
+import io.github.together4j.images.TogetherException;
+import io.github.together4j.images.TogetherImages;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+import okhttp3.Headers;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Every scripted {@link Fault}, through the real client (and on the wire where it matters). */
+class FaultTest {
+
+  private static final JsonAdapter<Object> JSON = new Moshi.Builder().build().adapter(Object.class);
+  private static final OkHttpClient HTTP = new OkHttpClient.Builder()
+      .retryOnConnectionFailure(false)
+      .callTimeout(Duration.ofSeconds(10))
+      .build();
+  /** Small, so the happy path is quick. */
+  private static final ImageGenerationRequest SMALL = ImageGenerationRequest.builder("a fox")
+      .size(16, 16).responseFormat(ResponseFormat.BASE64).build();
+  /** Large enough (two 512×512 PNGs, about 1 MB of base64) that a cut body is really cut. */
+  private static final ImageGenerationRequest LARGE = ImageGenerationRequest.builder("a fox")
+      .n(2).size(512, 512).outputFormat(OutputFormat.PNG).responseFormat(ResponseFormat.BASE64)
+      .build();
+
+  private FakeTogetherServer server;
+  private final List<TogetherImages> clients = new ArrayList<>();
+
+  @BeforeEach
+  void startServer() {
+    server = FakeTogetherServer.start();
+  }
+
+  @AfterEach
+  void stopServer() {
+    clients.forEach(TogetherImages::close);
+    server.close();
+  }
+
+  @AfterAll
+  static void releaseHttp() {
+    HTTP.dispatcher().executorService().shutdown();
+    HTTP.connectionPool().evictAll();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Error responses
+
+  @Test
+  void errorWithParamAndCodeIsABadRequestCarryingThem() {
+    server.enqueue(Fault.error(400, "invalid_request_error", "nope").withParam("width").withCode("bad"));
+
+    assertThatThrownBy(() -> noRetries().generate(SMALL))
+        .isInstanceOfSatisfying(BadRequestException.class, e -> {
+          assertThat(e.statusCode()).isEqualTo(400);
+          assertThat(e.errorType()).isEqualTo("invalid_request_error");
+          assertThat(e.param()).isEqualTo("width");
+          assertThat(e.errorCode()).isEqualTo("bad");
+          assertThat(e.serverMessage()).isEqualTo("nope");
+          assertThat(e.attempts()).isEqualTo(1);
+        });
+  }
+
+  @Test
+  void errorOnTheWireIsErrorDataWithNullParamAndCodeUnlessGiven() {
+    server.enqueue(Fault.error(422, "invalid_request_error", "nope"));
+
+    Reply reply = post();
+
+    assertThat(reply.code()).isEqualTo(422);
+    assertThat(reply.headers().get("Content-Type")).startsWith("application/json");
+    assertThat(reply.json()).isEqualTo(Map.of("error", nullable(
+        "message", "nope", "type", "invalid_request_error", "param", null, "code", null)));
+  }
+
+  static Stream<Arguments> statuses() {
+    return Stream.of(
+        Arguments.of(400, BadRequestException.class),
+        Arguments.of(401, AuthenticationException.class),
+        Arguments.of(403, PermissionDeniedException.class),
+        Arguments.of(404, NotFoundException.class),
+        Arguments.of(418, TogetherException.class),
+        Arguments.of(422, BadRequestException.class),
+        Arguments.of(429, RateLimitException.class),
+        Arguments.of(500, ServerException.class),
+        Arguments.of(599, ServerException.class));
+  }
+
+  @ParameterizedTest
+  @MethodSource("statuses")
+  void errorStatusReachesTheClientAsItsException(int status, Class<? extends TogetherException> type) {
+    server.enqueue(Fault.error(status, "some_error", "status " + status));
+
+    assertThatThrownBy(() -> noRetries().generate(SMALL))
+        .isExactlyInstanceOf(type)
+        .isInstanceOfSatisfying(TogetherException.class, e -> {
+          assertThat(e.statusCode()).isEqualTo(status);
+          assertThat(e.errorType()).isEqualTo("some_error");
+          assertThat(e.serverMessage()).isEqualTo("status " + status);
+        });
+  }
+
+  @Test
+  void rateLimitedWithZeroWaitIsRetriedAndTheRetrySucceeds() {
+    server.enqueue(Fault.rateLimited(Duration.ZERO));
+    TogetherImages client = track(server.clientBuilder().maxRetries(1).build());
+
+    long start = System.nanoTime();
+    ImageGenerationResult result = client.generate(SMALL);
+
+    assertThat(result.images()).hasSize(1);
+    assertThat(server.requestCount()).isEqualTo(2);
+    assertThat(Duration.ofNanos(System.nanoTime() - start))
+        .as("Retry-After: 0 means no backoff").isLessThan(Duration.ofMillis(450));
+    assertThat(server.takeRequest().body()).isEqualTo(server.takeRequest().body());
+  }
+
+  @Test
+  void rateLimitedWithoutRetriesIsARateLimitException() {
+    server.enqueue(Fault.rateLimited(Duration.ofSeconds(3)));
+
+    assertThatThrownBy(() -> noRetries().generate(SMALL))
+        .isInstanceOfSatisfying(RateLimitException.class, e -> {
+          assertThat(e.statusCode()).isEqualTo(429);
+          assertThat(e.errorType()).isEqualTo("rate_limit_exceeded");
+          assertThat(e.serverMessage()).isEqualTo("Rate limit exceeded: slow down");
+        });
+    assertThat(server.requestCount()).isEqualTo(1);
+  }
+
+  @Test
+  void rateLimitedSendsRetryAfterInSeconds() {
+    server.enqueue(Fault.rateLimited(Duration.ofSeconds(3)));
+
+    Reply reply = post();
+
+    assertThat(reply.code()).isEqualTo(429);
+    assertThat(reply.headers().values("Retry-After")).containsExactly("3");
+    assertThat(object(reply.json().get("error"))).containsEntry("type", "rate_limit_exceeded");
+  }
+
+  @Test
+  void withRetryAfterOnAnyErrorSetsTheHeader() {
+    server.enqueue(Fault.overloaded().withRetryAfter(Duration.ofMinutes(2)));
+
+    assertThat(post().headers().values("Retry-After")).containsExactly("120");
+  }
+
+  @Test
+  void overloadedIsAServerException503() {
+    server.enqueue(Fault.overloaded());
+
+    assertThatThrownBy(() -> noRetries().generate(SMALL))
+        .isInstanceOfSatisfying(ServerException.class, e -> {
+          assertThat(e.statusCode()).isEqualTo(503);
+          assertThat(e.errorType()).isEqualTo("server_overloaded");
+          assertThat(e.serverMessage()).isEqualTo("The server is overloaded, please try again later");
+        });
+  }
+
+  @Test
+  void overloadedIsRetriedByADefaultishClient() {
+    server.enqueue(Fault.overloaded().withRetryAfter(Duration.ZERO));
+    TogetherImages client = track(server.clientBuilder().maxRetries(1).build());
+
+    assertThat(client.generate(SMALL).images()).hasSize(1);
+    assertThat(server.requestCount()).isEqualTo(2);
+  }
+
+  @Test
+  void withHeaderAddsAHeaderToTheResponse() {
+    server.enqueue(Fault.overloaded().withHeader("X-Test", "1").withHeader("X-Other", "2"));
+    server.enqueue(Fault.delay(Duration.ZERO).withHeader("X-Test", "on a 200"));
+
+    Reply error = post();
+    Reply delayed = post();
+
+    assertThat(error.code()).isEqualTo(503);
+    assertThat(error.headers().get("X-Test")).isEqualTo("1");
+    assertThat(error.headers().get("X-Other")).isEqualTo("2");
+    assertThat(delayed.code()).isEqualTo(200);
+    assertThat(delayed.headers().get("X-Test")).isEqualTo("on a 200");
+  }
+
+  @Test
+  void withHeaderReplacesAHeaderTheServerWouldSend() {
+    server.enqueue(Fault.delay(Duration.ZERO).withHeader("x-request-id", "mine"));
+
+    assertThat(post().headers().values("x-request-id")).containsExactly("mine");
+  }
+
+  @Test
+  void requestIdHeaderOfAnErrorReachesTheException() {
+    server.enqueue(Fault.overloaded().withHeader("x-request-id", "req-123"));
+
+    assertThatThrownBy(() -> noRetries().generate(SMALL))
+        .isInstanceOfSatisfying(ServerException.class,
+            e -> assertThat(e.requestId()).isEqualTo("req-123"));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Delays
+
+  @Test
+  void delayLongerThanTheReadTimeoutIsAnApiTimeout() {
+    server.enqueue(Fault.delay(Duration.ofMillis(800)));
+    TogetherImages client = track(server.clientBuilder()
+        .readTimeout(Duration.ofMillis(200)).maxRetries(0).build());
+
+    long start = System.nanoTime();
+    assertThatThrownBy(() -> client.generate(SMALL))
+        .isInstanceOfSatisfying(ApiTimeoutException.class, e -> {
+          assertThat(e.statusCode()).isZero();
+          assertThat(e.attempts()).isEqualTo(1);
+        });
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(750));
+  }
+
+  @Test
+  void delayShorterThanTheReadTimeoutSucceedsLate() {
+    server.enqueue(Fault.delay(Duration.ofMillis(800)));
+    TogetherImages client = track(server.clientBuilder()
+        .readTimeout(Duration.ofSeconds(5)).maxRetries(0).build());
+
+    long start = System.nanoTime();
+    ImageGenerationResult result = client.generate(SMALL);
+
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(800));
+    assertThat(result.images().get(0).bytes()).isNotEmpty();
+  }
+
+  @Test
+  void delayOfZeroIsANormalAnswer() {
+    server.enqueue(Fault.delay(Duration.ZERO));
+
+    assertThat(noRetries().generate(SMALL).images()).hasSize(1);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Broken connections
+
+  @Test
+  void dropMidBodyIsAConnectionFailureWithoutRetries() {
+    server.enqueue(Fault.dropMidBody());
+
+    assertThatThrownBy(() -> noRetries().generate(LARGE))
+        .isExactlyInstanceOf(ApiConnectionException.class)
+        .isInstanceOfSatisfying(ApiConnectionException.class,
+            e -> assertThat(e.statusCode()).isZero());
+    assertThat(server.requestCount()).isEqualTo(1);
+  }
+
+  @Test
+  void dropMidBodyCutsTheBodyShortOfItsContentLength() throws IOException {
+    server.enqueue(Fault.dropMidBody());
+    Request request = generationRequest(
+        "{\"prompt\":\"a fox\",\"model\":\"m\",\"n\":2,\"width\":512,\"height\":512,"
+            + "\"output_format\":\"png\",\"response_format\":\"base64\"}");
+
+    try (Response response = HTTP.newCall(request).execute()) {
+      assertThat(response.code()).isEqualTo(200);
+      long declared = response.body().contentLength();
+      assertThat(declared).isGreaterThan(100_000);
+      assertThatThrownBy(() -> response.body().bytes()).isInstanceOf(IOException.class);
+    }
+  }
+
+  @Test
+  void dropMidBodyIsRetriedAndTheSecondCallSucceeds() {
+    server.enqueue(Fault.dropMidBody());
+    TogetherImages client = track(freshClient().maxRetries(1).build());
+
+    ImageGenerationResult result = client.generate(LARGE);
+
+    assertThat(result.images()).hasSize(2);
+    assertThat(decodedWidth(result.images().get(1))).isEqualTo(512);
+    assertThat(server.requestCount()).isEqualTo(2);
+  }
+
+  @Test
+  void disconnectIsAConnectionFailureWithoutRetries() {
+    server.enqueue(Fault.disconnect());
+
+    assertThatThrownBy(() -> noRetries().generate(SMALL))
+        .isExactlyInstanceOf(ApiConnectionException.class)
+        .isInstanceOfSatisfying(ApiConnectionException.class, e -> {
+          assertThat(e.statusCode()).isZero();
+          assertThat(e.attempts()).isEqualTo(1);
+        });
+    assertThat(server.requestCount()).as("no transparent retry by OkHttp").isEqualTo(1);
+  }
+
+  @Test
+  void disconnectIsRetriedAndTheSecondCallSucceeds() {
+    server.enqueue(Fault.disconnect());
+    TogetherImages client = track(freshClient().maxRetries(1).build());
+
+    assertThat(client.generate(SMALL).images()).hasSize(1);
+    assertThat(server.requestCount()).isEqualTo(2);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Bodies that are not the contract
+
+  @Test
+  void malformedJsonIsAMalformedResponseAndNotRetried() {
+    server.enqueue(Fault.malformedJson());
+    TogetherImages client = track(server.clientBuilder().maxRetries(2).build());
+
+    assertThatThrownBy(() -> client.generate(SMALL))
+        .isInstanceOfSatisfying(MalformedResponseException.class, e -> {
+          assertThat(e.statusCode()).isEqualTo(200);
+          assertThat(e.attempts()).isEqualTo(1);
+        });
+    assertThat(server.requestCount()).isEqualTo(1);
+  }
+
+  @Test
+  void malformedJsonIsCutInsideTheDataArray() {
+    server.enqueue(Fault.malformedJson());
+
+    Reply reply = post();
+
+    assertThat(reply.code()).isEqualTo(200);
+    assertThat(reply.headers().get("Content-Type")).isEqualTo("application/json");
+    assertThat(reply.body()).startsWith("{\"id\":\"fake-1\",").endsWith("\"data\":[{\"in");
+  }
+
+  @Test
+  void malformedBase64GeneratesButTheBytesAreRefusedNamingTheOffset() {
+    server.enqueue(Fault.malformedBase64());
+    TogetherImages client = noRetries();
+
+    ImageGenerationResult result = client.generate(SMALL);
+
+    GeneratedImage image = result.images().get(0);
+    assertThat(image.isBase64()).isTrue();
+    assertThatThrownBy(image::bytes)
+        .isInstanceOf(MalformedResponseException.class)
+        .hasMessageContaining("offset")
+        .hasMessageContaining("image 0");
+  }
+
+  @Test
+  void malformedBase64KeepsTheLengthAndCorruptsOnlyTheMiddle() {
+    String normal = b64Text(post(base64Body(2)), 1);
+    server.enqueue(Fault.malformedBase64());
+
+    Reply reply = post(base64Body(2));
+
+    for (int i = 0; i < 2; i++) {
+      String corrupt = b64Text(reply, i);
+      String clean = i == 1 ? normal : b64Text(post(base64Body(1)), 0);
+      int middle = clean.length() / 2;
+      assertThat(corrupt).hasSameSizeAs(clean);
+      assertThat(corrupt.substring(middle, middle + 3)).isEqualTo("%$!");
+      assertThat(corrupt.substring(0, middle)).isEqualTo(clean.substring(0, middle));
+      assertThat(corrupt.substring(middle + 3)).isEqualTo(clean.substring(middle + 3));
+    }
+  }
+
+  @Test
+  void htmlPageIsAMalformedResponseKeepingTheStatus() {
+    server.enqueue(Fault.htmlPage(502));
+
+    assertThatThrownBy(() -> noRetries().generate(SMALL))
+        .isInstanceOfSatisfying(MalformedResponseException.class, e -> {
+          assertThat(e.statusCode()).isEqualTo(502);
+          assertThat(e.errorType()).isNull();
+          assertThat(e.serverMessage()).isNull();
+          assertThat(e.attempts()).isEqualTo(1);
+          assertThat(e.getMessage()).contains("HTTP 502").contains("nginx");
+        });
+  }
+
+  @Test
+  void htmlPageOnTheWireIsTextHtml() {
+    server.enqueue(Fault.htmlPage(502));
+
+    Reply reply = post();
+
+    assertThat(reply.code()).isEqualTo(502);
+    assertThat(reply.headers().get("Content-Type")).isEqualTo("text/html");
+    assertThat(reply.body()).startsWith("<html>").contains("<h1>502 Bad Gateway</h1>");
+  }
+
+  @Test
+  void htmlPageStatusMustBeAnHttpStatus() {
+    for (int status : new int[] {-1, 0, 42, 1000}) {
+      assertThatThrownBy(() -> Fault.htmlPage(status))
+          .as("htmlPage(%d)", status)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("status = " + status);
+    }
+  }
+
+  @Test
+  void htmlPageFromAGatewayIsRetriedLikeAny5xx() {
+    server.enqueue(Fault.htmlPage(502).withRetryAfter(Duration.ZERO));
+    TogetherImages client = track(server.clientBuilder().maxRetries(1).build());
+
+    assertThat(client.generate(SMALL).images()).hasSize(1);
+    assertThat(server.requestCount()).isEqualTo(2);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // The script
+
+  @Test
+  void faultsApplyInOrderOnePerRequestThenNormalAnswersResume() {
+    server.enqueue(Fault.error(400, "invalid_request_error", "first"))
+        .enqueue(Fault.overloaded())
+        .enqueue(Fault.malformedJson())
+        .enqueue(Fault.htmlPage(504));
+    TogetherImages client = noRetries();
+
+    List<Class<?>> outcomes = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      try {
+        outcomes.add(client.generate(SMALL).getClass());
+      } catch (TogetherException e) {
+        outcomes.add(e.getClass());
+      }
+    }
+
+    assertThat(outcomes).containsExactly(BadRequestException.class, ServerException.class,
+        MalformedResponseException.class, MalformedResponseException.class,
+        ImageGenerationResult.class, ImageGenerationResult.class);
+    assertThat(server.requestCount()).isEqualTo(6);
+  }
+
+  @Test
+  void faultedRequestIsStillRecorded() {
+    server.enqueue(Fault.disconnect());
+
+    assertThatThrownBy(() -> noRetries().generate(SMALL)).isInstanceOf(ApiConnectionException.class);
+
+    RecordedImageRequest request = server.takeRequest();
+    assertThat(request.field("prompt")).isEqualTo("a fox");
+    assertThat(request.field("width")).isEqualTo(16.0);
+    assertThat(request.authorized()).isTrue();
+    assertThat(server.requestCount()).isEqualTo(1);
+  }
+
+  @Test
+  void faultAnswersEvenARequestThatWouldFailValidation() {
+    server.enqueue(Fault.error(500, "server_error", "boom"));
+
+    Reply reply = post("{\"prompt\":42}");
+
+    assertThat(reply.code()).isEqualTo(500);
+    assertThat(post("{\"prompt\":42}").code()).as("the next one is validated").isEqualTo(400);
+  }
+
+  @Test
+  void enqueueRefusesNull() {
+    assertThatThrownBy(() -> server.enqueue(nullFault()))
+        .isInstanceOf(NullPointerException.class).hasMessage("fault == null");
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Arguments
+
+  @Test
+  void errorStatusMustBeAnErrorStatus() {
+    for (int status : new int[] {200, 399, 600, 0, -1}) {
+      assertThatThrownBy(() -> Fault.error(status, "t", "m"))
+          .as("status %d", status)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("status = " + status + " is out of range: allowed is 400 to 599");
+    }
+    assertThat(Fault.error(400, "t", "m")).isNotNull();
+    assertThat(Fault.error(599, "t", "m")).isNotNull();
+  }
+
+  @Test
+  void errorTypeAndMessageAreRequired() {
+    assertThatThrownBy(() -> Fault.error(400, nullString(), "m"))
+        .isInstanceOf(NullPointerException.class).hasMessage("type == null");
+    assertThatThrownBy(() -> Fault.error(400, "t", nullString()))
+        .isInstanceOf(NullPointerException.class).hasMessage("message == null");
+  }
+
+  @Test
+  void paramAndCodeApplyToErrorFaultsOnly() {
+    assertThat(Fault.rateLimited(Duration.ZERO).withParam("n").withCode("c")).isNotNull();
+    assertThat(Fault.overloaded().withCode("c")).isNotNull();
+    for (Fault fault : List.of(Fault.delay(Duration.ZERO), Fault.dropMidBody(), Fault.disconnect(),
+        Fault.malformedJson(), Fault.malformedBase64(), Fault.htmlPage(502))) {
+      assertThatThrownBy(() -> fault.withParam("width"))
+          .as(fault.toString())
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageStartingWith("withParam applies to Fault.error(…) faults, not ");
+      assertThatThrownBy(() -> fault.withCode("bad"))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageStartingWith("withCode applies to Fault.error(…) faults");
+    }
+  }
+
+  @Test
+  void negativeDurationsAreRejected() {
+    assertThatThrownBy(() -> Fault.delay(Duration.ofMillis(-1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("delay = PT-0.001S is out of range: allowed is 0 or more");
+    assertThatThrownBy(() -> Fault.rateLimited(Duration.ofSeconds(-1)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("retryAfter = PT-1S");
+    assertThatThrownBy(() -> Fault.overloaded().withRetryAfter(Duration.ofSeconds(-5)))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Fault.delay(nullDuration()))
+        .isInstanceOf(NullPointerException.class).hasMessage("delay == null");
+  }
+
+  @Test
+  void headerNameAndValueAreRequired() {
+    assertThatThrownBy(() -> Fault.overloaded().withHeader(nullString(), "v"))
+        .isInstanceOf(NullPointerException.class).hasMessage("name == null");
+    assertThatThrownBy(() -> Fault.overloaded().withHeader("n", nullString()))
+        .isInstanceOf(NullPointerException.class).hasMessage("value == null");
+  }
+
+  @Test
+  void withMethodsReturnCopiesAndLeaveTheOriginalAlone() {
+    Fault original = Fault.error(400, "invalid_request_error", "nope");
+    Fault withParam = original.withParam("width");
+    Fault withHeader = original.withHeader("X-Test", "1");
+    server.enqueue(original).enqueue(withParam).enqueue(withHeader);
+
+    Reply first = post();
+    Reply second = post();
+    Reply third = post();
+
+    assertThat(withParam).isNotSameAs(original);
+    assertThat(object(first.json().get("error"))).containsEntry("param", null);
+    assertThat(first.headers().get("X-Test")).isNull();
+    assertThat(object(second.json().get("error"))).containsEntry("param", "width");
+    assertThat(third.headers().get("X-Test")).isEqualTo("1");
+    assertThat(object(third.json().get("error"))).containsEntry("param", null);
+  }
+
+  @Test
+  void oneFaultCanBeEnqueuedTwice() {
+    Fault fault = Fault.overloaded();
+    server.enqueue(fault).enqueue(fault);
+
+    assertThat(List.of(post().code(), post().code(), post().code())).containsExactly(503, 503, 200);
+  }
+
+  @Test
+  void toStringNamesTheFault() {
+    assertThat(Fault.error(400, "invalid_request_error", "nope"))
+        .hasToString("Fault.error(400, invalid_request_error)");
+    assertThat(Fault.rateLimited(Duration.ofSeconds(1)))
+        .hasToString("Fault.error(429, rate_limit_exceeded) {Retry-After=1}");
+    assertThat(Fault.error(400, "invalid_request_error", "nope").withParam("width").withCode("bad"))
+        .hasToString("Fault.error(400, invalid_request_error).withParam(width).withCode(bad)");
+    assertThat(Fault.dropMidBody()).hasToString("Fault.dropMidBody()");
+    assertThat(Fault.overloaded()).hasToString("Fault.error(503, server_overloaded)");
+    assertThat(Fault.delay(Duration.ofMillis(800))).hasToString("Fault.delay(PT0.8S)");
+    assertThat(Fault.htmlPage(502)).hasToString("Fault.htmlPage(502)");
+    Map<String, Fault> named = Map.of(
+        "dropmidbody", Fault.dropMidBody(),
+        "disconnect", Fault.disconnect(),
+        "malformedjson", Fault.malformedJson(),
+        "malformedbase64", Fault.malformedBase64());
+    named.forEach((name, fault) -> assertThat(fault.toString())
+        .startsWith("Fault.")
+        .satisfies(shown -> assertThat(shown.replace("_", "").toLowerCase(Locale.ROOT))
+            .contains(name)));
+    Set<String> all = Stream.concat(named.values().stream(), Stream.of(Fault.overloaded(),
+        Fault.delay(Duration.ZERO), Fault.htmlPage(502))).map(Fault::toString).collect(Collectors.toSet());
+    assertThat(all).hasSize(7);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Helpers
+
+  /** A reply to a raw request, read whole. */
+  record Reply(int code, Headers headers, String body) {
+    Map<String, Object> json() {
+      try {
+        return object(JSON.fromJson(body));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+
+  /** A client that never retries, on its own connection pool, closed after the test. */
+  private TogetherImages noRetries() {
+    return track(freshClient().maxRetries(0).build());
+  }
+
+  /**
+   * A builder on a brand-new OkHttp client: no pooled connection that OkHttp might silently
+   * retry on, so a broken connection reaches our client's own retry logic.
+   */
+  private TogetherImages.Builder freshClient() {
+    return server.clientBuilder();
+  }
+
+  private TogetherImages track(TogetherImages client) {
+    clients.add(client);
+    return client;
+  }
+
+  private Reply post() {
+    return post("{\"prompt\":\"a fox\",\"model\":\"m\",\"width\":8,\"height\":8}");
+  }
+
+  private Reply post(String body) {
+    try (Response response = HTTP.newCall(generationRequest(body)).execute()) {
+      return new Reply(response.code(), response.headers(), response.body().string());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private Request generationRequest(String body) {
+    return new Request.Builder().url(server.baseUrl() + "images/generations")
+        .header("Authorization", "Bearer " + server.apiKey())
+        .post(RequestBody.create(body, MediaType.get("application/json")))
+        .build();
+  }
+
+  private static String base64Body(int n) {
+    return "{\"prompt\":\"a fox\",\"model\":\"m\",\"n\":" + n + ",\"seed\":5,\"width\":24,\"height\":24,"
+        + "\"response_format\":\"base64\"}";
+  }
+
+  private static String b64Text(Reply reply, int index) {
+    assertThat(reply.code()).as(reply.body()).isEqualTo(200);
+    List<?> data = (List<?>) reply.json().get("data");
+    return (String) object(data.get(index)).get("b64_json");
+  }
+
+  private static int decodedWidth(GeneratedImage image) {
+    try {
+      return ImageIO.read(new ByteArrayInputStream(image.bytes())).getWidth();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @SuppressWarnings("unchecked") // JSON objects parse to maps with string keys
+  private static Map<String, Object> object(@Nullable Object json) {
+    assertThat(json).isInstanceOf(Map.class);
+    return (Map<String, Object>) json;
+  }
+
+  /** A map that, unlike {@link Map#of}, may hold null values. */
+  private static Map<String, @Nullable Object> nullable(Object... keysAndValues) {
+    Map<String, @Nullable Object> map = new LinkedHashMap<>();
+    for (int i = 0; i < keysAndValues.length; i += 2) {
+      map.put((String) keysAndValues[i], keysAndValues[i + 1]);
+    }
+    return map;
+  }
+
+  /** Null, hidden from the compiler, to check that a method refuses it. */
+  private static String nullString() {
+    return null;
+  }
+
+  private static Duration nullDuration() {
+    return null;
+  }
+
+  private static Fault nullFault() {
+    return null;
+  }
+}
