@@ -92,22 +92,11 @@ public final class Base64Images {
   public static Path save(CharSequence base64, Path target, SaveOption... options) {
     requireNonNull(base64, "base64 == null");
     requireNonNull(target, "target == null");
-    boolean overwrite = ImageFiles.has(options, SaveOption.OVERWRITE);
-    Path file = target;
     try {
-      byte[] header = Base64Stream.header(base64, SUBJECT);
-      ImageFormat format = ImageFormat.detect(header);
-      if (format == ImageFormat.UNKNOWN) {
-        throw new IllegalArgumentException(ImageFiles.notAnImage(SUBJECT, header));
-      }
-      file = ImageFiles.resolve(target, 0, format, ImageFiles.has(options, SaveOption.KEEP_EXTENSION));
-      ImageFiles.writeAtomically(file, overwrite, out -> new Base64Stream(base64, SUBJECT).transferTo(out));
+      return ImageFiles.saveBase64(base64, SUBJECT, "image", 0, target, options, null);
     } catch (InvalidImageDataException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot save image to " + file + ": " + e, e);
     }
-    return file;
   }
 
   /**

@@ -212,20 +212,12 @@ public final class GeneratedImage {
    */
   public Path saveTo(Path target, SaveOption... options) {
     requireNonNull(target, "target == null");
+    if (isBase64()) {
+      return base64(() -> ImageFiles.saveBase64(b64(), subject(), "image " + index(), index(),
+          target, options, "use bytes() or writeTo() to keep it anyway"));
+    }
     boolean overwrite = ImageFiles.has(options, SaveOption.OVERWRITE);
     boolean keepExtension = ImageFiles.has(options, SaveOption.KEEP_EXTENSION);
-    if (isBase64()) {
-      ImageFormat detected = format();
-      if (detected == ImageFormat.UNKNOWN) {
-        byte[] header = base64(() -> Base64Stream.header(b64(), subject()));
-        throw new MalformedResponseException(
-            ImageFiles.notAnImage(subject(), header) + ": use bytes() or writeTo() to keep it anyway",
-            Failure.noResponse(0), null);
-      }
-      Path file = ImageFiles.resolve(target, index(), detected, keepExtension);
-      save(file, overwrite, out -> new Base64Stream(b64(), subject()).transferTo(out));
-      return file;
-    }
     ImageFiles.checkEarly(target, overwrite);
     return downloader.fetch(requiredUrl(), index(), true, download -> {
       format = download.format;
@@ -330,8 +322,6 @@ public final class GeneratedImage {
   private void save(Path file, boolean overwrite, ImageFiles.Writer writer) {
     try {
       ImageFiles.writeAtomically(file, overwrite, writer);
-    } catch (InvalidImageDataException e) {
-      throw malformed(e);
     } catch (NetworkFailure e) {
       throw e;
     } catch (IOException e) {

@@ -33,6 +33,33 @@ final class ImageFiles {
     void write(OutputStream out) throws IOException;
   }
 
+  /**
+   * Saves base64 text as an image file, named as {@link #resolve} says: the shared body of {@link
+   * GeneratedImage#saveTo} and {@link Base64Images#save}. {@code subject} names the text in
+   * decoding errors, {@code what} the image in file-system errors; {@code keepHint}, if any, ends
+   * the error for bytes that are no image.
+   */
+  static Path saveBase64(CharSequence text, String subject, String what, int index, Path target,
+      SaveOption[] options, @org.jspecify.annotations.Nullable String keepHint)
+      throws InvalidImageDataException {
+    boolean overwrite = has(options, SaveOption.OVERWRITE);
+    byte[] header = Base64Stream.header(text, subject);
+    ImageFormat format = ImageFormat.detect(header);
+    if (format == ImageFormat.UNKNOWN) {
+      throw new InvalidImageDataException(
+          notAnImage(subject, header) + (keepHint != null ? ": " + keepHint : ""));
+    }
+    Path file = resolve(target, index, format, has(options, SaveOption.KEEP_EXTENSION));
+    try {
+      writeAtomically(file, overwrite, out -> new Base64Stream(text, subject).transferTo(out));
+    } catch (InvalidImageDataException e) {
+      throw e;
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("cannot save " + what + " to " + file + ": " + e, e);
+    }
+    return file;
+  }
+
   /** Says why bytes starting with {@code header} are not saved as an image. */
   static String notAnImage(String subject, byte[] header) {
     return subject + " decodes to bytes that are not a PNG, JPEG, WebP or GIF image ("
