@@ -356,6 +356,7 @@ public final class FakeTogetherServer implements AutoCloseable {
     String body = request.getBody() == null ? "" : request.getBody().utf8();
     @Nullable Object json = parse(body);
     boolean authorized = isAuthorized(request.getHeaders().get("Authorization"));
+    String contentType = request.getHeaders().get("Content-Type");
     recorded.add(new RecordedImageRequest(
         request.getMethod(), request.getUrl().encodedPath(), redact(request.getHeaders()), body, json,
         authorized));
@@ -363,7 +364,7 @@ public final class FakeTogetherServer implements AutoCloseable {
     long id = ids.incrementAndGet();
     Fault fault = script.poll();
     if (fault == null) {
-      return answer(id, json, authorized, body, false)
+      return answer(id, contentType, json, authorized, body, false)
           .setHeader("x-request-id", "fake-req-" + id)
           .build();
     }
@@ -379,11 +380,11 @@ public final class FakeTogetherServer implements AutoCloseable {
       case MALFORMED_JSON -> new MockResponse.Builder()
           .addHeader("Content-Type", "application/json")
           .body("{\"id\":\"fake-" + id + "\",\"model\":\"m\",\"object\":\"list\",\"data\":[{\"in");
-      case DELAY -> answer(id, json, authorized, body, false)
+      case DELAY -> answer(id, contentType, json, authorized, body, false)
           .headersDelay(fault.delay.toNanos(), TimeUnit.NANOSECONDS);
-      case DROP_MID_BODY -> answer(id, json, authorized, body, false)
+      case DROP_MID_BODY -> answer(id, contentType, json, authorized, body, false)
           .onResponseBody(new SocketEffect.CloseSocket());
-      case MALFORMED_BASE64 -> answer(id, json, authorized, body, true);
+      case MALFORMED_BASE64 -> answer(id, contentType, json, authorized, body, true);
     };
     response.setHeader("x-request-id", "fake-req-" + id);
     fault.headers.forEach(response::setHeader);
@@ -411,12 +412,18 @@ public final class FakeTogetherServer implements AutoCloseable {
   }
 
   /** The answer to a request with no fault: an error for a bad one, else the images. */
-  private MockResponse.Builder answer(
-      long id, @Nullable Object json, boolean authorized, String body, boolean corruptBase64) {
+  private MockResponse.Builder answer(long id, @Nullable String contentType, @Nullable Object json,
+      boolean authorized, String body, boolean corruptBase64) {
     if (!authorized) {
       return errorBuilder(401, "invalid_request_error",
           "Invalid API key provided. You can find your API key at https://api.together.ai/settings/api-keys.",
           null, "invalid_api_key");
+    }
+    // The spec declares only application/json; like the validators, a missing type is let through.
+    if (contentType != null && !contentType.toLowerCase(java.util.Locale.ROOT).strip()
+        .matches("application/json\\s*(;.*)?")) {
+      return errorBuilder(400, "invalid_request_error",
+          "Content-Type must be application/json, got " + contentType, null, null);
     }
     if (json == null) {
       return errorBuilder(400, "invalid_request_error",
