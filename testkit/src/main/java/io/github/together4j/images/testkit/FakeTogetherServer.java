@@ -100,6 +100,10 @@ public final class FakeTogetherServer implements AutoCloseable {
   private final Queue<Fault> script = new ConcurrentLinkedQueue<>();
   private final BlockingQueue<RecordedImageRequest> recorded = new LinkedBlockingQueue<>();
   private final AtomicInteger generations = new AtomicInteger();
+  /** The image every request gets in benchmark mode, else null. */
+  private final byte @Nullable [] fixedImage;
+  /** Benchmark mode's whole base64 response bodies, by n: served as cheap copies. */
+  private final Map<Integer, Buffer> fixedBodies = new java.util.concurrent.ConcurrentHashMap<>();
   /** Numbers every generation, never reset, so ids stay unique across tests. */
   private final AtomicLong ids = new AtomicLong();
   private final Map<String, StoredFile> files =
@@ -116,6 +120,7 @@ public final class FakeTogetherServer implements AutoCloseable {
 
   private FakeTogetherServer(Builder builder) {
     this.apiKey = builder.apiKey;
+    this.fixedImage = builder.fixedImage;
     server.setDispatcher(new Dispatcher() {
       @Override
       public MockResponse dispatch(RecordedRequest request) {
@@ -280,8 +285,9 @@ public final class FakeTogetherServer implements AutoCloseable {
   }
 
   /**
-   * Runs a server until the process is stopped: {@code [--port N] [--api-key KEY]} (default: a
-   * free port, {@value #DEFAULT_API_KEY}).
+   * Runs a server until the process is stopped: {@code [--port N] [--api-key KEY] [--fixed-image
+   * FILE]} (default: a free port, {@value #DEFAULT_API_KEY}, drawn images; see {@link
+   * Builder#fixedImage(byte[])}).
    *
    * @param args the command line
    * @throws InterruptedException if interrupted while serving
@@ -310,14 +316,15 @@ public final class FakeTogetherServer implements AutoCloseable {
     }
   }
 
-  static final String USAGE = "usage: FakeTogetherServer [--port N] [--api-key KEY]";
+  static final String USAGE =
+      "usage: FakeTogetherServer [--port N] [--api-key KEY] [--fixed-image FILE]";
 
   /** Reads {@link #main}'s arguments; every mistake is an IllegalArgumentException. */
   static Builder parseArgs(String[] args) {
     Builder builder = builder();
     for (int i = 0; i < args.length; i += 2) {
       String option = args[i];
-      if (!option.equals("--port") && !option.equals("--api-key")) {
+      if (!option.equals("--port") && !option.equals("--api-key") && !option.equals("--fixed-image")) {
         throw new IllegalArgumentException("unknown argument " + option);
       }
       if (i + 1 == args.length) {
@@ -329,6 +336,12 @@ public final class FakeTogetherServer implements AutoCloseable {
           builder.port(Integer.parseInt(value.strip()));
         } catch (NumberFormatException e) {
           throw new IllegalArgumentException("--port " + value + " is not a number", e);
+        }
+      } else if (option.equals("--fixed-image")) {
+        try {
+          builder.fixedImage(java.nio.file.Files.readAllBytes(java.nio.file.Path.of(value)));
+        } catch (IOException e) {
+          throw new IllegalArgumentException("--fixed-image " + value + " cannot be read: " + e, e);
         }
       } else {
         builder.apiKey(value);
@@ -456,6 +469,15 @@ public final class FakeTogetherServer implements AutoCloseable {
     boolean png = "png".equals(fields.get("output_format"));
     boolean base64 = "base64".equals(fields.get("response_format"));
     String model = (String) fields.get("model");
+    if (fixedImage != null && base64 && !corruptBase64) {
+      // Benchmark mode: the same body for every request of this n, built once, copied cheaply
+      // (an okio copy shares its segments), so the server's cost is the network alone.
+      Buffer fixedBody = fixedBodies.computeIfAbsent(n, count ->
+          render(0, prompt, seed, count, width, height, png, true, "fake/fixed", false));
+      return new MockResponse.Builder()
+          .addHeader("Content-Type", "application/json")
+          .body(fixedBody.copy());
+    }
     return new MockResponse.Builder()
         .addHeader("Content-Type", "application/json")
         .body(render(id, prompt, seed, n, width, height, png, base64, model, corruptBase64));
@@ -473,8 +495,8 @@ public final class FakeTogetherServer implements AutoCloseable {
       writer.name("data").beginArray();
       for (int i = 0; i < n; i++) {
         long start = System.nanoTime();
-        byte[] image = ImageRenderer.render(prompt, seed + i, width, height,
-            png ? ImageRenderer.Format.PNG : ImageRenderer.Format.JPEG);
+        byte[] image = fixedImage != null ? fixedImage : ImageRenderer.render(prompt, seed + i,
+            width, height, png ? ImageRenderer.Format.PNG : ImageRenderer.Format.JPEG);
         writer.beginObject();
         writer.name("index").value(i);
         if (base64) {
@@ -482,7 +504,8 @@ public final class FakeTogetherServer implements AutoCloseable {
           writer.name("b64_json").value(corruptBase64 ? corrupt(text) : text);
           writer.name("type").value("b64_json");
         } else {
-          writer.name("url").value(store(image, png ? "image/png" : "image/jpeg", png ? "png" : "jpg"));
+          boolean pngBytes = image.length > 0 && (image[0] & 0xff) == 0x89;
+        writer.name("url").value(store(image, pngBytes ? "image/png" : "image/jpeg", pngBytes ? "png" : "jpg"));
           writer.name("type").value("url");
         }
         writer.name("timings").beginObject()
@@ -622,8 +645,24 @@ public final class FakeTogetherServer implements AutoCloseable {
   public static final class Builder {
     private String apiKey = DEFAULT_API_KEY;
     private int port;
+    private byte @Nullable [] fixedImage;
 
     private Builder() {}
+
+    /**
+     * Answers every request with {@code image}, {@code n} times, instead of drawing images: for
+     * benchmarks, where the client and the network should be measured, not the renderer. Base64
+     * bodies are then built once per {@code n} and shared, so their {@code id} repeats; size,
+     * seed, prompt and {@code output_format} are validated but otherwise ignored.
+     *
+     * @param image the image bytes, e.g. a pre-rendered PNG
+     * @return this builder
+     */
+    public Builder fixedImage(byte[] image) {
+      requireNonNull(image, "image == null");
+      this.fixedImage = image.clone();
+      return this;
+    }
 
     /**
      * Sets the API key the server accepts (default {@value FakeTogetherServer#DEFAULT_API_KEY}).

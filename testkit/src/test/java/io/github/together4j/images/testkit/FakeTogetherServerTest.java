@@ -14,6 +14,7 @@ import io.github.together4j.images.ImageGenerationRequest.ResponseFormat;
 import io.github.together4j.images.ImageGenerationRequest;
 import io.github.together4j.images.ImageGenerationResult;
 import io.github.together4j.images.TogetherImages;
+import io.github.together4j.images.testkit.internal.ImageRenderer;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -280,6 +281,22 @@ class FakeTogetherServerTest {
 
     assertThat(reply.code()).isEqualTo(400);
     assertThat(reply.headers().get("x-request-id")).startsWith("fake-req-");
+  }
+
+  @Test
+  void fixedImageModeServesTheSameBytesForEveryRequest() throws Exception {
+    byte[] png = ImageRenderer.render("fixed", 1, 32, 16, ImageRenderer.Format.PNG);
+    try (FakeTogetherServer fixed = FakeTogetherServer.builder().fixedImage(png).start()) {
+      String body = "{\"prompt\":\"a\",\"model\":\"m\",\"n\":2,\"response_format\":\"base64\"}";
+      Reply first = post(fixed, body);
+      Reply second = post(fixed, body.replace("\"a\"", "\"b\""));
+
+      assertThat(first.code()).isEqualTo(200);
+      assertThat(second.body()).isEqualTo(first.body());
+      assertThat(data(first)).hasSize(2).allSatisfy(image -> assertThat(b64(image)).isEqualTo(png));
+      // Validation still applies.
+      assertThat(post(fixed, "{\"model\":\"m\"}").code()).isEqualTo(400);
+    }
   }
 
   static Stream<Arguments> specViolations() {
