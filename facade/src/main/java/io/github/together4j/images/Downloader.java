@@ -54,14 +54,17 @@ final class Downloader {
   /** An open, checked download: the body from its first byte, and the format it starts with. */
   static final class Download implements Closeable {
     final ImageFormat format;
+    /** The first bytes of the body, up to {@link ImageFormat#HEADER_LENGTH}. */
+    final byte[] header;
     final HttpUrl url;
     final long contentLength;
     final InputStream stream;
     private final Response response;
 
-    Download(Response response, ImageFormat format, HttpUrl url, InputStream stream) {
+    Download(Response response, byte[] header, HttpUrl url, InputStream stream) {
       this.response = response;
-      this.format = format;
+      this.header = header;
+      this.format = ImageFormat.detect(header);
       this.url = url;
       this.contentLength = response.body().contentLength();
       this.stream = stream;
@@ -227,7 +230,7 @@ final class Downloader {
             null);
       }
       InputStream stream = Okio.buffer(new LimitedSource(source, maxBytes, subject)).inputStream();
-      return new Download(response, format, url, stream);
+      return new Download(response, header, url, stream);
     } catch (IOException | RuntimeException e) {
       response.close();
       throw e;

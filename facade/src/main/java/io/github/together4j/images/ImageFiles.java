@@ -116,11 +116,7 @@ final class ImageFiles {
     Path directory = absolute.getParent();
     Files.createDirectories(directory);
     checkWritable(file, overwrite);
-    // Short enough that a final name near the file system's limit still leaves room.
-    String stem = absolute.getFileName().toString();
-    stem = stem.substring(0, Math.min(stem.length(), PART_STEM_LENGTH));
-    Path part = directory.resolve("." + stem + "."
-        + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()) + PART_SUFFIX);
+    Path part = partFile(directory, absolute.getFileName().toString());
     try {
       try (FileChannel channel =
               FileChannel.open(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
@@ -128,18 +124,60 @@ final class ImageFiles {
         writer.write(out);
         channel.force(true);
       }
-      if (overwrite) {
-        try {
-          Files.move(part, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-          Files.move(part, absolute, StandardCopyOption.REPLACE_EXISTING);
-        }
-      } else {
-        publishWithoutReplacing(part, absolute, file);
-      }
+      publish(part, file, overwrite);
     } finally {
       Files.deleteIfExists(part);
     }
+  }
+
+  /**
+   * Returns a fresh name for a hidden temporary file in {@code directory}, starting with (at most
+   * {@value #PART_STEM_LENGTH} characters of) {@code name}, so a final name near the file
+   * system's limit still leaves room.
+   */
+  static Path partFile(Path directory, String name) {
+    String stem = name.substring(0, Math.min(name.length(), PART_STEM_LENGTH));
+    return directory.resolve("." + stem + "."
+        + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()) + PART_SUFFIX);
+  }
+
+  /**
+   * Moves a complete {@code part} file to {@code file}: atomically replacing it with {@code
+   * overwrite}, else only if it does not exist. {@code part} may remain (after a link); the caller
+   * deletes it.
+   */
+  static void publish(Path part, Path file, boolean overwrite) throws IOException {
+    Path absolute = file.toAbsolutePath();
+    if (overwrite) {
+      try {
+        Files.move(part, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(part, absolute, StandardCopyOption.REPLACE_EXISTING);
+      }
+    } else {
+      publishWithoutReplacing(part, absolute, file);
+    }
+  }
+
+  /**
+   * Checks a file-name pattern for {@code count} images: a plain file name, with {@code {index}}
+   * when there is more than one image.
+   */
+  static void checkPattern(String namePattern, int count) {
+    if (namePattern.isBlank() || namePattern.contains("/") || namePattern.contains("\\")
+        || namePattern.equals(".") || namePattern.equals("..")) {
+      throw new IllegalArgumentException("namePattern = \"" + namePattern
+          + "\" is not a file name: use a name like \"sunflower_{index}\", without directories");
+    }
+    if (count > 1 && !namePattern.contains("{index}")) {
+      throw new IllegalArgumentException("namePattern = \"" + namePattern + "\" has no {index}, so all "
+          + count + " images would get the same name; use e.g. \"" + namePattern + "_{index}\"");
+    }
+  }
+
+  /** The file name {@code namePattern} gives image {@code index}, before its extension. */
+  static String name(String namePattern, int index) {
+    return namePattern.replace("{index}", Integer.toString(index));
   }
 
   /**

@@ -138,15 +138,7 @@ public final class ImageGenerationResult {
     java.util.Objects.requireNonNull(namePattern, "namePattern == null");
     boolean overwrite = ImageFiles.has(options, SaveOption.OVERWRITE);
     boolean keepExtension = ImageFiles.has(options, SaveOption.KEEP_EXTENSION);
-    if (namePattern.isBlank() || namePattern.contains("/") || namePattern.contains("\\")
-        || namePattern.equals(".") || namePattern.equals("..")) {
-      throw new IllegalArgumentException("namePattern = \"" + namePattern
-          + "\" is not a file name: use a name like \"sunflower_{index}\", without directories");
-    }
-    if (images.size() > 1 && !namePattern.contains("{index}")) {
-      throw new IllegalArgumentException("namePattern = \"" + namePattern + "\" has no {index}, so all "
-          + images.size() + " images would get the same name; use e.g. \"" + namePattern + "_{index}\"");
-    }
+    ImageFiles.checkPattern(namePattern, images.size());
     try {
       Files.createDirectories(directory);
     } catch (IOException e) {
@@ -154,7 +146,7 @@ public final class ImageGenerationResult {
     }
     List<Path> targets = new ArrayList<>(images.size());
     for (GeneratedImage image : images) {
-      Path target = directory.resolve(namePattern.replace("{index}", Integer.toString(image.index())));
+      Path target = directory.resolve(ImageFiles.name(namePattern, image.index()));
       targets.add(target);
       if (image.isBase64() && image.format() != ImageFormat.UNKNOWN) {
         Path file = ImageFiles.resolve(target, image.index(), image.format(), keepExtension);

@@ -4,10 +4,14 @@ import static java.util.Objects.requireNonNull;
 
 import io.github.together4j.images.generated.JSON;
 import io.github.together4j.images.generated.api.ImagesApi;
+import io.github.together4j.images.generated.model.ImageRequest;
 import io.github.together4j.images.generated.model.ImageResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -17,7 +21,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import okhttp3.Headers;
 import okhttp3.HttpUrl;
+import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
 import org.jspecify.annotations.Nullable;
 import retrofit2.Call;
 import retrofit2.Callback;
@@ -59,6 +66,10 @@ public final class TogetherImages implements AutoCloseable {
   public static final String BASE_URL_ENV = "TOGETHER_BASE_URL";
 
   static final String VERSION = readVersion();
+
+  private static final com.squareup.moshi.JsonAdapter<ImageRequest> REQUEST_JSON =
+      JSON.moshi().adapter(ImageRequest.class);
+  private static final MediaType JSON_UTF8 = MediaType.get("application/json; charset=UTF-8");
 
   private final HttpUrl baseUrl;
   private final String defaultModel;
@@ -243,6 +254,98 @@ public final class TogetherImages implements AutoCloseable {
     AsyncAttempts attempts = new AsyncAttempts(newCall(request));
     attempts.start();
     return attempts.future;
+  }
+
+  /**
+   * Generates the images {@code request} describes and saves them into {@code directory} as
+   * {@code image_<index>.<ext>}. See {@link #generateAndSave(ImageGenerationRequest, Path,
+   * String, SaveOption...)}.
+   *
+   * @param request the request
+   * @param directory the directory, created if missing
+   * @param options {@link SaveOption#OVERWRITE}, {@link SaveOption#KEEP_EXTENSION}
+   * @return what was written, with the response's metadata
+   */
+  public SavedImages generateAndSave(
+      ImageGenerationRequest request, Path directory, SaveOption... options) {
+    return generateAndSave(request, directory, ImageFiles.DEFAULT_PATTERN, options);
+  }
+
+  /**
+   * Generates the images {@code request} describes and streams them from the response straight
+   * into files in {@code directory}, named by {@code namePattern} with {@code {index}} replaced
+   * and the extension their bytes call for.
+   *
+   * <p>This is the fast path for large images. Each {@code b64_json} is decoded while it is read
+   * from the network into a hidden temporary file, so neither the base64 text nor the decoded
+   * image is ever whole in memory: a call needs about 200 KiB of buffers, whatever {@code n} and
+   * the image size. The files are moved to their names only once the whole response has been
+   * read, so a failure, retried or not, leaves no file behind. A request that names no {@code
+   * response_format} asks for base64; {@code url} results are downloaded as {@link
+   * GeneratedImage#saveTo} does. Naming, {@link SaveOption#OVERWRITE} and {@link
+   * SaveOption#KEEP_EXTENSION} work as in {@link ImageGenerationResult#saveAll(Path, String,
+   * SaveOption...)}. Retries are as for {@link #generate(ImageGenerationRequest)}, and a body cut
+   * off midway is retried too, since nothing of it was kept.
+   *
+   * @param request the request
+   * @param directory the directory, created if missing
+   * @param namePattern a file name containing {@code {index}} when {@code n > 1}
+   * @param options {@link SaveOption#OVERWRITE}, {@link SaveOption#KEEP_EXTENSION}
+   * @return what was written, with the response's metadata
+   * @throws TogetherException if the call fails; {@link MalformedResponseException} for a body
+   *     that is not the contract, invalid base64 or bytes that are no image
+   * @throws UncheckedIOException if a file cannot be written
+   */
+  public SavedImages generateAndSave(ImageGenerationRequest request, Path directory,
+      String namePattern, SaveOption... options) {
+    requireNonNull(request, "request == null");
+    requireNonNull(directory, "directory == null");
+    requireNonNull(namePattern, "namePattern == null");
+    ImageFiles.checkPattern(namePattern, request.n());
+    ImageFiles.has(options, SaveOption.OVERWRITE);
+    if (closed.get()) {
+      throw new IllegalStateException("client is closed");
+    }
+    ImageRequest wire = request.toWire(defaultModel);
+    if (wire.responseFormat() == null) {
+      wire = wire.toBuilder().responseFormat(ImageRequest.ResponseFormatEnum.BASE64).build();
+    }
+    Request call = new Request.Builder()
+        .url(baseUrl.resolve("images/generations"))
+        .post(RequestBody.create(REQUEST_JSON.toJson(wire).getBytes(StandardCharsets.UTF_8), JSON_UTF8))
+        .build();
+    for (int attempt = 1; ; attempt++) {
+      Headers headers = null;
+      try (okhttp3.Response response = http.newCall(call).execute()) {
+        headers = response.headers();
+        if (!response.isSuccessful()) {
+          if (!RetryPolicy.isRetryableStatus(response.code()) || !retries.mayRetry(attempt)) {
+            throw ErrorMapper.fromStatus(response.code(), headers, response.body(), attempt, apiKey);
+          }
+        } else {
+          try {
+            return new StreamingSave(directory, namePattern, options, downloader)
+                .save(response.body().source());
+          } catch (InvalidImageDataException e) {
+            throw new MalformedResponseException(e.getMessage(), new TogetherException.Failure(
+                response.code(), null, null, null, null, ErrorMapper.requestId(headers), attempt), e);
+          }
+        }
+      } catch (IOException e) {
+        if (!ErrorMapper.isRetryable(e) || !retries.mayRetry(attempt)) {
+          throw ErrorMapper.fromThrowable(e, headers == null ? 0 : 200, headers, attempt);
+        }
+      } catch (com.squareup.moshi.JsonDataException e) {
+        throw ErrorMapper.fromThrowable(e, 200, headers, attempt);
+      }
+      try {
+        retries.sleeper.sleep(retries.delay(attempt, headers));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw ErrorMapper.fromThrowable(
+            new InterruptedIOException("interrupted while waiting to retry"), 0, null, attempt);
+      }
+    }
   }
 
   /**

@@ -14,6 +14,9 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import okio.Buffer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -70,19 +73,60 @@ class SmallHeapTest {
     }
   }
 
+  /**
+   * From the wire: a server sends the four images as one 8 MB response. In 12 MiB of heap the
+   * streaming save writes them all; parsing the response into strings first cannot even start.
+   */
+  @Test
+  void generateAndSaveStreamsFourImagesThroughATwelveMegabyteHeap() throws Exception {
+    StringBuilder body = new StringBuilder("{\"id\":\"gen-heap\",\"model\":\"m\",\"object\":\"list\",\"data\":[");
+    for (int i = 0; i < IMAGES; i++) {
+      body.append(i == 0 ? "" : ",").append("{\"index\":").append(i).append(",\"b64_json\":\"")
+          .append(Base64.getEncoder().encodeToString(images.get(i))).append("\"}");
+    }
+    byte[] json = body.append("]}").toString().getBytes(StandardCharsets.UTF_8);
+    try (MockWebServer server = new MockWebServer()) {
+      server.start();
+      for (int i = 0; i < 2; i++) {
+        server.enqueue(new MockResponse.Builder().addHeader("Content-Type", "application/json")
+            .body(new Buffer().write(json)).build());
+      }
+      Run stream = child(List.of("-Xmx12m"), WireHeapMain.class, "stream", server.url("/v1/").toString(), "4",
+          work.resolve("wire-stream").toString());
+      Run typed = child(List.of("-Xmx12m"), WireHeapMain.class, "typed", server.url("/v1/").toString(), "4",
+          work.resolve("wire-typed").toString());
+      System.out.println("SmallHeapTest wire, " + json.length + " bytes of JSON: stream exit " + stream.exit
+          + ", typed exit " + typed.exit);
+
+      assertThat(stream.exit).as(stream.output).isZero();
+      for (int i = 0; i < IMAGES; i++) {
+        assertThat(work.resolve("wire-stream").resolve("image_" + i + ".png")).hasBinaryContent(images.get(i));
+      }
+      assertThat(typed.exit).as(typed.output).isNotZero();
+      assertThat(typed.output).contains("OutOfMemoryError");
+    }
+  }
+
   record Run(int exit, String output) {}
 
-  private static Run run(String mode, Path out) throws Exception {
+  private static Run child(List<String> heap, Class<?> main, String... args) throws Exception {
     String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx32m", "-Xmn1m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-        "-cp", classPath, SmallHeapMain.class.getName(), mode, Long.toString(HEADROOM),
-        out.toString()));
-    command.addAll(files);
+        "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+    command.addAll(heap);
+    command.addAll(List.of("-cp", classPath, main.getName()));
+    command.addAll(List.of(args));
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(process.waitFor(2, TimeUnit.MINUTES)).isTrue();
     return new Run(process.exitValue(), output);
   }
+
+  private static Run run(String mode, Path out) throws Exception {
+    List<String> args = new ArrayList<>(List.of(mode, Long.toString(HEADROOM), out.toString()));
+    args.addAll(files);
+    return child(List.of("-Xmx32m", "-Xmn1m"), SmallHeapMain.class, args.toArray(String[]::new));
+  }
+
 }

@@ -1,0 +1,348 @@
+package io.github.together4j.images;
+
+import com.squareup.moshi.JsonDataException;
+import com.squareup.moshi.JsonReader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import okio.BufferedSource;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Reads an image response straight from the wire to files: each {@code b64_json} value is
+ * unescaped and decoded while it is read, into a hidden temporary file, so neither the base64
+ * text nor the decoded image is ever whole in memory. Only when the whole response has been read
+ * (and any {@code url} images downloaded) are the files moved to their names: a failure leaves
+ * nothing behind.
+ */
+final class StreamingSave {
+  private static final int CHUNK = Base64Stream.BUFFER_SIZE;
+
+  private final Path directory;
+  private final String namePattern;
+  private final SaveOption[] options;
+  private final Downloader downloader;
+  /** Temporary files written so far, deleted unless published. */
+  private final List<Path> parts = new ArrayList<>();
+  private final byte[] in = new byte[CHUNK];
+  private final byte[] out = new byte[Base64Decoder.maxDecoded(CHUNK)];
+
+  /** One {@code data} item as read: its temporary file, or its URL to download. */
+  private static final class Item {
+    int position;
+    @Nullable Integer index;
+    @Nullable Path part;
+    @Nullable String url;
+    byte[] header = new byte[0];
+    long size;
+  }
+
+  StreamingSave(Path directory, String namePattern, SaveOption[] options, Downloader downloader) {
+    this.directory = directory;
+    this.namePattern = namePattern;
+    this.options = options;
+    this.downloader = downloader;
+  }
+
+  /**
+   * Reads {@code body} and saves its images. Throws {@link JsonDataException} or {@link
+   * com.squareup.moshi.JsonEncodingException} for a body that is not the contract, {@link
+   * InvalidImageDataException} for bad base64, an {@link IOException} from the network, and an
+   * {@link UncheckedIOException} for the file system; in every case after deleting what it wrote.
+   */
+  SavedImages save(BufferedSource body) throws IOException {
+    try {
+      return read(body);
+    } finally {
+      for (Path part : parts) {
+        try {
+          Files.deleteIfExists(part);
+        } catch (IOException e) {
+          // Best effort: a leftover hidden .part file is harmless.
+        }
+      }
+    }
+  }
+
+  private SavedImages read(BufferedSource body) throws IOException {
+    fileValue(() -> Files.createDirectories(directory));
+    JsonReader reader = JsonReader.of(body);
+    String id = null;
+    String model = null;
+    String object = null;
+    List<Item> items = null;
+    reader.beginObject();
+    while (reader.hasNext()) {
+      switch (reader.nextName()) {
+        case "id" -> id = string(reader);
+        case "model" -> model = string(reader);
+        case "object" -> object = string(reader);
+        case "data" -> {
+          items = new ArrayList<>();
+          reader.beginArray();
+          while (reader.hasNext()) {
+            items.add(item(reader, items.size()));
+          }
+          reader.endArray();
+        }
+        default -> reader.skipValue();
+      }
+    }
+    reader.endObject();
+    require(id, "id", "$");
+    require(model, "model", "$");
+    require(object, "object", "$");
+    require(items, "data", "$");
+    if (items.isEmpty()) {
+      throw new JsonDataException("response " + id + " has no images: data is empty");
+    }
+    items.sort(Comparator.comparingInt(item -> item.index));
+    Set<Integer> seen = new HashSet<>();
+    for (Item item : items) {
+      if (!seen.add(item.index)) {
+        throw new JsonDataException("response " + id + " has two images with index " + item.index);
+      }
+    }
+    checkPattern(items.size());
+    for (Item item : items) {
+      if (item.part == null) {
+        download(item);
+      }
+    }
+    boolean overwrite = ImageFiles.has(options, SaveOption.OVERWRITE);
+    boolean keepExtension = ImageFiles.has(options, SaveOption.KEEP_EXTENSION);
+    List<Path> targets = new ArrayList<>();
+    for (Item item : items) {
+      ImageFormat format = ImageFormat.detect(item.header);
+      if (format == ImageFormat.UNKNOWN) {
+        throw new InvalidImageDataException(
+            ImageFiles.notAnImage("image " + item.index, item.header));
+      }
+      Path target = ImageFiles.resolve(
+          directory.resolve(ImageFiles.name(namePattern, item.index)), item.index, format, keepExtension);
+      files(() -> ImageFiles.checkWritable(target, overwrite));
+      targets.add(target);
+    }
+    List<SavedImages.Image> saved = new ArrayList<>();
+    for (int i = 0; i < items.size(); i++) {
+      Item item = items.get(i);
+      Path target = targets.get(i);
+      Path part = java.util.Objects.requireNonNull(item.part);
+      files(() -> ImageFiles.publish(part, target, overwrite));
+      saved.add(new SavedImages.Image(item.index, target, ImageFormat.detect(item.header), item.size));
+    }
+    return new SavedImages(id, model, object, saved);
+  }
+
+  private void checkPattern(int count) {
+    ImageFiles.checkPattern(namePattern, count);
+  }
+
+  private Item item(JsonReader reader, int position) throws IOException {
+    Item item = new Item();
+    item.position = position;
+    reader.beginObject();
+    while (reader.hasNext()) {
+      switch (reader.nextName()) {
+        case "index" -> item.index = reader.nextInt();
+        case "b64_json" -> {
+          if (reader.peek() == JsonReader.Token.NULL) {
+            reader.nextNull();
+          } else {
+            decodeToPart(reader, item);
+          }
+        }
+        case "url" -> item.url = string(reader);
+        default -> reader.skipValue();
+      }
+    }
+    reader.endObject();
+    if (item.index == null) {
+      throw new JsonDataException("index is required at $.data[" + position + "]");
+    }
+    if (item.part == null && item.url == null) {
+      throw new JsonDataException("image " + item.index + " has neither b64_json nor url");
+    }
+    return item;
+  }
+
+  /** Streams one {@code b64_json} string: JSON unescaping, then base64 decoding, then the file. */
+  private void decodeToPart(JsonReader reader, Item item) throws IOException {
+    if (reader.peek() != JsonReader.Token.STRING) {
+      throw new JsonDataException("Expected a string but was " + reader.peek() + " at path "
+          + reader.getPath());
+    }
+    Path part = ImageFiles.partFile(directory, ".together4j-" + item.position);
+    parts.add(part);
+    Base64Decoder decoder = new Base64Decoder("b64_json of the image at $.data[" + item.position + "]");
+    byte[] header = new byte[ImageFormat.HEADER_LENGTH];
+    int headerLength = 0;
+    long size = 0;
+    try (BufferedSource value = reader.nextSource();
+        FileChannel channel = fileValue(() ->
+            FileChannel.open(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE))) {
+      if (value.readByte() != '"') {
+        throw new JsonDataException("Expected a string at path " + reader.getPath());
+      }
+      Unescaper unescaper = new Unescaper();
+      boolean closed = false;
+      while (!closed) {
+        int n = value.read(in, 0, in.length);
+        if (n == -1) {
+          throw new JsonDataException("Unterminated string at path " + reader.getPath());
+        }
+        int length = unescaper.unescape(in, n);
+        closed = unescaper.closed;
+        int decoded = decoder.update(in, 0, length, out, 0);
+        decoder.failIfInvalid();
+        if (closed) {
+          decoded += decoder.finish(out, decoded);
+        }
+        if (headerLength < header.length) {
+          int copy = Math.min(decoded, header.length - headerLength);
+          System.arraycopy(out, 0, header, headerLength, copy);
+          headerLength += copy;
+        }
+        size += decoded;
+        ByteBuffer buffer = ByteBuffer.wrap(out, 0, decoded);
+        files(() -> {
+          while (buffer.hasRemaining()) {
+            channel.write(buffer);
+          }
+        });
+      }
+      files(() -> channel.force(true));
+    }
+    item.part = part;
+    item.header = java.util.Arrays.copyOf(header, headerLength);
+    item.size = size;
+  }
+
+  /** Downloads a url image into a temporary file, with the client's timeouts, retries and limit. */
+  private void download(Item item) {
+    String url = java.util.Objects.requireNonNull(item.url);
+    Path part = ImageFiles.partFile(directory, ".together4j-" + item.position);
+    parts.add(part);
+    downloader.fetch(url, item.index, true, download -> {
+      long size = 0;
+      fileValue(() -> Files.deleteIfExists(part));
+      try (FileChannel channel = fileValue(() ->
+          FileChannel.open(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE))) {
+        for (int n; (n = download.stream.read(in)) != -1; ) {
+          ByteBuffer buffer = ByteBuffer.wrap(in, 0, n);
+          files(() -> {
+            while (buffer.hasRemaining()) {
+              channel.write(buffer);
+            }
+          });
+          size += n;
+        }
+        files(() -> channel.force(true));
+      }
+      item.part = part;
+      item.size = size;
+      item.header = download.header;
+      return null;
+    });
+  }
+
+  /**
+   * Undoes JSON string escapes in place, chunk by chunk, and notices the closing quote. Base64
+   * has no characters JSON must escape, but a server may still write {@code \/} or {@code \n}.
+   */
+  private static final class Unescaper {
+    private int state; // 0 plain, 1 after '\', 2..5 reading the hex digits of a backslash-u escape
+    private int codePoint;
+    boolean closed;
+
+    int unescape(byte[] buffer, int length) throws JsonDataException {
+      int w = 0;
+      for (int r = 0; r < length && !closed; r++) {
+        byte b = buffer[r];
+        if (state == 0) {
+          if (b == '\\') {
+            state = 1;
+          } else if (b == '"') {
+            closed = true;
+          } else {
+            buffer[w++] = b;
+          }
+        } else if (state == 1) {
+          state = 0;
+          switch (b) {
+            case '/', '\\', '"' -> buffer[w++] = b;
+            case 'n' -> buffer[w++] = '\n';
+            case 'r' -> buffer[w++] = '\r';
+            case 't' -> buffer[w++] = '\t';
+            case 'b' -> buffer[w++] = '\b';
+            case 'f' -> buffer[w++] = '\f';
+            case 'u' -> {
+              state = 2;
+              codePoint = 0;
+            }
+            default -> throw new JsonDataException("Invalid escape sequence: \\" + (char) b);
+          }
+        } else {
+          int digit = Character.digit(b, 16);
+          if (digit < 0) {
+            throw new JsonDataException("Invalid escape sequence: \\u with " + (char) b);
+          }
+          codePoint = codePoint << 4 | digit;
+          if (++state == 6) {
+            state = 0;
+            // Anything beyond ASCII is no base64; 0xff stands for it, so the decoder rejects it.
+            buffer[w++] = codePoint < 128 ? (byte) codePoint : (byte) 0xff;
+          }
+        }
+      }
+      return w;
+    }
+  }
+
+  private static @Nullable String string(JsonReader reader) throws IOException {
+    if (reader.peek() == JsonReader.Token.NULL) {
+      return reader.nextNull();
+    }
+    return reader.nextString();
+  }
+
+  private static void require(@Nullable Object value, String name, String path) {
+    if (value == null) {
+      throw new JsonDataException(name + " is required at " + path);
+    }
+  }
+
+  /** File-system work: its IOExceptions are the caller's disk, never the network's. */
+  private interface FileWork<T> {
+    T run() throws IOException;
+  }
+
+  private interface FileAction {
+    void run() throws IOException;
+  }
+
+  private static <T> T fileValue(FileWork<T> work) {
+    try {
+      return work.run();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot save images: " + e, e);
+    }
+  }
+
+  private static void files(FileAction action) {
+    try {
+      action.run();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot save images: " + e, e);
+    }
+  }
+}
