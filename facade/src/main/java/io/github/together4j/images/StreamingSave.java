@@ -196,13 +196,19 @@ final class StreamingSave {
       Unescaper unescaper = new Unescaper();
       boolean closed = false;
       while (!closed) {
-        int n = value.read(in, 0, in.length);
-        if (n == -1) {
+        // Whole chunks, so plain ones take the decoder's fast path.
+        int n = 0;
+        for (int r; n < in.length && (r = value.read(in, n, in.length - n)) != -1; ) {
+          n += r;
+        }
+        if (n == 0) {
           throw new JsonDataException("Unterminated string at path " + reader.getPath());
         }
         int length = unescaper.unescape(in, n);
         closed = unescaper.closed;
-        int decoded = decoder.update(in, 0, length, out, 0);
+        int decoded = length == in.length
+            ? decoder.updateAll(in, out)
+            : decoder.update(in, 0, length, out, 0);
         decoder.failIfInvalid();
         if (closed) {
           decoded += decoder.finish(out, decoded);
