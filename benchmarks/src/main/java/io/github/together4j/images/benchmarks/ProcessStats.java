@@ -1,0 +1,90 @@
+package io.github.together4j.images.benchmarks;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** What a child JVM measures about itself: CPU time, peak heap, peak RSS. */
+final class ProcessStats {
+  private static final Path STATUS = Path.of("/proc/self/status");
+  private static final Path CLEAR_REFS = Path.of("/proc/self/clear_refs");
+
+  private ProcessStats() {}
+
+  /** CPU time of the whole process (every thread: JIT, GC, OkHttp), in nanoseconds; -1 if unknown. */
+  static long cpuNanos() {
+    if (ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
+      return os.getProcessCpuTime();
+    }
+    return -1;
+  }
+
+  /** Bytes the calling thread has allocated on the heap so far; 0 if the JVM cannot tell. */
+  static long threadAllocatedBytes() {
+    if (ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean threads
+        && threads.isThreadAllocatedMemoryEnabled()) {
+      return threads.getCurrentThreadAllocatedBytes();
+    }
+    return 0;
+  }
+
+  /** Resets the peaks that {@link #peakHeapBytes()} and {@link #peakRssBytes()} report. */
+  static boolean resetPeaks() {
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getType() == MemoryType.HEAP) {
+        pool.resetPeakUsage();
+      }
+    }
+    try {
+      // "5" resets VmHWM to the current RSS (Linux 4.0+), so warm-up does not count.
+      Files.writeString(CLEAR_REFS, "5");
+      return true;
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  /**
+   * The sum of each heap pool's peak usage since the last reset. The pools peak at different
+   * moments, so this is an upper bound of the heap's peak; with a small heap it is capped by
+   * what the pools can hold.
+   */
+  static long peakHeapBytes() {
+    long sum = 0;
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getType() == MemoryType.HEAP) {
+        sum += pool.getPeakUsage().getUsed();
+      }
+    }
+    return sum;
+  }
+
+  /** VmHWM: the process's peak resident set since start or the last reset; -1 if unknown. */
+  static long peakRssBytes() {
+    long kb = statusKilobytes("VmHWM:");
+    return kb < 0 ? -1 : kb * 1024;
+  }
+
+  /** VmRSS: the process's resident set now; -1 if unknown. */
+  static long rssBytes() {
+    long kb = statusKilobytes("VmRSS:");
+    return kb < 0 ? -1 : kb * 1024;
+  }
+
+  private static long statusKilobytes(String key) {
+    try {
+      for (String line : Files.readAllLines(STATUS)) {
+        if (line.startsWith(key)) {
+          return Long.parseLong(line.substring(key.length()).replace("kB", "").strip());
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // Not Linux: unknown.
+    }
+    return -1;
+  }
+}
