@@ -22,8 +22,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Downloads {@code url} results: with the client's timeouts and retries, a size limit enforced
- * while streaming, redirects followed by hand (http and https only), the content checked by its
- * magic bytes, and never an API key: the URL points at a storage host, not at the API.
+ * while streaming, over https only (plain http from loopback hosts, for tests), redirects followed
+ * by hand (never to plain http, never from a remote host into an internal address), the content
+ * checked by its magic bytes, and never an API key: the URL points at a storage host, not at the
+ * API.
  */
 final class Downloader {
   static final long DEFAULT_MAX_BYTES = 50L * 1024 * 1024;
@@ -128,6 +130,10 @@ final class Downloader {
     if (start == null) {
       throw malformed(subject + " has a url that is not http or https: " + describe(url), 0, null);
     }
+    if (!start.isHttps() && !TogetherImages.isLoopback(start.host())) {
+      throw malformed(subject + " has a plain http url (" + describe(start) + "): images are"
+          + " downloaded over https only, plain http only from loopback hosts", 0, null);
+    }
     for (int attempt = 1; ; attempt++) {
       int status = 0;
       @Nullable Headers headers = null;
@@ -188,9 +194,16 @@ final class Downloader {
               + (location == null ? "nowhere (no Location header)" : describe(location))
               + ": only http and https redirects are followed", attempt, null);
         }
-        if (current.isHttps() && !next.isHttps()) {
+        if (!next.isHttps() && (current.isHttps() || !TogetherImages.isLoopback(next.host()))) {
           throw malformed(subject + " redirected from " + describe(current) + " to plain http ("
-              + describe(next) + "): a downgrade from https is not followed", attempt, null);
+              + describe(next) + "): only https is followed (plain http only between loopback"
+              + " hosts)", attempt, null);
+        }
+        if (!TogetherImages.isLoopback(url.host()) && isInternal(next.host())) {
+          throw malformed(subject + " redirected from " + describe(current) + " to "
+              + describe(next) + ", an internal address (loopback, link-local or private):"
+              + " refused, so a storage host cannot point the client into your network",
+              attempt, null);
         }
         if (hop == MAX_REDIRECTS) {
           throw malformed(subject + " redirected more than " + MAX_REDIRECTS + " times, last to "
@@ -235,6 +248,29 @@ final class Downloader {
       response.close();
       throw e;
     }
+  }
+
+  /**
+   * Whether {@code host} resolves, with the client's DNS, to a loopback, link-local, private
+   * (RFC 1918 or IPv6 unique-local) or wildcard address. A name that does not resolve is left to
+   * fail when connecting.
+   */
+  private boolean isInternal(String host) {
+    java.util.List<java.net.InetAddress> addresses;
+    try {
+      addresses = http.dns().lookup(host);
+    } catch (java.net.UnknownHostException e) {
+      return false;
+    }
+    for (java.net.InetAddress address : addresses) {
+      byte[] raw = address.getAddress();
+      boolean uniqueLocal = raw.length == 16 && (raw[0] & 0xfe) == 0xfc;
+      if (address.isLoopbackAddress() || address.isLinkLocalAddress() || address.isSiteLocalAddress()
+          || address.isAnyLocalAddress() || uniqueLocal) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Fails the read that takes the body past {@code limit} bytes. */
