@@ -36,8 +36,11 @@ final class ApiInterceptor implements Interceptor {
   private final String authorization;
   private final String userAgent;
   private final Headers defaultHeaders;
+  private final long maxResponseBytes;
 
-  ApiInterceptor(HttpUrl apiOrigin, String apiKey, String userAgent, Headers defaultHeaders) {
+  ApiInterceptor(HttpUrl apiOrigin, String apiKey, String userAgent, Headers defaultHeaders,
+      long maxResponseBytes) {
+    this.maxResponseBytes = maxResponseBytes;
     this.apiOrigin = apiOrigin;
     this.authorization = "Bearer " + apiKey;
     this.userAgent = userAgent;
@@ -49,7 +52,22 @@ final class ApiInterceptor implements Interceptor {
     LAST_SEEN.remove();
     Response response = exchange(chain);
     LAST_SEEN.set(new Seen(response.code(), response.headers()));
-    return response;
+    if (!sameOrigin(chain.request().url())) {
+      return response;
+    }
+    okhttp3.ResponseBody body = response.body();
+    if (body.contentLength() > maxResponseBytes) {
+      response.close();
+      throw new Downloader.TooLargeException("the response body (Content-Length "
+          + body.contentLength() + ") is larger than the limit of " + maxResponseBytes
+          + " bytes (TogetherImages.Builder.maxResponseBytes)");
+    }
+    // A server that keeps sending cannot exhaust memory: reading past the limit fails.
+    okio.BufferedSource limited = okio.Okio.buffer(new Downloader.LimitedSource(
+        body.source(), maxResponseBytes, "the response body", "maxResponseBytes"));
+    return response.newBuilder()
+        .body(okhttp3.ResponseBody.create(limited, body.contentType(), body.contentLength()))
+        .build();
   }
 
   private Response exchange(Chain chain) throws IOException {

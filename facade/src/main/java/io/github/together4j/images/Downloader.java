@@ -242,7 +242,8 @@ final class Downloader {
                 ErrorMapper.requestId(response.headers()), attempt),
             null);
       }
-      InputStream stream = Okio.buffer(new LimitedSource(source, maxBytes, subject)).inputStream();
+      InputStream stream = Okio.buffer(
+          new LimitedSource(source, maxBytes, subject, "maxDownloadBytes")).inputStream();
       return new Download(response, header, url, stream);
     } catch (IOException | RuntimeException e) {
       response.close();
@@ -273,16 +274,18 @@ final class Downloader {
     return false;
   }
 
-  /** Fails the read that takes the body past {@code limit} bytes. */
-  private static final class LimitedSource extends ForwardingSource {
+  /** Fails the read that takes the body past {@code limit} bytes, naming the setting. */
+  static final class LimitedSource extends ForwardingSource {
     private final long limit;
     private final String subject;
+    private final String setting;
     private long total;
 
-    LimitedSource(BufferedSource delegate, long limit, String subject) {
+    LimitedSource(okio.Source delegate, long limit, String subject, String setting) {
       super(delegate);
       this.limit = limit;
       this.subject = subject;
+      this.setting = setting;
     }
 
     @Override
@@ -290,7 +293,7 @@ final class Downloader {
       long n = super.read(sink, byteCount);
       if (n > 0 && (total += n) > limit) {
         throw new TooLargeException(subject + " is larger than the limit of " + limit
-            + " bytes (TogetherImages.Builder.maxDownloadBytes)");
+            + " bytes (TogetherImages.Builder." + setting + ")");
       }
       return n;
     }

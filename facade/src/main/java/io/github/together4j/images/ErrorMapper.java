@@ -82,6 +82,9 @@ final class ErrorMapper {
     Failure failure = headers == null
         ? Failure.noResponse(attempts)
         : new Failure(status, null, null, null, null, requestId(headers), attempts);
+    if (t instanceof Downloader.TooLargeException) {
+      return new MalformedResponseException(message(t.getMessage(), failure), failure, t);
+    }
     if (isMalformed(t)) {
       return new MalformedResponseException(
           message("response is not an ImageResponse: " + t.getMessage(), failure), failure, t);
@@ -97,6 +100,7 @@ final class ErrorMapper {
   static boolean isMalformed(Throwable t) {
     return t instanceof JsonDataException
         || t instanceof JsonEncodingException
+        || t instanceof Downloader.TooLargeException
         || (t instanceof EOFException && t.getMessage() != null && t.getMessage().startsWith("End of input"));
   }
 

@@ -67,6 +67,9 @@ public final class TogetherImages implements AutoCloseable {
 
   static final String VERSION = readVersion();
 
+  /** The default of {@link Builder#maxResponseBytes(long)}. */
+  static final long DEFAULT_MAX_RESPONSE_BYTES = 256L * 1024 * 1024;
+
   private static final com.squareup.moshi.JsonAdapter<ImageRequest> REQUEST_JSON =
       JSON.moshi().adapter(ImageRequest.class);
   private static final MediaType JSON_UTF8 = MediaType.get("application/json; charset=UTF-8");
@@ -85,6 +88,7 @@ public final class TogetherImages implements AutoCloseable {
   private final ImagesApi api;
   private final RetryPolicy retries;
   private final Downloader downloader;
+  private final long maxResponseBytes;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private TogetherImages(Builder builder, String apiKey, HttpUrl baseUrl) {
@@ -96,6 +100,7 @@ public final class TogetherImages implements AutoCloseable {
     this.callTimeout = builder.callTimeout;
     this.defaultHeaders = builder.headers.build();
     this.callerClient = builder.okHttpClient;
+    this.maxResponseBytes = builder.maxResponseBytes;
     this.retries = builder.retryPolicy != null ? builder.retryPolicy : RetryPolicy.standard(builder.maxRetries);
     this.base = callerClient != null ? callerClient : new OkHttpClient();
     this.http =
@@ -104,7 +109,8 @@ public final class TogetherImages implements AutoCloseable {
             .readTimeout(readTimeout)
             .writeTimeout(readTimeout)
             .callTimeout(callTimeout)
-            .addInterceptor(new ApiInterceptor(baseUrl, apiKey, userAgent(), defaultHeaders))
+            .addInterceptor(new ApiInterceptor(
+                baseUrl, apiKey, userAgent(), defaultHeaders, builder.maxResponseBytes))
             .build();
     // Downloads of url results share the pools but never see the API interceptor: no key leaves.
     this.downloader =
@@ -180,6 +186,7 @@ public final class TogetherImages implements AutoCloseable {
     builder.okHttpClient = base;
     builder.headers.addAll(defaultHeaders);
     builder.maxDownloadBytes = downloader.maxBytes();
+    builder.maxResponseBytes = maxResponseBytes;
     return builder;
   }
 
@@ -561,6 +568,7 @@ public final class TogetherImages implements AutoCloseable {
     private final Headers.Builder headers = new Headers.Builder();
     private @Nullable RetryPolicy retryPolicy;
     private long maxDownloadBytes = Downloader.DEFAULT_MAX_BYTES;
+    private long maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES;
 
     private Builder() {}
 
@@ -694,6 +702,24 @@ public final class TogetherImages implements AutoCloseable {
             "maxDownloadBytes = " + maxBytes + " is out of range: allowed is 1 or more");
       }
       this.maxDownloadBytes = maxBytes;
+      return this;
+    }
+
+    /**
+     * Sets the largest API response body read (default 256 MiB, room for four 4096×4096 PNGs as
+     * base64), enforced while reading: a larger response fails with a {@link
+     * MalformedResponseException} and is not retried, so a broken or hostile server cannot
+     * exhaust memory.
+     *
+     * @param maxBytes 1 or more
+     * @return this builder
+     */
+    public Builder maxResponseBytes(long maxBytes) {
+      if (maxBytes < 1) {
+        throw new IllegalArgumentException(
+            "maxResponseBytes = " + maxBytes + " is out of range: allowed is 1 or more");
+      }
+      this.maxResponseBytes = maxBytes;
       return this;
     }
 
