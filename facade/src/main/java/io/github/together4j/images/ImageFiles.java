@@ -83,8 +83,7 @@ final class ImageFiles {
    */
   static Path resolve(Path requested, int index, ImageFormat format, boolean keepExtension) {
     if (Files.isDirectory(requested) || requested.getFileName() == null) {
-      return requested.resolve(DEFAULT_PATTERN.replace("{index}", Integer.toString(index))
-          + "." + format.extension());
+      return requested.resolve(name(DEFAULT_PATTERN, index) + "." + format.extension());
     }
     String name = requested.getFileName().toString();
     int dot = name.lastIndexOf('.');

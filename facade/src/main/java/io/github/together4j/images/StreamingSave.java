@@ -112,7 +112,7 @@ final class StreamingSave {
         throw new JsonDataException("response " + id + " has two images with index " + item.index);
       }
     }
-    checkPattern(items.size());
+    ImageFiles.checkPattern(namePattern, items.size());
     for (Item item : items) {
       if (item.part == null) {
         download(item);
@@ -121,8 +121,10 @@ final class StreamingSave {
     boolean overwrite = ImageFiles.has(options, SaveOption.OVERWRITE);
     boolean keepExtension = ImageFiles.has(options, SaveOption.KEEP_EXTENSION);
     List<Path> targets = new ArrayList<>();
+    List<ImageFormat> formats = new ArrayList<>();
     for (Item item : items) {
       ImageFormat format = ImageFormat.detect(item.header);
+      formats.add(format);
       if (format == ImageFormat.UNKNOWN) {
         throw new InvalidImageDataException(
             ImageFiles.notAnImage("image " + item.index, item.header));
@@ -138,13 +140,9 @@ final class StreamingSave {
       Path target = targets.get(i);
       Path part = java.util.Objects.requireNonNull(item.part);
       files(() -> ImageFiles.publish(part, target, overwrite));
-      saved.add(new SavedImages.Image(item.index, target, ImageFormat.detect(item.header), item.size));
+      saved.add(new SavedImages.Image(item.index, target, formats.get(i), item.size));
     }
     return new SavedImages(id, model, object, saved);
-  }
-
-  private void checkPattern(int count) {
-    ImageFiles.checkPattern(namePattern, count);
   }
 
   private Item item(JsonReader reader, int position) throws IOException {
