@@ -656,13 +656,21 @@ public final class ImageGenerationRequest {
      * @return the request
      * @throws IllegalStateException if no prompt was set
      * @throws IllegalArgumentException if a property is out of the bounds the spec declares,
-     *     naming the property, its value and the allowed range
+     *     naming the property, its value and the allowed range, or if a text property is not
+     *     valid Unicode (an unpaired surrogate, which UTF-8 cannot carry)
      */
     public ImageGenerationRequest build() {
       if (prompt == null) {
         throw new IllegalStateException("prompt is required: call prompt(String)");
       }
       Validation.checkPrompt(prompt);
+      Validation.checkUnicode("negativePrompt", negativePrompt);
+      Validation.checkUnicode("imageUrl", imageUrl);
+      if (referenceImages != null) {
+        for (String image : referenceImages) {
+          Validation.checkUnicode("referenceImages", image);
+        }
+      }
       if (model != null) {
         Validation.checkModel(model);
       }
@@ -670,6 +678,7 @@ public final class ImageGenerationRequest {
       Validation.checkFinite("guidanceScale", guidanceScale);
       if (imageLoras != null) {
         for (Lora lora : imageLoras) {
+          Validation.checkUnicode("imageLoras path", lora.path());
           Validation.checkFinite("imageLoras scale", lora.scale());
         }
       }

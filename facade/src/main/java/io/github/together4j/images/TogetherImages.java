@@ -685,6 +685,7 @@ public final class TogetherImages implements AutoCloseable {
       if (name.equalsIgnoreCase("Authorization")) {
         throw new IllegalArgumentException("Authorization is set from apiKey: call apiKey(String)");
       }
+      Validation.checkHeaderName(name);
       headers.add(name, value);
       return this;
     }

@@ -22,6 +22,54 @@ final class Validation {
     if (prompt.isBlank()) {
       throw new IllegalArgumentException("prompt is blank: describe the image to generate");
     }
+    checkUnicode("prompt", prompt);
+  }
+
+  /**
+   * Refuses text that UTF-8 cannot carry: an unpaired surrogate would otherwise reach the wire
+   * as {@code ?}, a silently different prompt.
+   */
+  static void checkUnicode(String field, @Nullable String text) {
+    if (text == null) {
+      return;
+    }
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < text.length()
+          && Character.isLowSurrogate(text.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        throw new IllegalArgumentException(field + " has an unpaired surrogate (U+"
+            + Integer.toHexString(c).toUpperCase(java.util.Locale.ROOT) + ") at index " + i
+            + ": it is not valid Unicode and cannot be sent as UTF-8");
+      }
+    }
+  }
+
+  /** Refuses a header name that is not an HTTP token (RFC 9110): no separators, no spaces. */
+  static void checkHeaderName(String name) {
+    if (name.isEmpty()) {
+      throw new IllegalArgumentException("header name is empty");
+    }
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      boolean token = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+          || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
+      if (!token) {
+        throw new IllegalArgumentException("header name \"" + printable(name) + "\" has a character"
+            + " not allowed in a header name (code " + (int) c + ") at index " + i
+            + ": allowed are letters, digits and !#$%&'*+-.^_`|~");
+      }
+    }
+  }
+
+  private static String printable(String text) {
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      out.append(c < 0x20 || c == 0x7f ? "\\u" + String.format("%04x", (int) c) : String.valueOf(c));
+    }
+    return out.toString();
   }
 
   static void checkModel(String model) {
@@ -29,6 +77,7 @@ final class Validation {
       throw new IllegalArgumentException(
           "model is blank: name a model such as " + TogetherImages.DEFAULT_MODEL);
     }
+    checkUnicode("model", model);
   }
 
   static void checkBounds(int n, int width, int height, @Nullable Integer steps) {
@@ -60,7 +109,11 @@ final class Validation {
    * example BigDecimal, which Moshi cannot write) is refused, naming the extra property.
    */
   static @Nullable Object copyJsonValue(String name, @Nullable Object value) {
-    if (value == null || value instanceof String || value instanceof Boolean) {
+    if (value instanceof String text) {
+      checkUnicode("extra property \"" + name + "\"", text);
+      return value;
+    }
+    if (value == null || value instanceof Boolean) {
       return value;
     }
     if (value instanceof Double || value instanceof Float) {
