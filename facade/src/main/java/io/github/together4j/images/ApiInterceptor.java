@@ -33,6 +33,7 @@ final class ApiInterceptor implements Interceptor {
   }
 
   private final HttpUrl apiOrigin;
+  private final String apiKey;
   private final String authorization;
   private final String userAgent;
   private final Headers defaultHeaders;
@@ -42,6 +43,7 @@ final class ApiInterceptor implements Interceptor {
       long maxResponseBytes) {
     this.maxResponseBytes = maxResponseBytes;
     this.apiOrigin = apiOrigin;
+    this.apiKey = apiKey;
     this.authorization = "Bearer " + apiKey;
     this.userAgent = userAgent;
     this.defaultHeaders = defaultHeaders;
@@ -88,7 +90,7 @@ final class ApiInterceptor implements Interceptor {
       return chain.proceed(request);
     }
     long start = System.nanoTime();
-    LOG.log(Level.DEBUG, "--> {0} {1}\n{2}", request.method(), request.url(), redacted(request.headers()));
+    LOG.log(Level.DEBUG, "--> {0} {1}\n{2}", request.method(), request.url(), redacted(request.headers(), apiKey));
     Response response;
     try {
       response = chain.proceed(request);
@@ -102,7 +104,7 @@ final class ApiInterceptor implements Interceptor {
         response.code(),
         request.url(),
         (System.nanoTime() - start) / 1_000_000,
-        redacted(response.headers()));
+        redacted(response.headers(), apiKey));
     return response;
   }
 
@@ -112,7 +114,11 @@ final class ApiInterceptor implements Interceptor {
         && url.port() == apiOrigin.port();
   }
 
-  static String redacted(Headers headers) {
+  /**
+   * Returns {@code headers} one per line, with credentials hidden: the values of the headers that
+   * carry them, and {@code apiKey} wherever a server echoes it, under any header name.
+   */
+  static String redacted(Headers headers, String apiKey) {
     StringBuilder out = new StringBuilder();
     for (int i = 0; i < headers.size(); i++) {
       String name = headers.name(i);
@@ -120,7 +126,8 @@ final class ApiInterceptor implements Interceptor {
           || name.equalsIgnoreCase("Proxy-Authorization")
           || name.equalsIgnoreCase("Cookie")
           || name.equalsIgnoreCase("Set-Cookie");
-      out.append(name).append(": ").append(secret ? "██" : headers.value(i)).append('\n');
+      String value = headers.value(i);
+      out.append(name).append(": ").append(secret ? "██" : value.replace(apiKey, "██")).append('\n');
     }
     return out.toString();
   }

@@ -36,6 +36,9 @@ final class ErrorMapper {
   static TogetherException fromStatus(
       int status, Headers headers, @Nullable ResponseBody body, int attempts, String secret) {
     String requestId = requestId(headers);
+    if (requestId != null) {
+      requestId = requestId.replace(secret, "██");
+    }
     String text = "";
     if (body != null) {
       try (body) {
