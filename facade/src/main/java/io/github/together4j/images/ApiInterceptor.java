@@ -32,6 +32,25 @@ final class ApiInterceptor implements Interceptor {
     return seen;
   }
 
+  /**
+   * A network interceptor that keeps OkHttp from repeating a call by itself after a 503 with
+   * {@code Retry-After: 0}, which it does whatever the client's settings, unseen by {@link
+   * RetryPolicy} and by {@code maxRetries(0)}. The same wait is passed on as {@code
+   * retry-after-ms: 0}, which RetryPolicy reads first and OkHttp ignores.
+   */
+  static final Interceptor NO_SILENT_RETRY_ON_503 = chain -> {
+    Response response = chain.proceed(chain.request());
+    String retryAfter = response.header("Retry-After");
+    if (response.code() != 503 || retryAfter == null || !retryAfter.strip().matches("0+")) {
+      return response;
+    }
+    Response.Builder zero = response.newBuilder().removeHeader("Retry-After");
+    if (response.header("retry-after-ms") == null) {
+      zero.header("retry-after-ms", "0");
+    }
+    return zero.build();
+  };
+
   private final HttpUrl apiOrigin;
   private final String apiKey;
   private final String authorization;

@@ -50,7 +50,9 @@ import retrofit2.converter.moshi.MoshiConverterFactory;
  * less up to 25% jitter), or what the server asks for with {@code retry-after-ms} or {@code
  * Retry-After} (seconds or an HTTP date) when that is at most 60 s. Other 4xx and bodies that are
  * not the contract are never retried. The exception thrown at the end says how many attempts were
- * made. Async calls wait between attempts without blocking a thread.
+ * made. Async calls wait between attempts without blocking a thread. Nothing else repeats a
+ * generation, which is billed each time: OkHttp's own silent retries of a sent request are off for
+ * API calls, so {@code maxRetries(0)} sends exactly one request.
  */
 public final class TogetherImages implements AutoCloseable {
   /** The API's base URL, from the spec's {@code servers}. */
@@ -109,8 +111,14 @@ public final class TogetherImages implements AutoCloseable {
             .readTimeout(readTimeout)
             .writeTimeout(readTimeout)
             .callTimeout(callTimeout)
+            // Only RetryPolicy repeats a generation (each one is billed): left on, OkHttp sends a
+            // request again by itself after a 408, or when a pooled connection fails once the
+            // request is sent, which neither maxRetries nor attempts() would count. Failing to
+            // connect to one of a host's addresses still falls back to the next.
+            .retryOnConnectionFailure(false)
             .addInterceptor(new ApiInterceptor(
                 baseUrl, apiKey, userAgent(), defaultHeaders, builder.maxResponseBytes))
+            .addNetworkInterceptor(ApiInterceptor.NO_SILENT_RETRY_ON_503)
             .build();
     // Downloads of url results share the pools but never see the API interceptor: no key leaves.
     this.downloader =

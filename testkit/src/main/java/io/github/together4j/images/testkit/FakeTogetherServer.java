@@ -116,7 +116,8 @@ public final class FakeTogetherServer implements AutoCloseable {
         }
       };
 
-  private record StoredFile(byte[] bytes, String contentType, String signature) {}
+  /** An image served under {@link #FILES}; one that loops redirects to itself instead. */
+  private record StoredFile(byte[] bytes, String contentType, String signature, boolean loops) {}
 
   private FakeTogetherServer(Builder builder) {
     this.apiKey = builder.apiKey;
@@ -377,7 +378,7 @@ public final class FakeTogetherServer implements AutoCloseable {
     long id = ids.incrementAndGet();
     Fault fault = script.poll();
     if (fault == null) {
-      return answer(id, contentType, json, authorized, body, false)
+      return answer(id, contentType, json, authorized, body, null)
           .setHeader("x-request-id", "fake-req-" + id)
           .build();
     }
@@ -393,11 +394,18 @@ public final class FakeTogetherServer implements AutoCloseable {
       case MALFORMED_JSON -> new MockResponse.Builder()
           .addHeader("Content-Type", "application/json")
           .body("{\"id\":\"fake-" + id + "\",\"model\":\"m\",\"object\":\"list\",\"data\":[{\"in");
-      case DELAY -> answer(id, contentType, json, authorized, body, false)
+      case DELAY -> answer(id, contentType, json, authorized, body, null)
           .headersDelay(fault.delay.toNanos(), TimeUnit.NANOSECONDS);
-      case DROP_MID_BODY -> answer(id, contentType, json, authorized, body, false)
+      case DROP_MID_BODY -> answer(id, contentType, json, authorized, body, null)
           .onResponseBody(new SocketEffect.CloseSocket());
-      case MALFORMED_BASE64 -> answer(id, contentType, json, authorized, body, true);
+      case SLOW_BODY -> answer(id, contentType, json, authorized, body, null)
+          .throttleBody(fault.bytesPerPause, fault.delay.toNanos(), TimeUnit.NANOSECONDS);
+      case MALFORMED_BASE64, URL_NOT_FOUND, URL_REDIRECT_LOOP ->
+          answer(id, contentType, json, authorized, body, fault);
+      case BODY -> new MockResponse.Builder()
+          .code(fault.status)
+          .addHeader("Content-Type", requireNonNull(fault.contentType))
+          .body(requireNonNull(fault.body));
     };
     response.setHeader("x-request-id", "fake-req-" + id);
     fault.headers.forEach(response::setHeader);
@@ -424,9 +432,12 @@ public final class FakeTogetherServer implements AutoCloseable {
     };
   }
 
-  /** The answer to a request with no fault: an error for a bad one, else the images. */
+  /**
+   * The answer to a request: an error for a bad one, else the images, as {@code fault} (one that
+   * changes the images, or null) has them.
+   */
   private MockResponse.Builder answer(long id, @Nullable String contentType, @Nullable Object json,
-      boolean authorized, String body, boolean corruptBase64) {
+      boolean authorized, String body, @Nullable Fault fault) {
     if (!authorized) {
       return errorBuilder(401, "invalid_request_error",
           "Invalid API key provided. You can find your API key at https://api.together.ai/settings/api-keys.",
@@ -467,24 +478,31 @@ public final class FakeTogetherServer implements AutoCloseable {
     String prompt = (String) fields.get("prompt");
     long seed = fields.get("seed") instanceof Number number ? number.longValue() : 0L;
     boolean png = "png".equals(fields.get("output_format"));
-    boolean base64 = "base64".equals(fields.get("response_format"));
+    // A fault about downloads needs url results, whatever was asked for.
+    boolean forceUrls = fault != null
+        && (fault.kind == Fault.Kind.URL_NOT_FOUND || fault.kind == Fault.Kind.URL_REDIRECT_LOOP);
+    boolean base64 = !forceUrls && "base64".equals(fields.get("response_format"));
     String model = (String) fields.get("model");
-    if (fixedImage != null && base64 && !corruptBase64) {
+    if (fixedImage != null && base64 && fault == null) {
       // Benchmark mode: the same body for every request of this n, built once, copied cheaply
       // (an okio copy shares its segments), so the server's cost is the network alone.
       Buffer fixedBody = fixedBodies.computeIfAbsent(n, count ->
-          render(0, prompt, seed, count, width, height, png, true, "fake/fixed", false));
+          render(0, prompt, seed, count, width, height, png, true, "fake/fixed", null));
       return new MockResponse.Builder()
           .addHeader("Content-Type", "application/json")
           .body(fixedBody.copy());
     }
     return new MockResponse.Builder()
         .addHeader("Content-Type", "application/json")
-        .body(render(id, prompt, seed, n, width, height, png, base64, model, corruptBase64));
+        .body(render(id, prompt, seed, n, width, height, png, base64, model, fault));
   }
 
+  /**
+   * Draws the images into a response body; {@code fault}, if any, corrupts base64 ({@link
+   * Fault.Kind#MALFORMED_BASE64}) or breaks the URLs' downloads.
+   */
   private Buffer render(long id, String prompt, long seed, int n, int width, int height, boolean png,
-      boolean base64, String model, boolean corruptBase64) {
+      boolean base64, String model, @Nullable Fault fault) {
     Buffer out = new Buffer();
     try (JsonWriter writer = JsonWriter.of(out)) {
       writer.beginObject();
@@ -501,11 +519,14 @@ public final class FakeTogetherServer implements AutoCloseable {
         writer.name("index").value(i);
         if (base64) {
           String text = java.util.Base64.getEncoder().encodeToString(image);
-          writer.name("b64_json").value(corruptBase64 ? corrupt(text) : text);
+          boolean corrupt = fault != null && fault.kind == Fault.Kind.MALFORMED_BASE64
+              && (fault.index == Fault.ALL_IMAGES || fault.index == i);
+          writer.name("b64_json").value(corrupt ? corrupt(text) : text);
           writer.name("type").value("b64_json");
         } else {
           boolean pngBytes = image.length > 0 && (image[0] & 0xff) == 0x89;
-        writer.name("url").value(store(image, pngBytes ? "image/png" : "image/jpeg", pngBytes ? "png" : "jpg"));
+          writer.name("url").value(store(image, pngBytes ? "image/png" : "image/jpeg",
+              pngBytes ? "png" : "jpg", fault == null ? null : fault.kind));
           writer.name("type").value("url");
         }
         writer.name("timings").beginObject()
@@ -527,11 +548,18 @@ public final class FakeTogetherServer implements AutoCloseable {
     return text.substring(0, middle) + "%$!" + text.substring(middle + 3);
   }
 
-  private String store(byte[] image, String contentType, String extension) {
+  /**
+   * Keeps an image for download and returns its signed URL; {@link Fault.Kind#URL_NOT_FOUND}
+   * keeps nothing, {@link Fault.Kind#URL_REDIRECT_LOOP} keeps a redirect to itself.
+   */
+  private String store(byte[] image, String contentType, String extension, Fault.@Nullable Kind fault) {
     String id = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
     String signature = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
-    synchronized (files) {
-      files.put(id + "." + extension, new StoredFile(image, contentType, signature));
+    if (fault != Fault.Kind.URL_NOT_FOUND) {
+      synchronized (files) {
+        files.put(id + "." + extension, new StoredFile(image, contentType, signature,
+            fault == Fault.Kind.URL_REDIRECT_LOOP));
+      }
     }
     return server.url(FILES + id + "." + extension).newBuilder()
         .addQueryParameter("X-Fake-Signature", signature)
@@ -550,6 +578,12 @@ public final class FakeTogetherServer implements AutoCloseable {
     }
     if (!file.signature().equals(request.getUrl().queryParameter("X-Fake-Signature"))) {
       return error(403, "access_denied", "the signature of this image URL is missing or wrong", null, null);
+    }
+    if (file.loops()) {
+      return new MockResponse.Builder()
+          .code(302)
+          .addHeader("Location", request.getUrl().encodedPath() + "?" + request.getUrl().encodedQuery())
+          .build();
     }
     return new MockResponse.Builder()
         .addHeader("Content-Type", file.contentType())

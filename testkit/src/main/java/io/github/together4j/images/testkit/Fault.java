@@ -21,8 +21,12 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Fault {
   enum Kind {
-    ERROR, DELAY, DROP_MID_BODY, DISCONNECT, MALFORMED_JSON, MALFORMED_BASE64, HTML_PAGE
+    ERROR, DELAY, DROP_MID_BODY, DISCONNECT, MALFORMED_JSON, MALFORMED_BASE64, HTML_PAGE, BODY,
+    SLOW_BODY, URL_NOT_FOUND, URL_REDIRECT_LOOP
   }
+
+  /** The {@link #index} of a fault that applies to every image. */
+  static final int ALL_IMAGES = -1;
 
   final Kind kind;
   final int status;
@@ -32,9 +36,22 @@ public final class Fault {
   final @Nullable String code;
   final Duration delay;
   final Map<String, String> headers;
+  /** The image a per-image fault applies to, or {@link #ALL_IMAGES}. */
+  final int index;
+  /** The bytes sent between two pauses of {@link Kind#SLOW_BODY}. */
+  final long bytesPerPause;
+  /** The body of {@link Kind#BODY}, with its content type. */
+  final @Nullable String body;
+  final @Nullable String contentType;
 
   private Fault(Kind kind, int status, @Nullable String type, @Nullable String message,
       @Nullable String param, @Nullable String code, Duration delay, Map<String, String> headers) {
+    this(kind, status, type, message, param, code, delay, headers, ALL_IMAGES, 0, null, null);
+  }
+
+  private Fault(Kind kind, int status, @Nullable String type, @Nullable String message,
+      @Nullable String param, @Nullable String code, Duration delay, Map<String, String> headers,
+      int index, long bytesPerPause, @Nullable String body, @Nullable String contentType) {
     this.kind = kind;
     this.status = status;
     this.type = type;
@@ -43,6 +60,10 @@ public final class Fault {
     this.code = code;
     this.delay = delay;
     this.headers = Map.copyOf(headers);
+    this.index = index;
+    this.bytesPerPause = bytesPerPause;
+    this.body = body;
+    this.contentType = contentType;
   }
 
   private static Fault of(Kind kind, int status) {
@@ -136,16 +157,94 @@ public final class Fault {
   }
 
   /**
+   * Answers 200 with a well-formed response in which only image {@code index}'s {@code b64_json}
+   * is not base64: the others decode, so a client that saves as it reads has already written the
+   * ones before it. A response with no image {@code index} is sent unharmed.
+   *
+   * @param index the {@code index} of the image to corrupt, 0 or more
+   * @return the fault
+   */
+  public static Fault malformedBase64(int index) {
+    if (index < 0) {
+      throw new IllegalArgumentException("index = " + index + " is out of range: allowed is 0 or more");
+    }
+    return new Fault(Kind.MALFORMED_BASE64, 200, null, null, null, null, Duration.ZERO, Map.of(),
+        index, 0, null, null);
+  }
+
+  /**
+   * Answers {@code status} with exactly {@code body}: for the responses no other fault sends, such
+   * as a 200 whose {@code data} is missing or empty, or an image of an unknown {@code type}.
+   *
+   * @param status 200 to 599
+   * @param contentType the {@code Content-Type} header, e.g. {@code application/json}
+   * @param body the body, sent as UTF-8
+   * @return the fault
+   */
+  public static Fault body(int status, String contentType, String body) {
+    checkStatus(status);
+    return new Fault(Kind.BODY, status, null, null, null, null, Duration.ZERO, Map.of(),
+        ALL_IMAGES, 0, requireNonNull(body, "body == null"),
+        requireNonNull(contentType, "contentType == null"));
+  }
+
+  /**
+   * Answers normally, sending the headers at once but the body only {@code bytesPerPause} bytes
+   * at a time, pausing {@code pause} after each piece: for read timeouts and for cancelling a
+   * call whose body is arriving.
+   *
+   * @param bytesPerPause the bytes sent between two pauses, 1 or more
+   * @param pause how long to pause, 0 or more
+   * @return the fault
+   */
+  public static Fault slowBody(long bytesPerPause, Duration pause) {
+    if (bytesPerPause < 1) {
+      throw new IllegalArgumentException(
+          "bytesPerPause = " + bytesPerPause + " is out of range: allowed is 1 or more");
+    }
+    requireNonNull(pause, "pause == null");
+    if (pause.isNegative()) {
+      throw new IllegalArgumentException("pause = " + pause + " is out of range: allowed is 0 or more");
+    }
+    return new Fault(Kind.SLOW_BODY, 200, null, null, null, null, pause, Map.of(), ALL_IMAGES,
+        bytesPerPause, null, null);
+  }
+
+  /**
+   * Answers normally but with {@code url} results, whatever {@code response_format} asked for,
+   * whose downloads answer 404: the image is gone, as an expired URL's is.
+   *
+   * @return the fault
+   */
+  public static Fault urlNotFound() {
+    return of(Kind.URL_NOT_FOUND, 200);
+  }
+
+  /**
+   * Answers normally but with {@code url} results, whatever {@code response_format} asked for,
+   * whose downloads answer 302 redirecting to themselves, forever.
+   *
+   * @return the fault
+   */
+  public static Fault urlRedirectLoop() {
+    return of(Kind.URL_REDIRECT_LOOP, 200);
+  }
+
+  /**
    * Answers {@code status} with an HTML page, as a load balancer in front of the API does.
    *
    * @param status 200 to 599, e.g. 502 (200 plays a captive portal)
    * @return the fault
    */
   public static Fault htmlPage(int status) {
+    checkStatus(status);
+    return of(Kind.HTML_PAGE, status);
+  }
+
+  private static void checkStatus(int status) {
     if (status < 200 || status > 599) {
       throw new IllegalArgumentException("status = " + status + " is out of range: allowed is 200 to 599");
     }
-    return of(Kind.HTML_PAGE, status);
   }
 
   /**
@@ -156,7 +255,8 @@ public final class Fault {
    */
   public Fault withParam(String param) {
     requireError("withParam");
-    return new Fault(kind, status, type, message, requireNonNull(param, "param == null"), code, delay, headers);
+    return new Fault(kind, status, type, message, requireNonNull(param, "param == null"), code, delay,
+        headers, index, bytesPerPause, body, contentType);
   }
 
   /**
@@ -167,7 +267,8 @@ public final class Fault {
    */
   public Fault withCode(String code) {
     requireError("withCode");
-    return new Fault(kind, status, type, message, param, requireNonNull(code, "code == null"), delay, headers);
+    return new Fault(kind, status, type, message, param, requireNonNull(code, "code == null"), delay,
+        headers, index, bytesPerPause, body, contentType);
   }
 
   /**
@@ -180,7 +281,8 @@ public final class Fault {
   public Fault withHeader(String name, String value) {
     Map<String, String> more = new LinkedHashMap<>(headers);
     more.put(requireNonNull(name, "name == null"), requireNonNull(value, "value == null"));
-    return new Fault(kind, status, type, message, param, code, delay, more);
+    return new Fault(kind, status, type, message, param, code, delay, more, index, bytesPerPause,
+        body, contentType);
   }
 
   /**
@@ -218,7 +320,11 @@ public final class Fault {
       case DROP_MID_BODY -> "Fault.dropMidBody()";
       case DISCONNECT -> "Fault.disconnect()";
       case MALFORMED_JSON -> "Fault.malformedJson()";
-      case MALFORMED_BASE64 -> "Fault.malformedBase64()";
+      case MALFORMED_BASE64 -> "Fault.malformedBase64(" + (index == ALL_IMAGES ? "" : index) + ")";
+      case BODY -> "Fault.body(" + status + ", " + contentType + ")";
+      case SLOW_BODY -> "Fault.slowBody(" + bytesPerPause + ", " + delay + ")";
+      case URL_NOT_FOUND -> "Fault.urlNotFound()";
+      case URL_REDIRECT_LOOP -> "Fault.urlRedirectLoop()";
     };
   }
 }

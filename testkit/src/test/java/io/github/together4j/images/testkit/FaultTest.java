@@ -402,6 +402,195 @@ class FaultTest {
   }
 
   @Test
+  void malformedBase64AtAnIndexCorruptsOnlyThatImage() {
+    Reply clean = post(base64Body(3));
+    server.enqueue(Fault.malformedBase64(1));
+
+    Reply reply = post(base64Body(3));
+
+    assertThat(b64Text(reply, 0)).isEqualTo(b64Text(clean, 0));
+    assertThat(b64Text(reply, 2)).isEqualTo(b64Text(clean, 2));
+    String corrupt = b64Text(reply, 1);
+    int middle = corrupt.length() / 2;
+    assertThat(corrupt).hasSameSizeAs(b64Text(clean, 1));
+    assertThat(corrupt.substring(middle, middle + 3)).isEqualTo("%$!");
+  }
+
+  @Test
+  void malformedBase64AtAnIndexIsRefusedForThatImageAlone() {
+    server.enqueue(Fault.malformedBase64(1));
+
+    ImageGenerationResult result = noRetries().generate(
+        ImageGenerationRequest.builder("a fox").n(3).size(24, 24).responseFormat(ResponseFormat.BASE64).build());
+
+    assertThat(result.images().get(0).bytes()).isNotEmpty();
+    assertThat(result.images().get(2).bytes()).isNotEmpty();
+    assertThatThrownBy(() -> result.images().get(1).bytes())
+        .isInstanceOf(MalformedResponseException.class)
+        .hasMessageContaining("image 1");
+  }
+
+  @Test
+  void malformedBase64AtAnIndexTheResponseLacksChangesNothing() {
+    Reply clean = post(base64Body(2));
+    server.enqueue(Fault.malformedBase64(2));
+
+    Reply reply = post(base64Body(2));
+
+    assertThat(b64Text(reply, 0)).isEqualTo(b64Text(clean, 0));
+    assertThat(b64Text(reply, 1)).isEqualTo(b64Text(clean, 1));
+  }
+
+  @Test
+  void malformedBase64IndexMustNotBeNegative() {
+    assertThatThrownBy(() -> Fault.malformedBase64(-1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("index = -1 is out of range: allowed is 0 or more");
+  }
+
+  @Test
+  void bodyIsSentAsGivenWithItsStatusAndContentType() {
+    String body = "{\"id\":\"g\",\"model\":\"m\",\"object\":\"list\",\"data\":[]}";
+    server.enqueue(Fault.body(200, "application/json", body).withHeader("X-Test", "1"));
+    server.enqueue(Fault.body(418, "text/plain; charset=utf-8", "teapot"));
+
+    Reply first = post();
+    Reply second = post();
+
+    assertThat(first.code()).isEqualTo(200);
+    assertThat(first.headers().get("Content-Type")).isEqualTo("application/json");
+    assertThat(first.headers().get("X-Test")).isEqualTo("1");
+    assertThat(first.headers().get("x-request-id")).isNotNull();
+    assertThat(first.body()).isEqualTo(body);
+    assertThat(second.code()).isEqualTo(418);
+    assertThat(second.headers().get("Content-Type")).isEqualTo("text/plain; charset=utf-8");
+    assertThat(second.body()).isEqualTo("teapot");
+  }
+
+  @Test
+  void bodyWithEmptyDataReachesTheClientAsAMalformedResponse() {
+    server.enqueue(Fault.body(200, "application/json",
+        "{\"id\":\"g\",\"model\":\"m\",\"object\":\"list\",\"data\":[]}"));
+
+    assertThatThrownBy(() -> noRetries().generate(SMALL))
+        .isInstanceOf(MalformedResponseException.class)
+        .hasMessageContaining("data is empty");
+  }
+
+  @Test
+  void bodyArgumentsAreChecked() {
+    for (int status : new int[] {-1, 0, 199, 600}) {
+      assertThatThrownBy(() -> Fault.body(status, "text/plain", "x"))
+          .as("body(%d, …)", status)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("status = " + status + " is out of range: allowed is 200 to 599");
+    }
+    assertThatThrownBy(() -> Fault.body(200, nullString(), "x"))
+        .isInstanceOf(NullPointerException.class).hasMessage("contentType == null");
+    assertThatThrownBy(() -> Fault.body(200, "text/plain", nullString()))
+        .isInstanceOf(NullPointerException.class).hasMessage("body == null");
+  }
+
+  @Test
+  void slowBodySendsTheHeadersAtOnceAndTheBodyInPieces() throws IOException {
+    server.enqueue(Fault.slowBody(512, Duration.ofMillis(100)));
+
+    long start = System.nanoTime();
+    try (Response response = HTTP.newCall(generationRequest(base64Body(1))).execute()) {
+      Duration headers = Duration.ofNanos(System.nanoTime() - start);
+      String body = response.body().string();
+      Duration whole = Duration.ofNanos(System.nanoTime() - start);
+
+      assertThat(response.code()).isEqualTo(200);
+      long pauses = (body.length() - 1) / 512;
+      assertThat(pauses).as("a body of several pieces").isGreaterThanOrEqualTo(2);
+      assertThat(whole.minus(headers)).as("every pause comes after the headers")
+          .isGreaterThanOrEqualTo(Duration.ofMillis(90 * pauses));
+      assertThat(JSON.fromJson(body)).isInstanceOf(Map.class);
+    }
+  }
+
+  @Test
+  void slowBodyPausingLongerThanTheReadTimeoutIsAnApiTimeout() {
+    server.enqueue(Fault.slowBody(256, Duration.ofSeconds(2)));
+    TogetherImages client = track(server.clientBuilder()
+        .readTimeout(Duration.ofMillis(200)).maxRetries(0).build());
+
+    long start = System.nanoTime();
+    assertThatThrownBy(() -> client.generate(SMALL))
+        .isInstanceOfSatisfying(ApiTimeoutException.class,
+            e -> assertThat(e.attempts()).isEqualTo(1));
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1500));
+  }
+
+  @Test
+  void slowBodyArgumentsAreChecked() {
+    assertThatThrownBy(() -> Fault.slowBody(0, Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("bytesPerPause = 0 is out of range: allowed is 1 or more");
+    assertThatThrownBy(() -> Fault.slowBody(1, Duration.ofMillis(-1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("pause = PT-0.001S is out of range: allowed is 0 or more");
+    assertThatThrownBy(() -> Fault.slowBody(1, nullDuration()))
+        .isInstanceOf(NullPointerException.class).hasMessage("pause == null");
+  }
+
+  @Test
+  void urlNotFoundAnswersUrlsWhoseDownloadIs404() throws IOException {
+    server.enqueue(Fault.urlNotFound());
+
+    Reply reply = post(base64Body(2));
+
+    List<?> data = (List<?>) reply.json().get("data");
+    assertThat(data).hasSize(2);
+    for (Object item : data) {
+      assertThat(object(item)).containsEntry("type", "url").doesNotContainKey("b64_json");
+      try (Response download = HTTP.newCall(new Request.Builder()
+          .url((String) object(item).get("url")).build()).execute()) {
+        assertThat(download.code()).isEqualTo(404);
+      }
+    }
+  }
+
+  @Test
+  void urlNotFoundReachesTheClientAsANotFoundDownload() {
+    server.enqueue(Fault.urlNotFound());
+
+    ImageGenerationResult result = noRetries().generate(SMALL);
+
+    assertThat(result.images().get(0).isUrl()).isTrue();
+    assertThatThrownBy(() -> result.images().get(0).bytes())
+        .isInstanceOf(NotFoundException.class)
+        .hasMessageContaining("downloading image 0");
+  }
+
+  @Test
+  void urlRedirectLoopRedirectsEachUrlToItself() throws IOException {
+    server.enqueue(Fault.urlRedirectLoop());
+    OkHttpClient noRedirects = HTTP.newBuilder().followRedirects(false).build();
+
+    Reply reply = post();
+
+    String url = (String) object(((List<?>) reply.json().get("data")).get(0)).get("url");
+    try (Response download = noRedirects.newCall(new Request.Builder().url(url).build()).execute()) {
+      assertThat(download.code()).isEqualTo(302);
+      assertThat(download.request().url().resolve(download.header("Location")))
+          .hasToString(url);
+    }
+  }
+
+  @Test
+  void urlRedirectLoopReachesTheClientAsAMalformedResponse() {
+    server.enqueue(Fault.urlRedirectLoop());
+
+    ImageGenerationResult result = noRetries().generate(SMALL);
+
+    assertThatThrownBy(() -> result.images().get(0).bytes())
+        .isInstanceOf(MalformedResponseException.class)
+        .hasMessageContaining("redirected more than");
+  }
+
+  @Test
   void htmlPageIsAMalformedResponseKeepingTheStatus() {
     server.enqueue(Fault.htmlPage(502));
 
@@ -528,7 +717,9 @@ class FaultTest {
     assertThat(Fault.rateLimited(Duration.ZERO).withParam("n").withCode("c")).isNotNull();
     assertThat(Fault.overloaded().withCode("c")).isNotNull();
     for (Fault fault : List.of(Fault.delay(Duration.ZERO), Fault.dropMidBody(), Fault.disconnect(),
-        Fault.malformedJson(), Fault.malformedBase64(), Fault.htmlPage(502))) {
+        Fault.malformedJson(), Fault.malformedBase64(), Fault.htmlPage(502), Fault.malformedBase64(1),
+        Fault.body(200, "text/plain", "x"), Fault.slowBody(1, Duration.ZERO), Fault.urlNotFound(),
+        Fault.urlRedirectLoop())) {
       assertThatThrownBy(() -> fault.withParam("width"))
           .as(fault.toString())
           .isInstanceOf(IllegalStateException.class)
@@ -611,6 +802,16 @@ class FaultTest {
     Set<String> all = Stream.concat(named.values().stream(), Stream.of(Fault.overloaded(),
         Fault.delay(Duration.ZERO), Fault.htmlPage(502))).map(Fault::toString).collect(Collectors.toSet());
     assertThat(all).hasSize(7);
+  }
+
+  @Test
+  void toStringNamesTheNewerFaults() {
+    assertThat(Fault.malformedBase64(2)).hasToString("Fault.malformedBase64(2)");
+    assertThat(Fault.body(200, "application/json", "{}"))
+        .hasToString("Fault.body(200, application/json)");
+    assertThat(Fault.slowBody(1024, Duration.ofMillis(200))).hasToString("Fault.slowBody(1024, PT0.2S)");
+    assertThat(Fault.urlNotFound()).hasToString("Fault.urlNotFound()");
+    assertThat(Fault.urlRedirectLoop()).hasToString("Fault.urlRedirectLoop()");
   }
 
   // ---------------------------------------------------------------------------------------------
