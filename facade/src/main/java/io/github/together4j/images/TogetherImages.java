@@ -216,9 +216,19 @@ public final class TogetherImages implements AutoCloseable {
    * @param request the request
    * @return the result
    * @throws TogetherException if the call fails; the subclass says why
+   * @throws IllegalStateException if the client is closed
    */
   public ImageGenerationResult generate(ImageGenerationRequest request) {
     Call<ImageResponse> call = newCall(request);
+    try {
+      return execute(call);
+    } finally {
+      releaseIfClosed();
+    }
+  }
+
+  private ImageGenerationResult execute(Call<ImageResponse> first) {
+    Call<ImageResponse> call = first;
     for (int attempt = 1; ; attempt++) {
       Attempt outcome;
       try {
@@ -263,7 +273,8 @@ public final class TogetherImages implements AutoCloseable {
    * future cancels the HTTP call in flight and any retry not yet sent.
    *
    * @param request the request
-   * @return a future of the result
+   * @return a future of the result; cancelling it, or its {@code orTimeout}, cancels the HTTP call
+   * @throws IllegalStateException if the client is closed (thrown, not through the future)
    */
   public CompletableFuture<ImageGenerationResult> generateAsync(ImageGenerationRequest request) {
     AsyncAttempts attempts = new AsyncAttempts(newCall(request));
@@ -329,6 +340,14 @@ public final class TogetherImages implements AutoCloseable {
         .url(baseUrl.resolve("images/generations"))
         .post(RequestBody.create(REQUEST_JSON.toJson(wire).getBytes(StandardCharsets.UTF_8), JSON_UTF8))
         .build();
+    try {
+      return stream(call, directory, namePattern, options);
+    } finally {
+      releaseIfClosed();
+    }
+  }
+
+  private SavedImages stream(Request call, Path directory, String namePattern, SaveOption[] options) {
     for (int attempt = 1; ; attempt++) {
       Headers headers = null;
       try (okhttp3.Response response = http.newCall(call).execute()) {
@@ -388,12 +407,24 @@ public final class TogetherImages implements AutoCloseable {
 
   /**
    * Releases the threads and pooled connections this client created. A caller-supplied
-   * {@link OkHttpClient} is left to its owner. Calls made after closing fail.
+   * {@link OkHttpClient} is left to its owner.
+   *
+   * <p>Calls made after closing throw {@link IllegalStateException}. Calls already running
+   * complete, and their connections are closed as each one ends; async calls still waiting for a
+   * dispatcher thread fail at once with an {@link ApiConnectionException} saying the client is
+   * closed, and are not retried.
    */
   @Override
   public void close() {
     if (closed.compareAndSet(false, true) && callerClient == null) {
       http.dispatcher().executorService().shutdown();
+      http.connectionPool().evictAll();
+    }
+  }
+
+  /** After close(), a call that just ended hands back a connection nobody will use: close it. */
+  private void releaseIfClosed() {
+    if (closed.get() && callerClient == null) {
       http.connectionPool().evictAll();
     }
   }
@@ -518,6 +549,12 @@ public final class TogetherImages implements AutoCloseable {
     }
 
     void start() {
+      // orTimeout and completeOnTimeout complete the future without cancel(): end the call too.
+      future.whenComplete((result, error) -> {
+        if (error != null) {
+          current.cancel();
+        }
+      });
       current.enqueue(this);
     }
 
@@ -532,8 +569,26 @@ public final class TogetherImages implements AutoCloseable {
     }
 
     private void handle(Attempt outcome) {
+      try {
+        complete(outcome);
+      } finally {
+        if (future.isDone()) {
+          releaseIfClosed();
+        }
+      }
+    }
+
+    private void complete(Attempt outcome) {
       if (future.isDone()) {
         outcome.discard();
+        return;
+      }
+      if (outcome.result == null && closed.get() && callerClient == null) {
+        // The dispatcher's executor is shut down: a retry could never start.
+        boolean neverStarted = outcome.error instanceof InterruptedIOException
+            && "executor rejected".equals(outcome.error.getMessage());
+        future.completeExceptionally(
+            neverStarted ? closedBeforeStart() : outcome.exception(attempt, apiKey));
         return;
       }
       if (outcome.result != null) {
@@ -552,6 +607,10 @@ public final class TogetherImages implements AutoCloseable {
       if (future.isDone()) {
         return;
       }
+      if (closed.get() && callerClient == null) {
+        future.completeExceptionally(closedBeforeStart());
+        return;
+      }
       attempt++;
       Call<ImageResponse> next = current.clone();
       current = next;
@@ -560,6 +619,11 @@ public final class TogetherImages implements AutoCloseable {
         return;
       }
       next.enqueue(this);
+    }
+
+    private TogetherException closedBeforeStart() {
+      return ErrorMapper.fromThrowable(new java.io.IOException(
+          "client is closed: the call had not started, and is not retried"), 0, null, attempt);
     }
   }
 
@@ -657,7 +721,10 @@ public final class TogetherImages implements AutoCloseable {
 
     /**
      * Sets the limit on one whole HTTP attempt, from connecting to the last byte of the body
-     * (default 5 minutes: a slow generation plus a body of tens of megabytes).
+     * (default 5 minutes: a slow generation plus a body of tens of megabytes). Time an async call
+     * spends queued behind others (OkHttp runs at most 5 at a time per host) is not counted; for a
+     * deadline on the whole call, cancel its future, or use {@code orTimeout}, which cancels the
+     * HTTP call too.
      *
      * @param timeout a positive duration
      * @return this builder

@@ -83,6 +83,9 @@ public final class FakeTogetherServer implements AutoCloseable {
   /** The largest width or height drawn. */
   public static final int MAX_DIMENSION = ImageRenderer.MAX_DIMENSION;
 
+  /** How many untaken requests {@link #takeRequest()} keeps; older ones are dropped. */
+  static final int MAX_RECORDED = 1_000;
+
   /** How a recorded request shows its {@code Authorization} header. */
   static final String REDACTED = "Bearer <redacted>";
 
@@ -98,7 +101,8 @@ public final class FakeTogetherServer implements AutoCloseable {
   private final MockWebServer server = new MockWebServer();
   private final String apiKey;
   private final Queue<Fault> script = new ConcurrentLinkedQueue<>();
-  private final BlockingQueue<RecordedImageRequest> recorded = new LinkedBlockingQueue<>();
+  /** The last {@value #MAX_RECORDED} requests not yet taken: a long-running server stays small. */
+  private final BlockingQueue<RecordedImageRequest> recorded = new LinkedBlockingQueue<>(MAX_RECORDED);
   private final AtomicInteger generations = new AtomicInteger();
   /** The image every request gets in benchmark mode, else null. */
   private final byte @Nullable [] fixedImage;
@@ -126,7 +130,15 @@ public final class FakeTogetherServer implements AutoCloseable {
       @Override
       public MockResponse dispatch(RecordedRequest request) {
         try {
+          // MockWebServer queues every request for its own takeRequest(), which this server never
+          // calls; drained here, a server that answers millions of requests stays small.
+          while (server.takeRequest(0, TimeUnit.NANOSECONDS) != null) {
+            // Dropped: recorded (above) is this server's own, bounded record.
+          }
           return FakeTogetherServer.this.dispatch(request);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return error(500, "fake_server_error", "the fake server was interrupted", null, null);
         } catch (RuntimeException e) {
           // A bug here must fail the client's call at once, not leave it waiting for a timeout.
           return error(500, "fake_server_error", "the fake server failed: " + e, null, null);
@@ -219,6 +231,8 @@ public final class FakeTogetherServer implements AutoCloseable {
 
   /**
    * Returns the oldest image generation request not yet taken, waiting up to 10 seconds for one.
+   * The server keeps the last 1,000 requests not yet taken, so that one left running for long
+   * does not grow; older ones are dropped.
    *
    * @return the request, its API key redacted
    * @throws IllegalStateException if none arrives in time
@@ -371,9 +385,12 @@ public final class FakeTogetherServer implements AutoCloseable {
     @Nullable Object json = parse(body);
     boolean authorized = isAuthorized(request.getHeaders().get("Authorization"));
     String contentType = request.getHeaders().get("Content-Type");
-    recorded.add(new RecordedImageRequest(
+    RecordedImageRequest seen = new RecordedImageRequest(
         request.getMethod(), request.getUrl().encodedPath(), redact(request.getHeaders()), body, json,
-        authorized));
+        authorized);
+    while (!recorded.offer(seen)) {
+      recorded.poll();
+    }
     generations.incrementAndGet();
     long id = ids.incrementAndGet();
     Fault fault = script.poll();

@@ -116,6 +116,25 @@ class FakeTogetherServerTest {
   }
 
   @Test
+  void aLongRunningServerKeepsOnlyTheLastThousandUntakenRequests() {
+    byte[] image = ImageRenderer.render("fixed", 0, 8, 8, ImageRenderer.Format.PNG);
+    int total = FakeTogetherServer.MAX_RECORDED + 10;
+    try (FakeTogetherServer fixed = FakeTogetherServer.builder().fixedImage(image).start();
+        TogetherImages client = fixed.clientBuilder().maxRetries(0).build()) {
+      for (int i = 0; i < total; i++) {
+        client.generate("request " + i);
+      }
+
+      assertThat(fixed.requestCount()).isEqualTo(total);
+      assertThat(fixed.takeRequest().field("prompt")).as("the oldest kept").isEqualTo("request 10");
+      for (int i = 11; i < total; i++) {
+        assertThat(fixed.takeRequest(Duration.ZERO)).isNotNull();
+      }
+      assertThat(fixed.takeRequest(Duration.ZERO)).isNull();
+    }
+  }
+
+  @Test
   void twoServersListenOnDifferentPorts() {
     try (FakeTogetherServer other = FakeTogetherServer.start()) {
       assertThat(other.port()).isNotEqualTo(server.port());
