@@ -35,13 +35,21 @@ final class Downloader {
   private final RetryPolicy retries;
   private final long maxBytes;
   private final String userAgent;
+  /** The API key: never sent here, and redacted from messages should a server put it in a URL. */
+  private final @Nullable String secret;
 
   /** {@code http} must not carry the API interceptor; redirects are turned off here. */
   Downloader(OkHttpClient http, RetryPolicy retries, long maxBytes, String userAgent) {
+    this(http, retries, maxBytes, userAgent, null);
+  }
+
+  Downloader(OkHttpClient http, RetryPolicy retries, long maxBytes, String userAgent,
+      @Nullable String secret) {
     this.http = http.newBuilder().followRedirects(false).followSslRedirects(false).build();
     this.retries = retries;
     this.maxBytes = maxBytes;
     this.userAgent = userAgent;
+    this.secret = secret;
   }
 
   long maxBytes() {
@@ -128,10 +136,10 @@ final class Downloader {
     HttpUrl start = HttpUrl.parse(url);
     String subject = "image " + index;
     if (start == null) {
-      throw malformed(subject + " has a url that is not http or https: " + describe(url), 0, null);
+      throw malformed(subject + " has a url that is not http or https: " + shown(url), 0, null);
     }
     if (!start.isHttps() && !TogetherImages.isLoopback(start.host())) {
-      throw malformed(subject + " has a plain http url (" + describe(start) + "): images are"
+      throw malformed(subject + " has a plain http url (" + shown(start) + "): images are"
           + " downloaded over https only, plain http only from loopback hosts", 0, null);
     }
     for (int attempt = 1; ; attempt++) {
@@ -151,7 +159,7 @@ final class Downloader {
         failure = e;
         retryable = RetryPolicy.isRetryableStatus(e.status);
       } catch (TooLargeException e) {
-        throw malformed(subject + " from " + describe(start) + " is larger than the limit of "
+        throw malformed(subject + " from " + shown(start) + " is larger than the limit of "
             + maxBytes + " bytes (TogetherImages.Builder.maxDownloadBytes)", attempt, e);
       } catch (IOException e) {
         failure = e;
@@ -180,34 +188,34 @@ final class Downloader {
           .header("User-Agent", userAgent)
           .header("Accept", "image/*")
           .build();
-      ApiInterceptor.LOG.log(Level.DEBUG, "--> GET {0} ({1})", describe(current), subject);
+      ApiInterceptor.LOG.log(Level.DEBUG, "--> GET {0} ({1})", shown(current), subject);
       long start = System.nanoTime();
       Response response = http.newCall(request).execute();
-      ApiInterceptor.LOG.log(Level.DEBUG, "<-- {0} {1} ({2} ms)", response.code(), describe(current),
+      ApiInterceptor.LOG.log(Level.DEBUG, "<-- {0} {1} ({2} ms)", response.code(), shown(current),
           (System.nanoTime() - start) / 1_000_000);
       if (response.isRedirect()) {
         String location = response.header("Location");
         response.close();
         HttpUrl next = location == null ? null : current.resolve(location);
         if (next == null) {
-          throw malformed(subject + " redirected from " + describe(current) + " to "
-              + (location == null ? "nowhere (no Location header)" : describe(location))
+          throw malformed(subject + " redirected from " + shown(current) + " to "
+              + (location == null ? "nowhere (no Location header)" : shown(location))
               + ": only http and https redirects are followed", attempt, null);
         }
         if (!next.isHttps() && (current.isHttps() || !TogetherImages.isLoopback(next.host()))) {
-          throw malformed(subject + " redirected from " + describe(current) + " to plain http ("
-              + describe(next) + "): only https is followed (plain http only between loopback"
+          throw malformed(subject + " redirected from " + shown(current) + " to plain http ("
+              + shown(next) + "): only https is followed (plain http only between loopback"
               + " hosts)", attempt, null);
         }
         if (!TogetherImages.isLoopback(url.host()) && isInternal(next.host())) {
-          throw malformed(subject + " redirected from " + describe(current) + " to "
-              + describe(next) + ", an internal address (loopback, link-local or private):"
+          throw malformed(subject + " redirected from " + shown(current) + " to "
+              + shown(next) + ", an internal address (loopback, link-local or private):"
               + " refused, so a storage host cannot point the client into your network",
               attempt, null);
         }
         if (hop == MAX_REDIRECTS) {
           throw malformed(subject + " redirected more than " + MAX_REDIRECTS + " times, last to "
-              + describe(next), attempt, null);
+              + shown(next), attempt, null);
         }
         current = next;
         continue;
@@ -235,11 +243,11 @@ final class Downloader {
       byte[] header = buffered.snapshot(available).toByteArray();
       ImageFormat format = ImageFormat.detect(header);
       if (format == ImageFormat.UNKNOWN) {
-        throw new MalformedResponseException(subject + " from " + describe(url)
+        throw new MalformedResponseException(subject + " from " + shown(url)
             + " is not a PNG, JPEG, WebP or GIF image (Content-Type: "
             + response.header("Content-Type", "none") + ", " + describeStart(header) + ")",
             new Failure(response.code(), null, null, null, null,
-                ErrorMapper.requestId(response.headers()), attempt),
+                ErrorMapper.redact(ErrorMapper.requestId(response.headers()), secret), attempt),
             null);
       }
       InputStream stream = Okio.buffer(
@@ -299,13 +307,13 @@ final class Downloader {
     }
   }
 
-  private static TogetherException failed(
+  private TogetherException failed(
       String subject, HttpUrl url, int status, @Nullable Headers headers, Throwable failure,
       int attempts) {
-    String what = "downloading " + subject + " from " + describe(url) + " failed";
+    String what = "downloading " + subject + " from " + shown(url) + " failed";
     String after = attempts > 1 ? "; after " + attempts + " attempts" : "";
     if (failure instanceof StatusException && headers != null) {
-      String requestId = ErrorMapper.requestId(headers);
+      String requestId = ErrorMapper.redact(ErrorMapper.requestId(headers), secret);
       Failure info = new Failure(status, null, null, null, null, requestId, attempts);
       String message = what + ": HTTP " + status
           + (status == 403 ? " (a url result expires: download it soon after generating)" : "")
@@ -330,6 +338,15 @@ final class Downloader {
   private static MalformedResponseException malformed(
       String message, int attempts, @Nullable Throwable cause) {
     return new MalformedResponseException(message, Failure.noResponse(attempts), cause);
+  }
+
+  /** {@link #describe(HttpUrl)} (or of a String), cut to 200 characters, without the API key. */
+  private String shown(HttpUrl url) {
+    return ErrorMapper.clip(ErrorMapper.redact(describe(url), secret));
+  }
+
+  private String shown(String url) {
+    return ErrorMapper.clip(ErrorMapper.redact(describe(url), secret));
   }
 
   /**

@@ -23,22 +23,35 @@ final class ErrorMapper {
   /** How much of an error body is read: error bodies are small, an HTML page need not be whole. */
   static final long MAX_ERROR_BODY = 64 * 1024;
 
+  /** How much of one value the server sent (a message, a parameter, a request id) a message quotes. */
   static final int EXCERPT_LENGTH = 200;
+
+  /** How much of a parse or connection error's own message a message quotes. */
+  static final int MAX_DETAIL_LENGTH = 500;
+
+  private static final java.util.regex.Pattern HTML_TITLE = java.util.regex.Pattern.compile(
+      "<(title|h1)\\b[^>]{0,100}>([^<]{1,1000})</\\1>", java.util.regex.Pattern.CASE_INSENSITIVE);
+  private static final java.util.regex.Pattern HTML = java.util.regex.Pattern.compile(
+      "\\A\\s*<(!doctype html|html|head|body)", java.util.regex.Pattern.CASE_INSENSITIVE);
+
+  /** What a redacted secret reads as. */
+  static final String REDACTED = "██";
 
   private static final JsonAdapter<ErrorData> ERROR_DATA = JSON.moshi().adapter(ErrorData.class);
 
   private ErrorMapper() {}
 
   /**
-   * Maps a non-2xx response; reads (and closes) at most {@link #MAX_ERROR_BODY} of its body, with
-   * every occurrence of {@code secret} redacted.
+   * Maps a non-2xx response; reads (and closes) at most {@link #MAX_ERROR_BODY} of its body. Every
+   * occurrence of {@code secret} is redacted, in the body as sent and in the values parsed from it
+   * (JSON's unicode escapes can spell the key without it appearing in the raw text), and each
+   * value the server sent is cut to {@link #EXCERPT_LENGTH} characters in the message, so the
+   * message stays short whatever the server sends; the exception's fields keep the whole values,
+   * redacted.
    */
   static TogetherException fromStatus(
       int status, Headers headers, @Nullable ResponseBody body, int attempts, String secret) {
-    String requestId = requestId(headers);
-    if (requestId != null) {
-      requestId = requestId.replace(secret, "██");
-    }
+    String requestId = redact(requestId(headers), secret);
     String text = "";
     if (body != null) {
       try (body) {
@@ -51,22 +64,28 @@ final class ErrorMapper {
       }
     }
     // A server or proxy that echoes the key must not put it into our exception.
-    text = text.replace(secret, "██");
+    text = redactNonNull(text, secret);
     ErrorDetail detail = parse(text);
     if (detail == null) {
+      // A proxy's or gateway's page, not the API's error: the status still says what happened.
       Failure failure = new Failure(status, null, null, null, null, requestId, attempts);
-      return new MalformedResponseException(
-          message("HTTP " + status + " with an error body that is not ErrorData: " + excerpt(text), failure),
-          failure,
-          null);
+      return ofStatus(status, message("HTTP " + status + " with a body that is not an API error: "
+          + excerpt(text), failure), failure);
     }
-    Failure failure = new Failure(
-        status, detail.type(), detail.code(), detail.param(), detail.message(), requestId, attempts);
+    String type = redactNonNull(detail.type(), secret);
+    String serverMessage = redactNonNull(detail.message(), secret);
+    String param = redact(detail.param(), secret);
+    String code = redact(detail.code(), secret);
+    Failure failure = new Failure(status, type, code, param, serverMessage, requestId, attempts);
     StringBuilder summary = new StringBuilder("HTTP ").append(status);
-    summary.append(" ").append(detail.type()).append(": ").append(detail.message());
-    if (detail.param() != null) summary.append("; param: ").append(detail.param());
-    if (detail.code() != null) summary.append("; code: ").append(detail.code());
-    String message = message(summary.toString(), failure);
+    summary.append(" ").append(clip(type)).append(": ").append(clip(serverMessage));
+    if (param != null) summary.append("; param: ").append(clip(param));
+    if (code != null) summary.append("; code: ").append(clip(code));
+    return ofStatus(status, message(summary.toString(), failure), failure);
+  }
+
+  /** The exception a non-2xx {@code status} calls for. */
+  private static TogetherException ofStatus(int status, String message, Failure failure) {
     return switch (status) {
       case 400, 422 -> new BadRequestException(message, failure, null);
       case 401 -> new AuthenticationException(message, failure, null);
@@ -79,24 +98,44 @@ final class ErrorMapper {
     };
   }
 
-  /** Maps an exception thrown while sending the request or reading the response. */
+
+  /**
+   * Maps an exception thrown while sending the request or reading the response, without
+   * redaction. Prefer {@link #fromThrowable(Throwable, int, Headers, int, String)} wherever the
+   * key is at hand: a parse error can quote what the server sent.
+   */
   static TogetherException fromThrowable(
       Throwable t, int status, @Nullable Headers headers, int attempts) {
+    return fromThrowable(t, status, headers, attempts, null);
+  }
+
+  /**
+   * Maps an exception thrown while sending the request or reading the response. Its message can
+   * quote the body (Moshi's "Expected an int but was …", a JSON path made of the body's property
+   * names, the response id), so it is cut to {@link #MAX_DETAIL_LENGTH} characters and, when
+   * {@code secret} is given, every occurrence of it is redacted, as is the request id.
+   */
+  static TogetherException fromThrowable(
+      Throwable t, int status, @Nullable Headers headers, int attempts, @Nullable String secret) {
     Failure failure = headers == null
         ? Failure.noResponse(attempts)
-        : new Failure(status, null, null, null, null, requestId(headers), attempts);
+        : new Failure(status, null, null, null, null, redact(requestId(headers), secret), attempts);
+    String detail = clip(redact(t instanceof Downloader.TooLargeException || isMalformed(t)
+        ? t.getMessage() : t.toString(), secret), MAX_DETAIL_LENGTH);
     if (t instanceof Downloader.TooLargeException) {
-      return new MalformedResponseException(message(t.getMessage(), failure), failure, t);
+      return new MalformedResponseException(message(detail, failure), failure, t);
     }
     if (isMalformed(t)) {
       return new MalformedResponseException(
-          message("response is not an ImageResponse: " + t.getMessage(), failure), failure, t);
+          message("response is not an ImageResponse: " + detail, failure), failure, t);
     }
     if (t instanceof SocketTimeoutException
         || (t instanceof InterruptedIOException && "timeout".equals(t.getMessage()))) {
-      return new ApiTimeoutException(message("timed out: " + t.getMessage(), failure), failure, t);
+      return new ApiTimeoutException(
+          message("timed out: " + clip(redact(t.getMessage(), secret), MAX_DETAIL_LENGTH), failure),
+          failure, t);
     }
-    return new ApiConnectionException(message("connection failed: " + t, failure), failure, t);
+    return new ApiConnectionException(message("connection failed: " + detail, failure), failure, t);
   }
 
   /** A body that arrived whole but is not the contract; retrying would not change it. */
@@ -118,7 +157,7 @@ final class ErrorMapper {
 
   private static String message(String summary, Failure failure) {
     StringBuilder message = new StringBuilder(summary);
-    if (failure.requestId() != null) message.append("; request-id: ").append(failure.requestId());
+    if (failure.requestId() != null) message.append("; request-id: ").append(clip(failure.requestId()));
     if (failure.attempts() > 1) message.append("; after ").append(failure.attempts()).append(" attempts");
     return message.toString();
   }
@@ -136,10 +175,40 @@ final class ErrorMapper {
   }
 
   static String excerpt(String text) {
+    java.util.regex.Matcher title = HTML_TITLE.matcher(text);
+    if (title.find()) {
+      return "an HTML page titled \"" + clip(title.group(2).strip().replaceAll("\\s+", " ")) + "\"";
+    }
+    if (HTML.matcher(text).find()) {
+      return "an HTML page";
+    }
     String flat = text.strip().replaceAll("\\s+", " ");
     if (flat.isEmpty()) {
       return "(empty)";
     }
-    return flat.length() <= EXCERPT_LENGTH ? flat : flat.substring(0, EXCERPT_LENGTH) + "…";
+    return clip(flat);
+  }
+
+  /** {@code value} cut to {@link #EXCERPT_LENGTH} characters, marked with "…" when cut. */
+  static String clip(String value) {
+    return clip(value, EXCERPT_LENGTH);
+  }
+
+  /** {@code value} cut to {@code max} characters (not inside a surrogate pair), marked with "…". */
+  static String clip(@Nullable String value, int max) {
+    if (value == null || value.length() <= max) {
+      return String.valueOf(value);
+    }
+    int end = Character.isHighSurrogate(value.charAt(max - 1)) ? max - 1 : max;
+    return value.substring(0, end) + "…";
+  }
+
+  /** {@code value} with every occurrence of {@code secret} replaced by {@link #REDACTED}. */
+  static @Nullable String redact(@Nullable String value, @Nullable String secret) {
+    return value == null ? null : redactNonNull(value, secret);
+  }
+
+  private static String redactNonNull(String value, @Nullable String secret) {
+    return secret == null || secret.isEmpty() ? value : value.replace(secret, REDACTED);
   }
 }

@@ -135,7 +135,12 @@ final class ImageFiles {
    * system's limit still leaves room.
    */
   static Path partFile(Path directory, String name) {
-    String stem = name.substring(0, Math.min(name.length(), PART_STEM_LENGTH));
+    int end = Math.min(name.length(), PART_STEM_LENGTH);
+    if (end < name.length() && Character.isHighSurrogate(name.charAt(end - 1))) {
+      // Never half of a character outside the BMP: a path cannot hold a lone surrogate.
+      end--;
+    }
+    String stem = name.substring(0, end);
     return directory.resolve("." + stem + "."
         + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()) + PART_SUFFIX);
   }
@@ -159,19 +164,83 @@ final class ImageFiles {
   }
 
   /**
+   * The longest file name, in UTF-8 bytes, a pattern may give: the limit of ext4, XFS, Btrfs,
+   * APFS and (in UTF-16 units) NTFS.
+   */
+  static final int MAX_NAME_BYTES = 255;
+
+  /** The longest text {@code {index}} becomes, {@code -2147483648}. */
+  private static final int MAX_INDEX_LENGTH = Integer.toString(Integer.MIN_VALUE).length();
+
+  /** The longest extension a saved image gets, with its dot: {@code .webp}. */
+  private static final int MAX_EXTENSION_LENGTH = ".webp".length();
+
+  /**
    * Checks a file-name pattern for {@code count} images: a plain file name, with {@code {index}}
-   * when there is more than one image.
+   * when there is more than one image; no directories, no control characters (NUL, line breaks),
+   * no lone surrogates, and short enough that every name it gives, extension included, fits
+   * {@value #MAX_NAME_BYTES} bytes. A refusal says so before any file is written.
    */
   static void checkPattern(String namePattern, int count) {
     if (namePattern.isBlank() || namePattern.contains("/") || namePattern.contains("\\")
         || namePattern.equals(".") || namePattern.equals("..")) {
-      throw new IllegalArgumentException("namePattern = \"" + namePattern
+      throw new IllegalArgumentException("namePattern = \"" + quote(namePattern)
           + "\" is not a file name: use a name like \"sunflower_{index}\", without directories");
     }
-    if (count > 1 && !namePattern.contains("{index}")) {
-      throw new IllegalArgumentException("namePattern = \"" + namePattern + "\" has no {index}, so all "
-          + count + " images would get the same name; use e.g. \"" + namePattern + "_{index}\"");
+    for (int i = 0; i < namePattern.length(); i++) {
+      char c = namePattern.charAt(i);
+      if (Character.isISOControl(c)) {
+        throw new IllegalArgumentException("namePattern = \"" + quote(namePattern)
+            + "\" has a control character (" + String.format("U+%04X", (int) c) + " at " + i
+            + "), which a file name should not have");
+      }
+      if (Character.isHighSurrogate(c) && i + 1 < namePattern.length()
+          && Character.isLowSurrogate(namePattern.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        throw new IllegalArgumentException("namePattern = \"" + quote(namePattern)
+            + "\" has half a character (the lone surrogate " + String.format("U+%04X", (int) c)
+            + " at " + i + "), which no file name can hold");
+      }
     }
+    String withoutIndexes = namePattern.replace("{index}", "");
+    int indexes = (namePattern.length() - withoutIndexes.length()) / "{index}".length();
+    long longest = withoutIndexes.getBytes(java.nio.charset.StandardCharsets.UTF_8).length
+        + (long) indexes * MAX_INDEX_LENGTH + MAX_EXTENSION_LENGTH;
+    if (longest > MAX_NAME_BYTES) {
+      throw new IllegalArgumentException("namePattern = \"" + quote(namePattern) + "\" is too long: a"
+          + " name it gives, with {index} and the extension, can take " + longest + " bytes, more than"
+          + " the " + MAX_NAME_BYTES + " a file name may have");
+    }
+    if (count > 1 && !namePattern.contains("{index}")) {
+      throw new IllegalArgumentException("namePattern = \"" + quote(namePattern) + "\" has no {index},"
+          + " so all " + count + " images would get the same name; use e.g. \"" + quote(namePattern)
+          + "_{index}\"");
+    }
+  }
+
+  /**
+   * {@code namePattern} for a message: control characters and lone surrogates as Java escapes, and
+   * cut once 200 characters are quoted, so a refusal names the pattern without carrying all of a
+   * hostile one.
+   */
+  private static String quote(String namePattern) {
+    // A blank pattern is shown as typed: its whitespace is what the message is about.
+    boolean blank = namePattern.isBlank();
+    StringBuilder out = new StringBuilder();
+    int i = 0;
+    for (; i < namePattern.length() && out.length() < 200; i++) {
+      char c = namePattern.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < namePattern.length()
+          && Character.isLowSurrogate(namePattern.charAt(i + 1))) {
+        out.append(c).append(namePattern.charAt(++i));
+      } else if ((Character.isISOControl(c) && !blank) || Character.isSurrogate(c)) {
+        out.append(String.format("\\u%04X", (int) c));
+      } else {
+        out.append(c);
+      }
+    }
+    return i < namePattern.length() ? out + "…" : out.toString();
   }
 
   /** The file name {@code namePattern} gives image {@code index}, before its extension. */

@@ -130,8 +130,8 @@ public final class ImageGenerationResult {
    *     GeneratedImage#saveTo}'s
    * @param options {@link SaveOption#OVERWRITE}, {@link SaveOption#KEEP_EXTENSION}
    * @return the files written, in index order
-   * @throws IllegalArgumentException if the pattern is empty, names a directory, or would give two
-   *     images the same name
+   * @throws IllegalArgumentException if the pattern is empty, names a directory, has a control
+   *     character, gives names longer than 255 bytes, or would give two images the same name
    */
   public List<Path> saveAll(Path directory, String namePattern, SaveOption... options) {
     java.util.Objects.requireNonNull(directory, "directory == null");

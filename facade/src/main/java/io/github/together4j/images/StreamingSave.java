@@ -98,6 +98,10 @@ final class StreamingSave {
       }
     }
     reader.endObject();
+    // As generate() (Retrofit's Moshi converter) refuses it: nothing may follow the response.
+    if (reader.peek() != JsonReader.Token.END_DOCUMENT) {
+      throw new JsonDataException("JSON document was not fully consumed: content follows the response");
+    }
     require(id, "id", "$");
     require(model, "model", "$");
     require(object, "object", "$");

@@ -130,7 +130,8 @@ public final class TogetherImages implements AutoCloseable {
                 .build(),
             retries,
             builder.maxDownloadBytes,
-            userAgent());
+            userAgent(),
+            apiKey);
     this.api =
         new Retrofit.Builder()
             .baseUrl(baseUrl)
@@ -361,16 +362,17 @@ public final class TogetherImages implements AutoCloseable {
             return new StreamingSave(directory, namePattern, options, downloader)
                 .save(response.body().source());
           } catch (InvalidImageDataException e) {
-            throw new MalformedResponseException(e.getMessage(), new TogetherException.Failure(
-                response.code(), null, null, null, null, ErrorMapper.requestId(headers), attempt), e);
+            throw new MalformedResponseException(ErrorMapper.redact(e.getMessage(), apiKey),
+                new TogetherException.Failure(response.code(), null, null, null, null,
+                    ErrorMapper.redact(ErrorMapper.requestId(headers), apiKey), attempt), e);
           }
         }
       } catch (IOException e) {
         if (!ErrorMapper.isRetryable(e) || !retries.mayRetry(attempt)) {
-          throw ErrorMapper.fromThrowable(e, headers == null ? 0 : 200, headers, attempt);
+          throw ErrorMapper.fromThrowable(e, headers == null ? 0 : 200, headers, attempt, apiKey);
         }
       } catch (com.squareup.moshi.JsonDataException e) {
-        throw ErrorMapper.fromThrowable(e, 200, headers, attempt);
+        throw ErrorMapper.fromThrowable(e, 200, headers, attempt, apiKey);
       }
       try {
         retries.sleeper.sleep(retries.delay(attempt, headers));
@@ -524,7 +526,7 @@ public final class TogetherImages implements AutoCloseable {
         return ErrorMapper.fromStatus(
             response.code(), response.headers(), response.errorBody(), attempts, secret);
       }
-      return ErrorMapper.fromThrowable(requireNonNull(error), status, headers, attempts);
+      return ErrorMapper.fromThrowable(requireNonNull(error), status, headers, attempts, secret);
     }
   }
 

@@ -88,7 +88,7 @@ class ErrorMappingTest {
   }
 
   @Test
-  void htmlErrorPageIsMalformedWithExcerpt() {
+  void gatewayHtmlPageIsAServerExceptionNamingOnlyThePageTitle() {
     String html = "<html>\n  <head><title>502 Bad Gateway</title></head>\n<body>"
         + "x".repeat(500) + "</body></html>";
     server.enqueue(new MockResponse.Builder().code(502)
@@ -98,19 +98,30 @@ class ErrorMappingTest {
         .build());
 
     try (TogetherImages client = client(0)) {
-      MalformedResponseException e =
-          catchThrowableOfType(MalformedResponseException.class, () -> client.generate("a cat"));
+      ServerException e = catchThrowableOfType(ServerException.class, () -> client.generate("a cat"));
 
       assertThat(e.statusCode()).isEqualTo(502);
       assertThat(e.requestId()).isEqualTo("req-html");
       assertThat(e.errorType()).isNull();
-      assertThat(e.getMessage())
-          .startsWith("HTTP 502 with an error body that is not ErrorData: "
-              + "<html> <head><title>502 Bad Gateway</title></head>")
-          .contains("…; request-id: req-html")
-          .doesNotContain("x".repeat(300));
+      assertThat(e.getMessage()).isEqualTo("HTTP 502 with a body that is not an API error: "
+          + "an HTML page titled \"502 Bad Gateway\"; request-id: req-html");
     }
   }
+
+  @Test
+  void plainTextErrorBodyKeepsItsStatusClassAndAShortExcerpt() {
+    server.enqueue(new MockResponse.Builder().code(401).addHeader("Content-Type", "text/plain")
+        .body("unauthorized by proxy " + "y".repeat(400)).build());
+
+    try (TogetherImages client = client(0)) {
+      AuthenticationException e =
+          catchThrowableOfType(AuthenticationException.class, () -> client.generate("a cat"));
+
+      assertThat(e.getMessage()).startsWith("HTTP 401 with a body that is not an API error: "
+          + "unauthorized by proxy yyy").endsWith("…").doesNotContain("y".repeat(300));
+    }
+  }
+
 
   @Test
   void invalidJsonOn200IsMalformedAndNotRetried() {

@@ -154,7 +154,7 @@ class RedactionTest {
             "<-- HTTP FAILED POST http://127.0.0.1:", "Set-Cookie: ██");
     assertThat(occurrences(logs, "--> POST")).as("requests logged").isEqualTo(7);
     assertThat(String.join("\n", texts))
-        .contains("AuthenticationException", "MalformedResponseException", "ApiConnectionException",
+        .contains("AuthenticationException", "ServerException", "ApiConnectionException",
             "Invalid API key provided", "500 Internal Server Error", "apiKey=██");
     assertThat(occurrences(logs, KEY)).as("key in logs:\n%s", logs).isZero();
     String all = String.join("\n", texts);

@@ -591,16 +591,17 @@ class FaultTest {
   }
 
   @Test
-  void htmlPageIsAMalformedResponseKeepingTheStatus() {
+  void htmlPageIsAServerExceptionNamingThePageTitle() {
     server.enqueue(Fault.htmlPage(502));
 
     assertThatThrownBy(() -> noRetries().generate(SMALL))
-        .isInstanceOfSatisfying(MalformedResponseException.class, e -> {
+        .isInstanceOfSatisfying(ServerException.class, e -> {
           assertThat(e.statusCode()).isEqualTo(502);
           assertThat(e.errorType()).isNull();
           assertThat(e.serverMessage()).isNull();
           assertThat(e.attempts()).isEqualTo(1);
-          assertThat(e.getMessage()).contains("HTTP 502").contains("nginx");
+          assertThat(e.getMessage()).startsWith("HTTP 502 with a body that is not an API error: "
+              + "an HTML page titled \"502").doesNotContain("<");
         });
   }
 
@@ -655,7 +656,7 @@ class FaultTest {
     }
 
     assertThat(outcomes).containsExactly(BadRequestException.class, ServerException.class,
-        MalformedResponseException.class, MalformedResponseException.class,
+        MalformedResponseException.class, ServerException.class,
         ImageGenerationResult.class, ImageGenerationResult.class);
     assertThat(server.requestCount()).isEqualTo(6);
   }
