@@ -98,7 +98,6 @@ final class ErrorMapper {
     };
   }
 
-
   /**
    * Maps an exception thrown while sending the request or reading the response, without
    * redaction. Prefer {@link #fromThrowable(Throwable, int, Headers, int, String)} wherever the

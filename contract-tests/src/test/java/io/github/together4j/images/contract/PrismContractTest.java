@@ -174,17 +174,18 @@ class PrismContractTest {
     }
 
     @Test
-    void facadeReportsPrismsProblemDocumentAsMalformedWithItsStatus() {
+    void facadeReportsPrismsProblemDocumentByItsStatus() {
       // Not Together's error shape but Prism's own (the upstream operation declares no error
       // response), so the facade cannot read an ErrorData from it: what it must do is keep the
-      // status and say the body is not the contract, without retrying.
+      // status, throw that status's exception, and say the body is not an API error, without
+      // retrying.
       try (TogetherImages broken = newClient(b -> b.okHttpClient(recordingHttp(new BreakN())))) {
         Throwable thrown = catchThrowable(() -> broken.generate("a fox"));
 
         assertThat(recorder.last().status()).isEqualTo(422);
         assertThat(thrown)
-            .isExactlyInstanceOf(MalformedResponseException.class)
-            .hasMessageContaining("HTTP 422 with an error body that is not ErrorData");
+            .isExactlyInstanceOf(BadRequestException.class)
+            .hasMessageContaining("HTTP 422 with a body that is not an API error");
         assertThat(((TogetherException) thrown).statusCode()).isEqualTo(422);
         assertThat(((TogetherException) thrown).attempts()).isEqualTo(1);
       }
@@ -201,7 +202,7 @@ class PrismContractTest {
         assertThat(exchange.status()).isEqualTo(404);
         assertThat(exchange.responseBody())
             .contains("Requested status code 400 is not defined in the document");
-        assertThat(thrown).isExactlyInstanceOf(MalformedResponseException.class);
+        assertThat(thrown).isExactlyInstanceOf(NotFoundException.class);
         assertThat(((TogetherException) thrown).statusCode()).isEqualTo(404);
       }
     }
