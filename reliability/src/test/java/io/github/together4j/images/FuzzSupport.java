@@ -28,7 +28,7 @@ import org.jspecify.annotations.Nullable;
  */
 final class FuzzSupport {
   /** The key every fuzzed client is built with; messages must never echo it. */
-  static final String API_KEY = "tgp_v1_FuzzKey-9Qx7Zr2Lw5Mn8Bv3";
+  static final String API_KEY = "canary_FuzzKey-9Qx7Zr2Lw5Mn8Bv3";
 
   /** The API's base URL: loopback, so plain http is allowed, and never connected to. */
   static final String BASE_URL = "http://127.0.0.1:9/v1/";

@@ -44,8 +44,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class KeyLeakScanTest {
   /** Two distinctive keys: the right one, and a wrong one a caller might have configured. */
-  private static final String KEY = "tgp_v1_LEAKCANARY0123456789abcdef";
-  private static final String WRONG_KEY = "tgp_v1_WRONGCANARY9876543210fedcba";
+  private static final String KEY = "not_a_key_LEAKCANARY0123456789abcdef";
+  private static final String WRONG_KEY = "not_a_key_WRONGCANARY9876543210fedcba";
 
   private final Logger root = Logger.getLogger("");
   private final List<Logger> debugLoggers = List.of(Logger.getLogger("io.github.together4j"),
