@@ -274,7 +274,8 @@ public final class TogetherImages implements AutoCloseable {
    * future cancels the HTTP call in flight and any retry not yet sent.
    *
    * @param request the request
-   * @return a future of the result; cancelling it, or its {@code orTimeout}, cancels the HTTP call
+   * @return a future of the result; cancelling or completing it (e.g. by {@code orTimeout} or
+   *     {@code completeOnTimeout}) cancels the HTTP call
    * @throws IllegalStateException if the client is closed (thrown, not through the future)
    */
   public CompletableFuture<ImageGenerationResult> generateAsync(ImageGenerationRequest request) {
@@ -551,12 +552,9 @@ public final class TogetherImages implements AutoCloseable {
     }
 
     void start() {
-      // orTimeout and completeOnTimeout complete the future without cancel(): end the call too.
-      future.whenComplete((result, error) -> {
-        if (error != null) {
-          current.cancel();
-        }
-      });
+      // However the future completes (orTimeout and completeOnTimeout do it without cancel()),
+      // the call in flight ends with it; after a completion of our own it has ended already.
+      future.whenComplete((result, error) -> current.cancel());
       current.enqueue(this);
     }
 
@@ -725,7 +723,7 @@ public final class TogetherImages implements AutoCloseable {
      * Sets the limit on one whole HTTP attempt, from connecting to the last byte of the body
      * (default 5 minutes: a slow generation plus a body of tens of megabytes). Time an async call
      * spends queued behind others (OkHttp runs at most 5 at a time per host) is not counted; for a
-     * deadline on the whole call, cancel its future, or use {@code orTimeout}, which cancels the
+     * deadline on the whole call, cancel its future or use {@code orTimeout}: either cancels the
      * HTTP call too.
      *
      * @param timeout a positive duration

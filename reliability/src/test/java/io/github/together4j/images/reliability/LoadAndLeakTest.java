@@ -288,17 +288,24 @@ class LoadAndLeakTest {
     OkHttpClient http = new OkHttpClient();
     try (ServerProcess server = ServerProcess.start();
         TogetherImages client = server.clientBuilder().okHttpClient(http).maxRetries(0).build()) {
-      server.delay(Duration.ofSeconds(5), 1);
+      server.delay(Duration.ofSeconds(5), 2);
       CompletableFuture<ImageGenerationResult> future =
           client.generateAsync(concurrentRequest(0)).orTimeout(200, TimeUnit.MILLISECONDS);
       assertThat(future).failsWithin(WAIT).withThrowableOfType(ExecutionException.class)
           .withCauseInstanceOf(TimeoutException.class);
-      future.cancel(true);
 
       boolean ended =
           JvmStats.await(Duration.ofSeconds(2), () -> http.dispatcher().runningCallsCount() == 0);
       assertThat(ended)
           .as("the HTTP call ends soon after its future timed out (the server answers after 5 s)")
+          .isTrue();
+
+      // completeOnTimeout completes the future normally, with the caller's fallback.
+      CompletableFuture<ImageGenerationResult> fallback =
+          client.generateAsync(concurrentRequest(1)).completeOnTimeout(null, 200, TimeUnit.MILLISECONDS);
+      assertThat(fallback).succeedsWithin(WAIT).isNull();
+      assertThat(JvmStats.await(Duration.ofSeconds(2), () -> http.dispatcher().runningCallsCount() == 0))
+          .as("the HTTP call ends soon after its future completed with the fallback")
           .isTrue();
     } finally {
       http.dispatcher().executorService().shutdown();
