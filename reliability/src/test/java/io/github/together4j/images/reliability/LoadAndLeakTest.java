@@ -63,6 +63,12 @@ class LoadAndLeakTest {
    * TaskRunner thread lingers up to 60 s.
    */
   static final int THREAD_TOLERANCE = 2;
+  /**
+   * Over the soak, which alternates sync, async and save calls, OkHttp's shared TaskRunner and the
+   * Dispatcher start and idle out threads as they go: a CI run saw 18 before and 20 after. A leak
+   * of one thread per request or per failure would add hundreds.
+   */
+  static final int SOAK_THREAD_TOLERANCE = 8;
   /** The JVM opens jars and /proc files lazily; each pooled connection is one more fd. */
   static final int FD_TOLERANCE = 8;
   /** Class metadata on the heap, JIT-time allocations, TLAB rounding. */
@@ -375,7 +381,7 @@ class LoadAndLeakTest {
         assertThat(left).as("no file, hidden or not, left by a save, failed or not").isEmpty();
       }
       assertThat(after.threads()).as("live threads")
-          .isLessThanOrEqualTo(before.threads() + THREAD_TOLERANCE);
+          .isLessThanOrEqualTo(before.threads() + SOAK_THREAD_TOLERANCE);
       assertThat(after.fds()).as("open file descriptors")
           .isLessThanOrEqualTo(before.fds() + FD_TOLERANCE);
       assertThat(after.heapAfterGc()).as("heap used after GC")
