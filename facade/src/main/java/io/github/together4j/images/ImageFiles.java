@@ -194,14 +194,13 @@ final class ImageFiles {
             + "\" has a control character (" + String.format("U+%04X", (int) c) + " at " + i
             + "), which a file name should not have");
       }
-      if (Character.isHighSurrogate(c) && i + 1 < namePattern.length()
-          && Character.isLowSurrogate(namePattern.charAt(i + 1))) {
-        i++;
-      } else if (Character.isSurrogate(c)) {
-        throw new IllegalArgumentException("namePattern = \"" + quote(namePattern)
-            + "\" has half a character (the lone surrogate " + String.format("U+%04X", (int) c)
-            + " at " + i + "), which no file name can hold");
-      }
+    }
+    int lone = Validation.unpairedSurrogate(namePattern);
+    if (lone >= 0) {
+      throw new IllegalArgumentException("namePattern = \"" + quote(namePattern)
+          + "\" has half a character (the lone surrogate "
+          + String.format("U+%04X", (int) namePattern.charAt(lone)) + " at " + lone
+          + "), which no file name can hold");
     }
     String withoutIndexes = namePattern.replace("{index}", "");
     int indexes = (namePattern.length() - withoutIndexes.length()) / "{index}".length();

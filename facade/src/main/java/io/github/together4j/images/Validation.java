@@ -33,17 +33,26 @@ final class Validation {
     if (text == null) {
       return;
     }
+    int i = unpairedSurrogate(text);
+    if (i >= 0) {
+      throw new IllegalArgumentException(field + " has an unpaired surrogate (U+"
+          + Integer.toHexString(text.charAt(i)).toUpperCase(java.util.Locale.ROOT) + ") at index " + i
+          + ": it is not valid Unicode and cannot be sent as UTF-8");
+    }
+  }
+
+  /** The index of the first surrogate in {@code text} that is not half of a pair, or -1. */
+  static int unpairedSurrogate(String text) {
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
       if (Character.isHighSurrogate(c) && i + 1 < text.length()
           && Character.isLowSurrogate(text.charAt(i + 1))) {
         i++;
       } else if (Character.isSurrogate(c)) {
-        throw new IllegalArgumentException(field + " has an unpaired surrogate (U+"
-            + Integer.toHexString(c).toUpperCase(java.util.Locale.ROOT) + ") at index " + i
-            + ": it is not valid Unicode and cannot be sent as UTF-8");
+        return i;
       }
     }
+    return -1;
   }
 
   /** Refuses a header name that is not an HTTP token (RFC 9110): no separators, no spaces. */
