@@ -145,8 +145,9 @@ final class ApiInterceptor implements Interceptor {
           || name.equalsIgnoreCase("Proxy-Authorization")
           || name.equalsIgnoreCase("Cookie")
           || name.equalsIgnoreCase("Set-Cookie");
-      String value = headers.value(i);
-      out.append(name).append(": ").append(secret ? "██" : value.replace(apiKey, "██")).append('\n');
+      out.append(name).append(": ")
+          .append(secret ? ErrorMapper.REDACTED : ErrorMapper.redact(headers.value(i), apiKey))
+          .append('\n');
     }
     return out.toString();
   }

@@ -247,7 +247,7 @@ final class Downloader {
             + " is not a PNG, JPEG, WebP or GIF image (Content-Type: "
             + response.header("Content-Type", "none") + ", " + describeStart(header) + ")",
             new Failure(response.code(), null, null, null, null,
-                ErrorMapper.redact(ErrorMapper.requestId(response.headers()), secret), attempt),
+                ErrorMapper.requestId(response.headers(), secret), attempt),
             null);
       }
       InputStream stream = Okio.buffer(
@@ -313,7 +313,7 @@ final class Downloader {
     String what = "downloading " + subject + " from " + shown(url) + " failed";
     String after = attempts > 1 ? "; after " + attempts + " attempts" : "";
     if (failure instanceof StatusException && headers != null) {
-      String requestId = ErrorMapper.redact(ErrorMapper.requestId(headers), secret);
+      String requestId = ErrorMapper.requestId(headers, secret);
       Failure info = new Failure(status, null, null, null, null, requestId, attempts);
       String message = what + ": HTTP " + status
           + (status == 403 ? " (a url result expires: download it soon after generating)" : "")

@@ -51,7 +51,7 @@ final class ErrorMapper {
    */
   static TogetherException fromStatus(
       int status, Headers headers, @Nullable ResponseBody body, int attempts, String secret) {
-    String requestId = redact(requestId(headers), secret);
+    String requestId = requestId(headers, secret);
     String text = "";
     if (body != null) {
       try (body) {
@@ -118,7 +118,7 @@ final class ErrorMapper {
       Throwable t, int status, @Nullable Headers headers, int attempts, @Nullable String secret) {
     Failure failure = headers == null
         ? Failure.noResponse(attempts)
-        : new Failure(status, null, null, null, null, redact(requestId(headers), secret), attempts);
+        : new Failure(status, null, null, null, null, requestId(headers, secret), attempts);
     String detail = clip(redact(t instanceof Downloader.TooLargeException || isMalformed(t)
         ? t.getMessage() : t.toString(), secret), MAX_DETAIL_LENGTH);
     if (t instanceof Downloader.TooLargeException) {
@@ -149,9 +149,10 @@ final class ErrorMapper {
     return t instanceof IOException && !isMalformed(t);
   }
 
-  static @Nullable String requestId(Headers headers) {
+  /** The response's request id, with {@code secret} redacted should a server echo it there. */
+  static @Nullable String requestId(Headers headers, @Nullable String secret) {
     String id = headers.get("x-request-id");
-    return id != null ? id : headers.get("request-id");
+    return redact(id != null ? id : headers.get("request-id"), secret);
   }
 
   private static String message(String summary, Failure failure) {

@@ -365,7 +365,7 @@ public final class TogetherImages implements AutoCloseable {
           } catch (InvalidImageDataException e) {
             throw new MalformedResponseException(ErrorMapper.redact(e.getMessage(), apiKey),
                 new TogetherException.Failure(response.code(), null, null, null, null,
-                    ErrorMapper.redact(ErrorMapper.requestId(headers), apiKey), attempt), e);
+                    ErrorMapper.requestId(headers, apiKey), attempt), e);
           }
         }
       } catch (IOException e) {
