@@ -27,12 +27,19 @@ import org.jspecify.annotations.Nullable;
 public class TogetherException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
+  /** The HTTP status, or 0 when no response arrived. */
   private final int statusCode;
+  /** Together's error type, from the error body. */
   private final @Nullable String errorType;
+  /** Together's error code, from the error body. */
   private final @Nullable String errorCode;
+  /** The request parameter the error names, from the error body. */
   private final @Nullable String param;
+  /** Together's message, from the error body. */
   private final @Nullable String serverMessage;
+  /** The request id from the response headers. */
   private final @Nullable String requestId;
+  /** How many HTTP attempts were made, retries included. */
   private final int attempts;
 
   TogetherException(String message, Failure failure, @Nullable Throwable cause) {
