@@ -6,6 +6,7 @@ import io.github.together4j.images.generated.JSON;
 import io.github.together4j.images.generated.api.ImagesApi;
 import io.github.together4j.images.generated.model.ImageRequest;
 import io.github.together4j.images.generated.model.ImageResponse;
+import io.github.together4j.images.internal.RuntimeDependencies;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -808,11 +809,13 @@ public final class TogetherImages implements AutoCloseable {
      * Returns a new client.
      *
      * @return the client
-     * @throws IllegalStateException if no API key was set
+     * @throws IllegalStateException if no API key was set, or the classpath holds an OkHttp other
+     *     than 5.x or an Okio too old for it (the message names the jars and the fix)
      * @throws IllegalArgumentException if the base URL is invalid, or plain http to a host that
      *     is not loopback
      */
     public TogetherImages build() {
+      RuntimeDependencies.verify();
       if (apiKey == null || apiKey.isBlank()) {
         throw new IllegalStateException(
             "apiKey is required: call apiKey(String), or use TogetherImages.fromEnv() with "

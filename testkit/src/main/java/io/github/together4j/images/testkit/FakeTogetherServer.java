@@ -6,6 +6,7 @@ import com.squareup.moshi.JsonAdapter;
 import com.squareup.moshi.JsonWriter;
 import com.squareup.moshi.Moshi;
 import io.github.together4j.images.TogetherImages;
+import io.github.together4j.images.internal.RuntimeDependencies;
 import io.github.together4j.images.testkit.internal.ImageRenderer;
 import io.github.together4j.images.testkit.internal.SpecValidator;
 import io.github.together4j.images.testkit.internal.SpecValidator.Violation;
@@ -748,8 +749,11 @@ public final class FakeTogetherServer implements AutoCloseable {
      * Starts the server.
      *
      * @return the running server
+     * @throws IllegalStateException if the classpath holds an OkHttp other than 5.x or an Okio too
+     *     old for it (the message names the jars and the fix)
      */
     public FakeTogetherServer start() {
+      RuntimeDependencies.verify();
       return new FakeTogetherServer(this);
     }
   }
