@@ -15,6 +15,10 @@ import org.junit.platform.commons.support.AnnotationSupport;
 /**
  * The JUnit 5 extension behind {@link FakeTogether}: a server per test class, reset before each
  * test, and a client per test method; both closed by JUnit when their scope ends.
+ *
+ * <p>Written against the JUnit Jupiter 5.10 API and nothing newer, so it runs on the user's JUnit
+ * from 5.10 through 6.x: {@code getOrComputeIfAbsent} rather than 6.0's {@code computeIfAbsent}, and
+ * values wrapped in a {@link ExtensionContext.Store.CloseableResource}, the only kind 5.10 closes.
  */
 public final class FakeTogetherExtension implements BeforeEachCallback, ParameterResolver {
   private static final ExtensionContext.Namespace NAMESPACE =
@@ -46,8 +50,9 @@ public final class FakeTogetherExtension implements BeforeEachCallback, Paramete
           "a TogetherImages client is injected into test methods only; use FakeTogetherServer"
               + ".newClient() in constructors and lifecycle methods");
     }
-    return context.getStore(NAMESPACE)
-        .computeIfAbsent("client", key -> server.newClient(), TogetherImages.class);
+    return (TogetherImages) context.getStore(NAMESPACE)
+        .getOrComputeIfAbsent("client", key -> new Closing(server.newClient()), Closing.class)
+        .resource;
   }
 
   /** The server of the class that carries the annotation, started on first use. */
@@ -57,8 +62,9 @@ public final class FakeTogetherExtension implements BeforeEachCallback, Paramete
         .flatMap(element -> AnnotationSupport.findAnnotation(element, FakeTogether.class))
         .map(FakeTogether::apiKey)
         .orElse(FakeTogetherServer.DEFAULT_API_KEY);
-    return owner.getStore(NAMESPACE).computeIfAbsent(
-        "server", key -> FakeTogetherServer.builder().apiKey(apiKey).start(), FakeTogetherServer.class);
+    return (FakeTogetherServer) owner.getStore(NAMESPACE).getOrComputeIfAbsent(
+        "server", key -> new Closing(FakeTogetherServer.builder().apiKey(apiKey).start()),
+        Closing.class).resource;
   }
 
   /** The outermost class context annotated with {@link FakeTogether}, so nested classes share it. */
@@ -73,5 +79,19 @@ public final class FakeTogetherExtension implements BeforeEachCallback, Paramete
       }
     }
     return found;
+  }
+
+  /** Closes what it holds when JUnit ends the store's scope, on every supported JUnit version. */
+  private static final class Closing implements ExtensionContext.Store.CloseableResource {
+    final AutoCloseable resource;
+
+    Closing(AutoCloseable resource) {
+      this.resource = resource;
+    }
+
+    @Override
+    public void close() throws Exception {
+      resource.close();
+    }
   }
 }
