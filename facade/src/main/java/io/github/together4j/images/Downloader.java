@@ -330,9 +330,12 @@ final class Downloader {
     Failure info = Failure.noResponse(attempts);
     if (failure instanceof SocketTimeoutException
         || (failure instanceof InterruptedIOException && "timeout".equals(failure.getMessage()))) {
-      return new ApiTimeoutException(what + ": timed out" + after, info, failure);
+      return new ApiTimeoutException(what + ": timed out" + after, info,
+          ErrorMapper.redactCause(failure, secret));
     }
-    return new ApiConnectionException(what + ": " + failure + after, info, failure);
+    return new ApiConnectionException(
+        what + ": " + ErrorMapper.redact(String.valueOf(failure), secret) + after, info,
+        ErrorMapper.redactCause(failure, secret));
   }
 
   private static MalformedResponseException malformed(
@@ -345,8 +348,13 @@ final class Downloader {
     return ErrorMapper.clip(ErrorMapper.redact(describe(url), secret));
   }
 
-  private String shown(String url) {
+  String shown(String url) {
     return ErrorMapper.clip(ErrorMapper.redact(describe(url), secret));
+  }
+
+  /** {@code text} without the API key. */
+  String redacted(String text) {
+    return String.valueOf(ErrorMapper.redact(text, secret));
   }
 
   /**

@@ -37,6 +37,13 @@ final class ErrorMapper {
   /** What a redacted secret reads as. */
   static final String REDACTED = "██";
 
+  /**
+   * Secrets shorter than this are not searched for in text: no real API key is that short, and
+   * replacing a test key such as {@code "x"} wherever it occurs would garble the server's words
+   * ("Rate limit e██ceeded"). The Authorization header is redacted whatever the key's length.
+   */
+  static final int MIN_SECRET_LENGTH = 8;
+
   private static final JsonAdapter<ErrorData> ERROR_DATA = JSON.moshi().adapter(ErrorData.class);
 
   private ErrorMapper() {}
@@ -121,20 +128,69 @@ final class ErrorMapper {
         : new Failure(status, null, null, null, null, requestId(headers, secret), attempts);
     String detail = clip(redact(t instanceof Downloader.TooLargeException || isMalformed(t)
         ? t.getMessage() : t.toString(), secret), MAX_DETAIL_LENGTH);
+    Throwable cause = redactCause(t, secret);
     if (t instanceof Downloader.TooLargeException) {
-      return new MalformedResponseException(message(detail, failure), failure, t);
+      return new MalformedResponseException(message(detail, failure), failure, cause);
     }
     if (isMalformed(t)) {
       return new MalformedResponseException(
-          message("response is not an ImageResponse: " + detail, failure), failure, t);
+          message("response is not an ImageResponse: " + detail, failure), failure, cause);
     }
     if (t instanceof SocketTimeoutException
         || (t instanceof InterruptedIOException && "timeout".equals(t.getMessage()))) {
       return new ApiTimeoutException(
           message("timed out: " + clip(redact(t.getMessage(), secret), MAX_DETAIL_LENGTH), failure),
-          failure, t);
+          failure, cause);
     }
-    return new ApiConnectionException(message("connection failed: " + detail, failure), failure, t);
+    return new ApiConnectionException(message("connection failed: " + detail, failure), failure, cause);
+  }
+
+  /**
+   * {@code cause} itself when no message in its chain quotes {@code secret}; otherwise a copy of
+   * the chain with every message redacted, each link keeping its class name and stack trace. An
+   * exception's message is redacted, but a logger prints its causes too: Moshi's "Expected an int
+   * but was …" quotes whatever the server put there.
+   */
+  static @Nullable Throwable redactCause(@Nullable Throwable cause, @Nullable String secret) {
+    if (cause == null || secret == null || secret.length() < MIN_SECRET_LENGTH) {
+      return cause;
+    }
+    boolean quoted = false;
+    int depth = 0;
+    for (Throwable t = cause; t != null && depth < 32; t = t.getCause(), depth++) {
+      quoted |= String.valueOf(t.getMessage()).contains(secret);
+    }
+    return quoted ? RedactedCause.copy(cause, secret, 32) : cause;
+  }
+
+  /** One link of a cause chain whose messages quoted the API key, redacted. */
+  static final class RedactedCause extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    /** The class of the exception this link stands for. */
+    private final String originalClass;
+
+    private RedactedCause(String originalClass, @Nullable String message, @Nullable Throwable cause) {
+      super(message, cause);
+      this.originalClass = originalClass;
+    }
+
+    static @Nullable Throwable copy(@Nullable Throwable original, String secret, int depth) {
+      if (original == null || depth == 0) {
+        return null;
+      }
+      RedactedCause copy = new RedactedCause(original.getClass().getName(),
+          redact(original.getMessage(), secret), copy(original.getCause(), secret, depth - 1));
+      copy.setStackTrace(original.getStackTrace());
+      return copy;
+    }
+
+    /** The original class name, so a stack trace reads as the original did, less the key. */
+    @Override
+    public String toString() {
+      String message = getLocalizedMessage();
+      return message != null ? originalClass + ": " + message : originalClass;
+    }
   }
 
   /** A body that arrived whole but is not the contract; retrying would not change it. */
@@ -209,6 +265,8 @@ final class ErrorMapper {
   }
 
   private static String redactNonNull(String value, @Nullable String secret) {
-    return secret == null || secret.isEmpty() ? value : value.replace(secret, REDACTED);
+    return secret == null || secret.length() < MIN_SECRET_LENGTH
+        ? value
+        : value.replace(secret, REDACTED);
   }
 }

@@ -290,7 +290,7 @@ public final class GeneratedImage {
     if (b64 != null) {
       return "GeneratedImage{index=" + index() + ", base64 (" + b64.length() + " chars)}";
     }
-    return "GeneratedImage{index=" + index() + ", url=" + Downloader.describe(requiredUrl()) + "}";
+    return "GeneratedImage{index=" + index() + ", url=" + downloader.shown(requiredUrl()) + "}";
   }
 
   private String b64() {

@@ -24,10 +24,13 @@ import java.util.List;
 public final class ImageGenerationResult {
   private final ImageResponse raw;
   private final List<GeneratedImage> images;
+  /** Knows the API key, to keep it out of {@link #toString()} should the server echo it. */
+  private final Downloader downloader;
 
-  private ImageGenerationResult(ImageResponse raw, List<GeneratedImage> images) {
+  private ImageGenerationResult(ImageResponse raw, List<GeneratedImage> images, Downloader downloader) {
     this.raw = raw;
     this.images = images;
+    this.downloader = downloader;
   }
 
   /**
@@ -54,7 +57,7 @@ public final class ImageGenerationResult {
             "response " + raw.id() + " has two images with index " + image.index());
       }
     }
-    return new ImageGenerationResult(raw, images);
+    return new ImageGenerationResult(raw, images, downloader);
   }
 
   /**
@@ -176,6 +179,7 @@ public final class ImageGenerationResult {
 
   @Override
   public String toString() {
-    return "ImageGenerationResult{id=" + id() + ", model=" + model() + ", images=" + images + "}";
+    return downloader.redacted(
+        "ImageGenerationResult{id=" + id() + ", model=" + model() + ", images=" + images + "}");
   }
 }

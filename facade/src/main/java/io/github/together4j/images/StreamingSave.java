@@ -1,7 +1,9 @@
 package io.github.together4j.images;
 
 import com.squareup.moshi.JsonDataException;
+import com.squareup.moshi.JsonEncodingException;
 import com.squareup.moshi.JsonReader;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -14,7 +16,11 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import okio.Buffer;
 import okio.BufferedSource;
+import okio.ForwardingSource;
+import okio.Okio;
+import okio.Source;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -60,8 +66,20 @@ final class StreamingSave {
    * {@link UncheckedIOException} for the file system; in every case after deleting what it wrote.
    */
   SavedImages save(BufferedSource body) throws IOException {
+    EndOfBody end = new EndOfBody(body);
     try {
-      return read(body);
+      return read(Okio.buffer(end));
+    } catch (EOFException e) {
+      // The HTTP body arrived whole and the JSON ends inside it (in a b64_json value, say): the
+      // same malformed response generate() refuses, never retried. Okio's EOFException from
+      // nextSource() carries no message, so only where the body ended tells it from a cut.
+      if (!end.reached) {
+        throw e;
+      }
+      JsonEncodingException malformed =
+          new JsonEncodingException("End of input: the response ends inside a JSON value");
+      malformed.initCause(e);
+      throw malformed;
     } finally {
       for (Path part : parts) {
         try {
@@ -351,6 +369,24 @@ final class StreamingSave {
       action.run();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot save images: " + e, e);
+    }
+  }
+
+  /** Notes whether the HTTP body ended cleanly: OkHttp reports a cut transfer as an exception. */
+  private static final class EndOfBody extends ForwardingSource {
+    boolean reached;
+
+    EndOfBody(Source delegate) {
+      super(delegate);
+    }
+
+    @Override
+    public long read(Buffer sink, long byteCount) throws IOException {
+      long read = super.read(sink, byteCount);
+      if (read == -1) {
+        reached = true;
+      }
+      return read;
     }
   }
 }

@@ -7,6 +7,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -23,6 +24,9 @@ import mockwebserver3.junit5.StartStop;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** The API key must appear in no log record, exception or toString, whatever happens. */
 class RedactionTest {
@@ -181,5 +185,90 @@ class RedactionTest {
 
     assertThat(thrown).isInstanceOf(AuthenticationException.class).hasMessageNotContaining(KEY);
     assertThat(String.join("\n", texts)).doesNotContain(KEY);
+  }
+
+  /** The three ways a response is read: typed, typed and async, streamed to files. */
+  enum Path3 {
+    SYNC, ASYNC, STREAMING;
+
+    /** Calls the client this way; returns the result's text, throws what the call threw. */
+    String call(TogetherImages client, Path dir) throws Throwable {
+      ImageGenerationRequest request = ImageGenerationRequest.builder("a fox").build();
+      try {
+        return switch (this) {
+          case SYNC -> client.generate(request).toString();
+          case ASYNC -> client.generateAsync(request).get(10, TimeUnit.SECONDS).toString();
+          case STREAMING -> client.generateAndSave(request, dir).toString();
+        };
+      } catch (ExecutionException e) {
+        throw e.getCause();
+      }
+    }
+  }
+
+  @TempDir Path dir;
+
+  @ParameterizedTest
+  @EnumSource(Path3.class)
+  void keyEchoedIntoAFieldOfTheWrongTypeIsInNoCause(Path3 path) throws Exception {
+    server.enqueue(response(200, "application/json", "{\"id\":\"x\",\"model\":\"m\",\"object\":\"list\","
+        + "\"data\":[{\"index\":\"" + KEY + "\",\"b64_json\":\"iVBORw0KGgo=\"}]}"));
+
+    Throwable thrown = catchThrowable(() -> path.call(client(server.url("/v1/").toString(), 0), dir));
+    record(thrown, true);
+
+    assertThat(thrown).isInstanceOf(MalformedResponseException.class)
+        .hasMessageContaining("Expected an int but was ██");
+    assertThat(thrown.getCause()).as("the cause, which a logged stack trace prints").isNotNull()
+        .hasMessageContaining("██").hasMessageNotContaining(KEY);
+    assertThat(thrown.getCause().toString()).startsWith("com.squareup.moshi.JsonDataException: ");
+    assertThat(thrown.getCause().getStackTrace()).as("the original stack trace").isNotEmpty();
+    assertThat(String.join("\n", texts)).doesNotContain(KEY);
+    assertThat(server.getRequestCount()).isEqualTo(1);
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = Path3.class, names = {"SYNC", "ASYNC"})
+  void keyEchoedIntoAUrlIsNotInToString(Path3 path) throws Throwable {
+    String url = server.url("/files/" + KEY + "/fox.png?sig=" + KEY).toString();
+    server.enqueue(response(200, "application/json", "{\"id\":\"id-" + KEY + "\",\"model\":\"m\","
+        + "\"object\":\"list\",\"data\":[{\"index\":0,\"url\":\"" + url + "\"}]}"));
+
+    String text = path.call(client(server.url("/v1/").toString(), 0), dir);
+
+    assertThat(text).contains("ImageGenerationResult{id=id-██", "url=", "/files/██/fox.png")
+        .doesNotContain(KEY);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Path3.class)
+  void aKeyTooShortToBeRealDoesNotGarbleTheServersWords(Path3 path) {
+    server.enqueue(response(429, "application/json", "{\"error\":{\"message\":\"Rate limit exceeded: "
+        + "xx requests per second\",\"type\":\"rate_limit_exceeded\",\"param\":null,\"code\":null}}"));
+    TogetherImages client = TogetherImages.builder().apiKey("x")
+        .baseUrl(server.url("/v1/").toString()).maxRetries(0).build();
+    clients.add(client);
+
+    Throwable thrown = catchThrowable(() -> path.call(client, dir));
+
+    assertThat(thrown).isInstanceOf(RateLimitException.class)
+        .hasMessageContaining("Rate limit exceeded: xx requests per second");
+    assertThat(((RateLimitException) thrown).serverMessage())
+        .isEqualTo("Rate limit exceeded: xx requests per second");
+  }
+
+  @Test
+  void aKeyLongEnoughToBeRealIsStillRedactedEverywhere() throws Exception {
+    String key = "12345678";
+    server.enqueue(response(401, "application/json", ERROR_401.replace(
+        "Invalid API key provided", "Invalid API key provided: " + key)));
+    TogetherImages client = TogetherImages.builder().apiKey(key)
+        .baseUrl(server.url("/v1/").toString()).maxRetries(0).build();
+    clients.add(client);
+
+    Throwable thrown = catchThrowable(() -> client.generate("x"));
+
+    assertThat(thrown).isInstanceOf(AuthenticationException.class)
+        .hasMessageContaining("Invalid API key provided: ██").hasMessageNotContaining(key);
   }
 }
