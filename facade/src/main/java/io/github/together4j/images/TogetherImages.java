@@ -39,7 +39,7 @@ import retrofit2.converter.moshi.MoshiConverterFactory;
  * <pre>{@code
  * TogetherImages client = TogetherImages.fromEnv();               // TOGETHER_API_KEY
  * ImageGenerationResult result = client.generate("A watercolor sunflower field");
- * result.images().get(0).saveTo(Path.of("sunflower"));          // sunflower.png
+ * result.images().get(0).saveTo(Path.of("sunflower"));          // sunflower.jpg, or .png
  * }</pre>
  *
  * <p>Create one client and share it: it is immutable and thread-safe, and each client holds its
@@ -366,7 +366,8 @@ public final class TogetherImages implements AutoCloseable {
           } catch (InvalidImageDataException e) {
             throw new MalformedResponseException(ErrorMapper.redact(e.getMessage(), apiKey),
                 new TogetherException.Failure(response.code(), null, null, null, null,
-                    ErrorMapper.requestId(headers, apiKey), attempt), e);
+                    ErrorMapper.requestId(headers, apiKey), attempt),
+                ErrorMapper.redactCause(e, apiKey));
           }
         }
       } catch (IOException e) {
