@@ -318,14 +318,7 @@ final class Downloader {
       String message = what + ": HTTP " + status
           + (status == 403 ? " (a url result expires: download it soon after generating)" : "")
           + (requestId != null ? "; request-id: " + requestId : "") + after;
-      return switch (status) {
-        case 401, 403 -> new PermissionDeniedException(message, info, null);
-        case 404 -> new NotFoundException(message, info, null);
-        case 429 -> new RateLimitException(message, info, null);
-        default -> status >= 500
-            ? new ServerException(message, info, null)
-            : new TogetherException(message, info, null);
-      };
+      return ErrorMapper.ofStatus(status, message, info);
     }
     Failure info = Failure.noResponse(attempts);
     if (failure instanceof SocketTimeoutException

@@ -91,8 +91,11 @@ final class ErrorMapper {
     return ofStatus(status, message(summary.toString(), failure), failure);
   }
 
-  /** The exception a non-2xx {@code status} calls for. */
-  private static TogetherException ofStatus(int status, String message, Failure failure) {
+  /**
+   * The exception a non-2xx {@code status} calls for: the one status table, for API calls and
+   * url downloads alike.
+   */
+  static TogetherException ofStatus(int status, String message, Failure failure) {
     return switch (status) {
       case 400, 422 -> new BadRequestException(message, failure, null);
       case 401 -> new AuthenticationException(message, failure, null);

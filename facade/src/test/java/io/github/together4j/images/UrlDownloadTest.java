@@ -221,6 +221,24 @@ class UrlDownloadTest {
     assertThat(storage.getRequestCount()).isEqualTo(1);
   }
 
+  /** Downloads use the API's one status table (ErrorMapper.ofStatus): a 401 is authentication. */
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource({
+      "400, io.github.together4j.images.BadRequestException",
+      "401, io.github.together4j.images.AuthenticationException",
+      "403, io.github.together4j.images.PermissionDeniedException",
+      "404, io.github.together4j.images.NotFoundException",
+      "409, io.github.together4j.images.TogetherException"})
+  void statusesMapAsForApiCalls(int code, Class<? extends TogetherException> type) {
+    storage.enqueue(status(code));
+
+    GeneratedImage image = generateOne(client(0), signedUrl("/img/0.png"));
+    Throwable e = org.assertj.core.api.Assertions.catchThrowable(image::bytes);
+
+    assertThat(e).isExactlyInstanceOf(type).hasMessageContaining("failed: HTTP " + code);
+    assertThat(((TogetherException) e).statusCode()).isEqualTo(code);
+  }
+
   @ParameterizedTest
   @ValueSource(ints = {500, 503})
   void serverErrorsAreRetriedThenReportedWithAttempts(int code) {
