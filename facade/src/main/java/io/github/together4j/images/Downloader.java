@@ -6,14 +6,17 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.lang.System.Logger.Level;
+import java.net.Proxy;
 import java.net.SocketTimeoutException;
 import java.util.HexFormat;
 import okhttp3.Headers;
 import okhttp3.HttpUrl;
+import okhttp3.Interceptor;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
+import okhttp3.Route;
 import okio.Buffer;
 import okio.BufferedSource;
 import okio.ForwardingSource;
@@ -22,10 +25,14 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Downloads {@code url} results: with the client's timeouts and retries, a size limit enforced
- * while streaming, over https only (plain http from loopback hosts, for tests), redirects followed
- * by hand (never to plain http, never from a remote host into an internal address), the content
- * checked by its magic bytes, and never an API key: the URL points at a storage host, not at the
- * API.
+ * while streaming, over https only (plain http from loopback hosts, for tests), the content checked
+ * by its magic bytes, and never an API key: the URL points at a storage host, not at the API.
+ *
+ * <p>OkHttp follows the redirects; a network interceptor ({@link #guard}) sees each hop on its
+ * connection and refuses a sixth redirect, a redirect to plain http (but between loopback hosts),
+ * and a redirect from a remote host that reached a loopback, link-local or private address. It
+ * judges the address the socket actually connected to, so a host name that resolves to a public
+ * address for one lookup and a private one for the next cannot slip past it.
  */
 final class Downloader {
   static final long DEFAULT_MAX_BYTES = 50L * 1024 * 1024;
@@ -38,14 +45,20 @@ final class Downloader {
   /** The API key: never sent here, and redacted from messages should a server put it in a URL. */
   private final @Nullable String secret;
 
-  /** {@code http} must not carry the API interceptor; redirects are turned off here. */
+  /** {@code http} must not carry the API interceptor; redirects are guarded here. */
   Downloader(OkHttpClient http, RetryPolicy retries, long maxBytes, String userAgent) {
     this(http, retries, maxBytes, userAgent, null);
   }
 
   Downloader(OkHttpClient http, RetryPolicy retries, long maxBytes, String userAgent,
       @Nullable String secret) {
-    this.http = http.newBuilder().followRedirects(false).followSslRedirects(false).build();
+    this.http = http.newBuilder()
+        .followRedirects(true)
+        .followSslRedirects(true)
+        // A refusal from the guard must end the call, not send it again on another route.
+        .retryOnConnectionFailure(false)
+        .addNetworkInterceptor(this::guard)
+        .build();
     this.retries = retries;
     this.maxBytes = maxBytes;
     this.userAgent = userAgent;
@@ -114,6 +127,28 @@ final class Downloader {
     }
   }
 
+  /** Where one download has been; a tag on its request, which OkHttp carries to each redirect. */
+  private static final class Hops {
+    final HttpUrl origin;
+    final String subject;
+    int sent;
+    @Nullable HttpUrl last;
+
+    Hops(HttpUrl origin, String subject) {
+      this.origin = origin;
+      this.subject = subject;
+    }
+  }
+
+  /** The guard refused a hop; the message says why. Never retried. */
+  private static final class RefusedHop extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    RefusedHop(String message) {
+      super(message);
+    }
+  }
+
   /** A non-2xx status from the image host. */
   private static final class StatusException extends Exception {
     private static final long serialVersionUID = 1L;
@@ -138,7 +173,7 @@ final class Downloader {
     if (start == null) {
       throw malformed(subject + " has a url that is not http or https: " + shown(url), 0, null);
     }
-    if (!start.isHttps() && !TogetherImages.isLoopback(start.host())) {
+    if (!start.isHttps() && !Addresses.isLoopback(start.host())) {
       throw malformed(subject + " has a plain http url (" + shown(start) + "): images are"
           + " downloaded over https only, plain http only from loopback hosts", 0, null);
     }
@@ -178,54 +213,76 @@ final class Downloader {
     }
   }
 
-  /** Sends the GET, following up to {@value #MAX_REDIRECTS} redirects, and checks the body. */
+  /** Sends the GET (OkHttp follows redirects, {@link #guard} vets each hop) and checks the body. */
   private Download open(HttpUrl url, String subject, int attempt)
       throws IOException, StatusException {
-    HttpUrl current = url;
-    for (int hop = 0; ; hop++) {
-      Request request = new Request.Builder()
-          .url(current)
-          .header("User-Agent", userAgent)
-          .header("Accept", "image/*")
-          .build();
-      ApiInterceptor.LOG.log(Level.DEBUG, "--> GET {0} ({1})", shown(current), subject);
-      long start = System.nanoTime();
-      Response response = http.newCall(request).execute();
-      ApiInterceptor.LOG.log(Level.DEBUG, "<-- {0} {1} ({2} ms)", response.code(), shown(current),
-          (System.nanoTime() - start) / 1_000_000);
-      if (response.isRedirect()) {
-        String location = response.header("Location");
-        response.close();
-        HttpUrl next = location == null ? null : current.resolve(location);
-        if (next == null) {
-          throw malformed(subject + " redirected from " + shown(current) + " to "
-              + (location == null ? "nowhere (no Location header)" : shown(location))
-              + ": only http and https redirects are followed", attempt, null);
-        }
-        if (!next.isHttps() && (current.isHttps() || !TogetherImages.isLoopback(next.host()))) {
-          throw malformed(subject + " redirected from " + shown(current) + " to plain http ("
-              + shown(next) + "): only https is followed (plain http only between loopback"
-              + " hosts)", attempt, null);
-        }
-        if (!TogetherImages.isLoopback(url.host()) && isInternal(next.host())) {
-          throw malformed(subject + " redirected from " + shown(current) + " to "
-              + shown(next) + ", an internal address (loopback, link-local or private):"
-              + " refused, so a storage host cannot point the client into your network",
-              attempt, null);
-        }
-        if (hop == MAX_REDIRECTS) {
-          throw malformed(subject + " redirected more than " + MAX_REDIRECTS + " times, last to "
-              + shown(next), attempt, null);
-        }
-        current = next;
-        continue;
-      }
-      if (!response.isSuccessful()) {
-        response.close();
-        throw new StatusException(response.code(), response.headers());
-      }
-      return check(response, current, subject, attempt);
+    Request request = new Request.Builder()
+        .url(url)
+        .header("User-Agent", userAgent)
+        .header("Accept", "image/*")
+        .tag(Hops.class, new Hops(url, subject))
+        .build();
+    Response response;
+    try {
+      response = http.newCall(request).execute();
+    } catch (RefusedHop e) {
+      throw malformed(e.getMessage(), attempt, null);
     }
+    HttpUrl current = response.request().url();
+    if (response.isRedirect()) {
+      // One OkHttp does not follow: no Location, or one that is not http or https.
+      String location = response.header("Location");
+      response.close();
+      throw malformed(subject + " redirected from " + shown(current) + " to "
+          + (location == null ? "nowhere (no Location header)" : shown(location))
+          + ": only http and https redirects are followed", attempt, null);
+    }
+    if (!response.isSuccessful()) {
+      response.close();
+      throw new StatusException(response.code(), response.headers());
+    }
+    return check(response, current, subject, attempt);
+  }
+
+  /**
+   * The network interceptor every download hop passes, on the connection it will be sent on:
+   * refuses a sixth redirect, a redirect to plain http (but between loopback hosts), and a
+   * redirect from a remote host whose connection reached an internal address.
+   */
+  private Response guard(Interceptor.Chain chain) throws IOException {
+    Request request = chain.request();
+    Hops hops = request.tag(Hops.class);
+    if (hops == null) {
+      return chain.proceed(request);
+    }
+    HttpUrl url = request.url();
+    HttpUrl from = hops.last;
+    if (from != null) {
+      String redirect = hops.subject + " redirected from " + shown(from) + " to ";
+      if (hops.sent > MAX_REDIRECTS) {
+        throw new RefusedHop(hops.subject + " redirected more than " + MAX_REDIRECTS
+            + " times, last to " + shown(url));
+      }
+      if (!url.isHttps() && (from.isHttps() || !Addresses.isLoopback(url.host()))) {
+        throw new RefusedHop(redirect + "plain http (" + shown(url) + "): only https is followed"
+            + " (plain http only between loopback hosts)");
+      }
+      Route route = chain.connection() == null ? null : chain.connection().route();
+      if (!Addresses.isLoopback(hops.origin.host()) && route != null
+          && route.proxy().type() == Proxy.Type.DIRECT
+          && Addresses.isInternal(route.socketAddress().getAddress())) {
+        throw new RefusedHop(redirect + shown(url) + ", an internal address (loopback, link-local"
+            + " or private): refused, so a storage host cannot point the client into your network");
+      }
+    }
+    hops.sent++;
+    hops.last = url;
+    ApiInterceptor.LOG.log(Level.DEBUG, "--> GET {0} ({1})", shown(url), hops.subject);
+    long start = System.nanoTime();
+    Response response = chain.proceed(request);
+    ApiInterceptor.LOG.log(Level.DEBUG, "<-- {0} {1} ({2} ms)", response.code(), shown(url),
+        (System.nanoTime() - start) / 1_000_000);
+    return response;
   }
 
   private Download check(Response response, HttpUrl url, String subject, int attempt)
@@ -257,29 +314,6 @@ final class Downloader {
       response.close();
       throw e;
     }
-  }
-
-  /**
-   * Whether {@code host} resolves, with the client's DNS, to a loopback, link-local, private
-   * (RFC 1918 or IPv6 unique-local) or wildcard address. A name that does not resolve is left to
-   * fail when connecting.
-   */
-  private boolean isInternal(String host) {
-    java.util.List<java.net.InetAddress> addresses;
-    try {
-      addresses = http.dns().lookup(host);
-    } catch (java.net.UnknownHostException e) {
-      return false;
-    }
-    for (java.net.InetAddress address : addresses) {
-      byte[] raw = address.getAddress();
-      boolean uniqueLocal = raw.length == 16 && (raw[0] & 0xfe) == 0xfc;
-      if (address.isLoopbackAddress() || address.isLinkLocalAddress() || address.isSiteLocalAddress()
-          || address.isAnyLocalAddress() || uniqueLocal) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /** Fails the read that takes the body past {@code limit} bytes, naming the setting. */

@@ -13,8 +13,6 @@ import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
@@ -836,7 +834,7 @@ public final class TogetherImages implements AutoCloseable {
         throw new IllegalArgumentException(
             "baseUrl = " + baseUrl + " is not an http or https URL");
       }
-      if (url.scheme().equals("http") && !isLoopback(url.host())) {
+      if (url.scheme().equals("http") && !Addresses.isLoopback(url.host())) {
         throw new IllegalArgumentException(
             "refusing to send the API key over plain http to " + url.host()
                 + ": use https, or a loopback host (localhost, 127.0.0.1, ::1) for tests");
@@ -851,22 +849,6 @@ public final class TogetherImages implements AutoCloseable {
             name + " = " + timeout + " is out of range: allowed is a positive duration");
       }
       return timeout;
-    }
-  }
-
-  /** Whether {@code host} is loopback, without a DNS lookup for names other than localhost. */
-  static boolean isLoopback(String host) {
-    if (host.equalsIgnoreCase("localhost") || host.toLowerCase(java.util.Locale.ROOT).endsWith(".localhost")) {
-      return true;
-    }
-    boolean ipLiteral = host.contains(":") || host.matches("[0-9.]+");
-    if (!ipLiteral) {
-      return false;
-    }
-    try {
-      return InetAddress.getByName(host).isLoopbackAddress();
-    } catch (UnknownHostException e) {
-      return false;
     }
   }
 }
