@@ -49,9 +49,11 @@ final class ApiListing {
     if (Files.isDirectory(root)) {
       try (Stream<Path> files = Files.walk(root)) {
         String separator = root.getFileSystem().getSeparator();
-        entries = files.filter(Files::isRegularFile)
-            .map(file -> root.relativize(file).toString().replace(separator, "/"))
-            .toList();
+        entries =
+            files
+                .filter(Files::isRegularFile)
+                .map(file -> root.relativize(file).toString().replace(separator, "/"))
+                .toList();
       }
     } else {
       try (JarFile jar = new JarFile(root.toFile())) {
@@ -60,7 +62,8 @@ final class ApiListing {
     }
     return entries.stream()
         .filter(entry -> entry.endsWith(".class") && !entry.startsWith("META-INF/"))
-        .filter(entry -> !entry.endsWith("module-info.class") && !entry.endsWith("package-info.class"))
+        .filter(
+            entry -> !entry.endsWith("module-info.class") && !entry.endsWith("package-info.class"))
         .map(entry -> entry.substring(0, entry.length() - ".class".length()).replace('/', '.'))
         .sorted()
         .toList();
@@ -84,16 +87,21 @@ final class ApiListing {
       }
       lines.add(header(type));
       members(type).stream()
-          .sorted(Comparator.comparingInt(Line::kind).thenComparing(Line::name)
-              .thenComparing(Line::text))
+          .sorted(
+              Comparator.comparingInt(Line::kind)
+                  .thenComparing(Line::name)
+                  .thenComparing(Line::text))
           .forEach(line -> lines.add("  " + line.text()));
     }
     return lines;
   }
 
   private static boolean isApi(Class<?> type) {
-    return !("." + type.getPackageName() + ".").contains(".internal.") && !type.isSynthetic()
-        && !type.isAnonymousClass() && !type.isLocalClass() && isVisible(type);
+    return !("." + type.getPackageName() + ".").contains(".internal.")
+        && !type.isSynthetic()
+        && !type.isAnonymousClass()
+        && !type.isLocalClass()
+        && isVisible(type);
   }
 
   /** Public or protected, and so is every class it is nested in. */
@@ -107,14 +115,22 @@ final class ApiListing {
   }
 
   private static String header(Class<?> type) {
-    String kind = type.isAnnotation() ? "@interface" : type.isInterface() ? "interface"
-        : type.isEnum() ? "enum" : type.isRecord() ? "record" : "class";
+    String kind =
+        type.isAnnotation()
+            ? "@interface"
+            : type.isInterface()
+                ? "interface"
+                : type.isEnum() ? "enum" : type.isRecord() ? "record" : "class";
     int modifiers = type.getModifiers() & Modifier.classModifiers();
     if (type.isInterface()) {
       modifiers &= ~Modifier.ABSTRACT;
     }
-    StringBuilder s = new StringBuilder(prefix(type, modifiers)).append(kind).append(' ')
-        .append(type.getName()).append(typeParameters(type.getTypeParameters()));
+    StringBuilder s =
+        new StringBuilder(prefix(type, modifiers))
+            .append(kind)
+            .append(' ')
+            .append(type.getName())
+            .append(typeParameters(type.getTypeParameters()));
     if (!type.isInterface() && type.getSuperclass() != Object.class) {
       s.append(" extends ").append(type.getGenericSuperclass().getTypeName());
     }
@@ -132,31 +148,53 @@ final class ApiListing {
       if (isExposed(field.getModifiers()) && !field.isSynthetic()) {
         int modifiers = field.getModifiers() & Modifier.fieldModifiers();
         String value = "";
-        if (Modifier.isStatic(modifiers) && Modifier.isFinal(modifiers)
+        if (Modifier.isStatic(modifiers)
+            && Modifier.isFinal(modifiers)
             && (field.getType().isPrimitive() || field.getType() == String.class)) {
           constants = constants != null ? constants : constantValues(type);
           Object constant = constants.get(field.getName());
           value = constant == null ? "" : " = " + literal(fromClassFile(constant, field.getType()));
         }
-        lines.add(new Line(FIELD, field.getName(), prefix(field, modifiers)
-            + field.getGenericType().getTypeName() + " " + field.getName() + value));
+        lines.add(
+            new Line(
+                FIELD,
+                field.getName(),
+                prefix(field, modifiers)
+                    + field.getGenericType().getTypeName()
+                    + " "
+                    + field.getName()
+                    + value));
       }
     }
     for (Constructor<?> constructor : type.getDeclaredConstructors()) {
       if (isExposed(constructor.getModifiers()) && !constructor.isSynthetic()) {
         int modifiers = constructor.getModifiers() & Modifier.constructorModifiers();
-        lines.add(new Line(CONSTRUCTOR, "", prefix(constructor, modifiers)
-            + generics(constructor) + type.getSimpleName() + signature(constructor)));
+        lines.add(
+            new Line(
+                CONSTRUCTOR,
+                "",
+                prefix(constructor, modifiers)
+                    + generics(constructor)
+                    + type.getSimpleName()
+                    + signature(constructor)));
       }
     }
     for (Method method : type.getDeclaredMethods()) {
       if (isExposed(method.getModifiers()) && !method.isSynthetic() && !method.isBridge()) {
         int modifiers = method.getModifiers() & Modifier.methodModifiers();
         Object defaultValue = method.getDefaultValue(); // of an annotation element
-        lines.add(new Line(METHOD, method.getName(), prefix(method, modifiers)
-            + (method.isDefault() ? "default " : "") + generics(method)
-            + method.getGenericReturnType().getTypeName() + " " + method.getName() + signature(method)
-            + (defaultValue == null ? "" : " default " + literal(defaultValue))));
+        lines.add(
+            new Line(
+                METHOD,
+                method.getName(),
+                prefix(method, modifiers)
+                    + (method.isDefault() ? "default " : "")
+                    + generics(method)
+                    + method.getGenericReturnType().getTypeName()
+                    + " "
+                    + method.getName()
+                    + signature(method)
+                    + (defaultValue == null ? "" : " default " + literal(defaultValue))));
       }
     }
     return lines;
@@ -185,10 +223,16 @@ final class ApiListing {
   }
 
   private static String typeParameters(TypeVariable<?>[] variables) {
-    return variables.length == 0 ? "" : Arrays.stream(variables)
-        .map(v -> v.getName() + (Arrays.equals(v.getBounds(), new Type[] {Object.class}) ? ""
-            : " extends " + types(v.getBounds(), " & ")))
-        .collect(joining(", ", "<", ">"));
+    return variables.length == 0
+        ? ""
+        : Arrays.stream(variables)
+            .map(
+                v ->
+                    v.getName()
+                        + (Arrays.equals(v.getBounds(), new Type[] {Object.class})
+                            ? ""
+                            : " extends " + types(v.getBounds(), " & ")))
+            .collect(joining(", ", "<", ">"));
   }
 
   private static String types(Type[] types, String separator) {
@@ -201,13 +245,18 @@ final class ApiListing {
       char quote = value instanceof String ? '"' : '\'';
       StringBuilder s = new StringBuilder().append(quote);
       for (char c : value.toString().toCharArray()) {
-        s.append(switch (c) {
-          case '\n' -> "\\n";
-          case '\r' -> "\\r";
-          case '\t' -> "\\t";
-          default -> c == quote || c == '\\' ? "\\" + c
-              : c < 0x20 || c > 0x7e ? String.format("\\u%04x", (int) c) : String.valueOf(c);
-        });
+        s.append(
+            switch (c) {
+              case '\n' -> "\\n";
+              case '\r' -> "\\r";
+              case '\t' -> "\\t";
+              default ->
+                  c == quote || c == '\\'
+                      ? "\\" + c
+                      : c < 0x20 || c > 0x7e
+                          ? String.format("\\u%04x", (int) c)
+                          : String.valueOf(c);
+            });
       }
       return s.append(quote).toString();
     } else if (value instanceof Long || value instanceof Float) {
@@ -217,7 +266,8 @@ final class ApiListing {
     } else if (value instanceof Enum<?> e) {
       return e.getDeclaringClass().getName() + "." + e.name();
     } else if (value.getClass().isArray()) {
-      return IntStream.range(0, Array.getLength(value)).mapToObj(i -> literal(Array.get(value, i)))
+      return IntStream.range(0, Array.getLength(value))
+          .mapToObj(i -> literal(Array.get(value, i)))
           .collect(joining(", ", "{", "}"));
     }
     return value.toString();
@@ -226,8 +276,13 @@ final class ApiListing {
   /** The class file keeps boolean, char, byte and short constants as ints. */
   private static Object fromClassFile(Object value, Class<?> type) {
     int i = value instanceof Integer integer ? integer : 0;
-    return type == boolean.class ? (Object) (i != 0) : type == char.class ? (Object) (char) i
-        : type == byte.class ? (Object) (byte) i : type == short.class ? (Object) (short) i : value;
+    return type == boolean.class
+        ? (Object) (i != 0)
+        : type == char.class
+            ? (Object) (char) i
+            : type == byte.class
+                ? (Object) (byte) i
+                : type == short.class ? (Object) (short) i : value;
   }
 
   /**
@@ -255,7 +310,8 @@ final class ApiListing {
         case 7, 8, 16, 19, 20 -> pool[i] = in.readUnsignedShort();
         case 15 -> in.skipBytes(3);
         case 9, 10, 11, 12, 17, 18 -> in.skipBytes(4);
-        default -> throw new IOException("Unknown constant pool tag " + tags[i] + " in " + resource);
+        default ->
+            throw new IOException("Unknown constant pool tag " + tags[i] + " in " + resource);
       }
     }
     in.skipBytes(6); // access flags, this class, super class
@@ -270,7 +326,8 @@ final class ApiListing {
         int length = in.readInt();
         if (attribute.equals("ConstantValue")) {
           int index = in.readUnsignedShort();
-          values.put(name, tags[index] == 8 ? pool[(Integer) pool[index]] : pool[index]); // 8: a String
+          values.put(
+              name, tags[index] == 8 ? pool[(Integer) pool[index]] : pool[index]); // 8: a String
         } else {
           in.skipBytes(length);
         }

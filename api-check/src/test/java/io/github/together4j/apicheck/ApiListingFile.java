@@ -14,9 +14,14 @@ import java.util.Optional;
 
 /** A checked-in API listing: compared with the one the code has, or rewritten from it. */
 final class ApiListingFile {
-  /** Rewrites the listings instead of comparing them; set from the Maven property together4j.api.update. */
+  /**
+   * Rewrites the listings instead of comparing them; set from the Maven property
+   * together4j.api.update.
+   */
   static final String UPDATE_PROPERTY = "together4j.api.rewrite";
-  static final String REGENERATE_COMMAND = "./mvnw -B -pl api-check -am verify -Dtogether4j.api.update=true";
+
+  static final String REGENERATE_COMMAND =
+      "./mvnw -B -pl api-check -am verify -Dtogether4j.api.update=true";
 
   private static final int MAX_DIFF_LINES = 200;
 
@@ -36,7 +41,8 @@ final class ApiListingFile {
         Path temp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp");
         Files.writeString(temp, text, UTF_8);
         try {
-          Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+          Files.move(
+              temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
           Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
         }
@@ -44,18 +50,27 @@ final class ApiListingFile {
       return Optional.empty();
     }
     if (!exists) {
-      return Optional.of("No public API listing for " + artifact + " at " + file
-          + ". Generate it, review it and commit it:\n  " + REGENERATE_COMMAND);
+      return Optional.of(
+          "No public API listing for "
+              + artifact
+              + " at "
+              + file
+              + ". Generate it, review it and commit it:\n  "
+              + REGENERATE_COMMAND);
     }
     List<String> expected = Files.readAllLines(file, UTF_8);
     if (expected.equals(actual)) {
       return Optional.empty();
     }
-    return Optional.of("The public API of " + artifact + " differs from " + file
-        + "\n(+ in the code but not in the file, - in the file but not in the code):\n"
-        + diff(expected, actual)
-        + "If the change is intended, regenerate the listing and commit it with the code:\n  "
-        + REGENERATE_COMMAND);
+    return Optional.of(
+        "The public API of "
+            + artifact
+            + " differs from "
+            + file
+            + "\n(+ in the code but not in the file, - in the file but not in the code):\n"
+            + diff(expected, actual)
+            + "If the change is intended, regenerate the listing and commit it with the code:\n  "
+            + REGENERATE_COMMAND);
   }
 
   /** A compact line diff: the changed lines only, each member under the type line it belongs to. */
@@ -65,9 +80,10 @@ final class ApiListingFile {
     int[][] common = new int[n + 1][m + 1]; // longest common subsequence of the two tails
     for (int i = n - 1; i >= 0; i--) {
       for (int j = m - 1; j >= 0; j--) {
-        common[i][j] = expected.get(i).equals(actual.get(j))
-            ? common[i + 1][j + 1] + 1
-            : Math.max(common[i + 1][j], common[i][j + 1]);
+        common[i][j] =
+            expected.get(i).equals(actual.get(j))
+                ? common[i + 1][j + 1] + 1
+                : Math.max(common[i + 1][j], common[i][j + 1]);
       }
     }
     List<String> out = new ArrayList<>();

@@ -10,8 +10,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The public API of each published artifact equals its checked-in listing (module/api/*.api).
- * After an intended API change: {@value ApiListingFile#REGENERATE_COMMAND}, review, commit.
+ * The public API of each published artifact equals its checked-in listing (module/api/*.api). After
+ * an intended API change: {@value ApiListingFile#REGENERATE_COMMAND}, review, commit.
  */
 class ApiListingTest {
   @ParameterizedTest(name = "{0}")
@@ -23,10 +23,12 @@ class ApiListingTest {
   void publicApiMatchesCheckedInListing(String artifactId, String markerClass) throws Exception {
     String fileProperty = "together4j.api.file." + artifactId;
     String file = System.getProperty(fileProperty);
-    assertThat(file).as("system property %s (set by api-check/pom.xml; run through Maven)", fileProperty)
+    assertThat(file)
+        .as("system property %s (set by api-check/pom.xml; run through Maven)", fileProperty)
         .isNotBlank();
 
-    // The jar (or classes directory) the artifact's classes come from, found through one of its classes.
+    // The jar (or classes directory) the artifact's classes come from, found through one of its
+    // classes.
     ClassLoader loader = getClass().getClassLoader();
     Class<?> marker = Class.forName(markerClass, false, loader);
     Path root = Path.of(marker.getProtectionDomain().getCodeSource().getLocation().toURI());
@@ -34,10 +36,16 @@ class ApiListingTest {
     assertThat(classNames).as("classes in %s", root).contains(markerClass);
 
     List<String> listing = ApiListing.listing(classNames, loader);
-    assertThat(listing).as("listing of %s", root).anyMatch(line -> line.contains(" " + markerClass));
+    assertThat(listing)
+        .as("listing of %s", root)
+        .anyMatch(line -> line.contains(" " + markerClass));
 
-    Optional<String> failure = ApiListingFile.check(artifactId, Path.of(file).toAbsolutePath().normalize(),
-        listing, Boolean.getBoolean(ApiListingFile.UPDATE_PROPERTY));
+    Optional<String> failure =
+        ApiListingFile.check(
+            artifactId,
+            Path.of(file).toAbsolutePath().normalize(),
+            listing,
+            Boolean.getBoolean(ApiListingFile.UPDATE_PROPERTY));
     if (failure.isPresent()) {
       fail(failure.get());
     }

@@ -26,13 +26,16 @@ final class Addresses {
   }
 
   /**
-   * Whether {@code address} is loopback, link-local, private (RFC 1918 or IPv6 unique-local) or
-   * the wildcard: a place inside the user's network that a remote host must not send us to.
+   * Whether {@code address} is loopback, link-local, private (RFC 1918 or IPv6 unique-local) or the
+   * wildcard: a place inside the user's network that a remote host must not send us to.
    */
   static boolean isInternal(InetAddress address) {
     byte[] raw = address.getAddress();
     boolean uniqueLocal = raw.length == 16 && (raw[0] & 0xfe) == 0xfc;
-    return address.isLoopbackAddress() || address.isLinkLocalAddress()
-        || address.isSiteLocalAddress() || address.isAnyLocalAddress() || uniqueLocal;
+    return address.isLoopbackAddress()
+        || address.isLinkLocalAddress()
+        || address.isSiteLocalAddress()
+        || address.isAnyLocalAddress()
+        || uniqueLocal;
   }
 }

@@ -2,7 +2,9 @@ package io.github.together4j.images;
 
 import org.jspecify.annotations.Nullable;
 
-/** Thrown when no complete response arrived: DNS, connection refused or reset, or a body cut short. */
+/**
+ * Thrown when no complete response arrived: DNS, connection refused or reset, or a body cut short.
+ */
 public class ApiConnectionException extends TogetherException {
   private static final long serialVersionUID = 1L;
 

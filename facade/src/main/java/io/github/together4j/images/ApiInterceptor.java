@@ -9,8 +9,8 @@ import okhttp3.Request;
 import okhttp3.Response;
 
 /**
- * Adds the API key, User-Agent and default headers to calls to the API (and to no other host),
- * and logs each exchange at DEBUG with the key redacted.
+ * Adds the API key, User-Agent and default headers to calls to the API (and to no other host), and
+ * logs each exchange at DEBUG with the key redacted.
  */
 final class ApiInterceptor implements Interceptor {
   static final System.Logger LOG = System.getLogger("io.github.together4j.images");
@@ -33,23 +33,24 @@ final class ApiInterceptor implements Interceptor {
   }
 
   /**
-   * A network interceptor that keeps OkHttp from repeating a call by itself after a 503 with
-   * {@code Retry-After: 0}, which it does whatever the client's settings, unseen by {@link
-   * RetryPolicy} and by {@code maxRetries(0)}. The same wait is passed on as {@code
-   * retry-after-ms: 0}, which RetryPolicy reads first and OkHttp ignores.
+   * A network interceptor that keeps OkHttp from repeating a call by itself after a 503 with {@code
+   * Retry-After: 0}, which it does whatever the client's settings, unseen by {@link RetryPolicy}
+   * and by {@code maxRetries(0)}. The same wait is passed on as {@code retry-after-ms: 0}, which
+   * RetryPolicy reads first and OkHttp ignores.
    */
-  static final Interceptor NO_SILENT_RETRY_ON_503 = chain -> {
-    Response response = chain.proceed(chain.request());
-    String retryAfter = response.header("Retry-After");
-    if (response.code() != 503 || retryAfter == null || !retryAfter.strip().matches("0+")) {
-      return response;
-    }
-    Response.Builder zero = response.newBuilder().removeHeader("Retry-After");
-    if (response.header("retry-after-ms") == null) {
-      zero.header("retry-after-ms", "0");
-    }
-    return zero.build();
-  };
+  static final Interceptor NO_SILENT_RETRY_ON_503 =
+      chain -> {
+        Response response = chain.proceed(chain.request());
+        String retryAfter = response.header("Retry-After");
+        if (response.code() != 503 || retryAfter == null || !retryAfter.strip().matches("0+")) {
+          return response;
+        }
+        Response.Builder zero = response.newBuilder().removeHeader("Retry-After");
+        if (response.header("retry-after-ms") == null) {
+          zero.header("retry-after-ms", "0");
+        }
+        return zero.build();
+      };
 
   private final HttpUrl apiOrigin;
   private final String apiKey;
@@ -58,7 +59,11 @@ final class ApiInterceptor implements Interceptor {
   private final Headers defaultHeaders;
   private final long maxResponseBytes;
 
-  ApiInterceptor(HttpUrl apiOrigin, String apiKey, String userAgent, Headers defaultHeaders,
+  ApiInterceptor(
+      HttpUrl apiOrigin,
+      String apiKey,
+      String userAgent,
+      Headers defaultHeaders,
       long maxResponseBytes) {
     this.maxResponseBytes = maxResponseBytes;
     this.apiOrigin = apiOrigin;
@@ -79,14 +84,20 @@ final class ApiInterceptor implements Interceptor {
     okhttp3.ResponseBody body = response.body();
     if (body.contentLength() > maxResponseBytes) {
       response.close();
-      throw new Downloader.TooLargeException("the response body (Content-Length "
-          + body.contentLength() + ") is larger than the limit of " + maxResponseBytes
-          + " bytes (TogetherImages.Builder.maxResponseBytes)");
+      throw new Downloader.TooLargeException(
+          "the response body (Content-Length "
+              + body.contentLength()
+              + ") is larger than the limit of "
+              + maxResponseBytes
+              + " bytes (TogetherImages.Builder.maxResponseBytes)");
     }
     // A server that keeps sending cannot exhaust memory: reading past the limit fails.
-    okio.BufferedSource limited = okio.Okio.buffer(new Downloader.LimitedSource(
-        body.source(), maxResponseBytes, "the response body", "maxResponseBytes"));
-    return response.newBuilder()
+    okio.BufferedSource limited =
+        okio.Okio.buffer(
+            new Downloader.LimitedSource(
+                body.source(), maxResponseBytes, "the response body", "maxResponseBytes"));
+    return response
+        .newBuilder()
         .body(okhttp3.ResponseBody.create(limited, body.contentType(), body.contentLength()))
         .build();
   }
@@ -101,7 +112,8 @@ final class ApiInterceptor implements Interceptor {
       for (int i = 0; i < defaultHeaders.size(); i++) {
         builder.addHeader(defaultHeaders.name(i), defaultHeaders.value(i));
       }
-      request = builder.header("Authorization", authorization).header("User-Agent", userAgent).build();
+      request =
+          builder.header("Authorization", authorization).header("User-Agent", userAgent).build();
     } else if (request.header("User-Agent") == null) {
       request = request.newBuilder().header("User-Agent", userAgent).build();
     }
@@ -109,12 +121,22 @@ final class ApiInterceptor implements Interceptor {
       return chain.proceed(request);
     }
     long start = System.nanoTime();
-    LOG.log(Level.DEBUG, "--> {0} {1}\n{2}", request.method(), request.url(), redacted(request.headers(), apiKey));
+    LOG.log(
+        Level.DEBUG,
+        "--> {0} {1}\n{2}",
+        request.method(),
+        request.url(),
+        redacted(request.headers(), apiKey));
     Response response;
     try {
       response = chain.proceed(request);
     } catch (IOException e) {
-      LOG.log(Level.DEBUG, "<-- HTTP FAILED {0} {1}: {2}", request.method(), request.url(), e.toString());
+      LOG.log(
+          Level.DEBUG,
+          "<-- HTTP FAILED {0} {1}: {2}",
+          request.method(),
+          request.url(),
+          e.toString());
       throw e;
     }
     LOG.log(
@@ -141,11 +163,13 @@ final class ApiInterceptor implements Interceptor {
     StringBuilder out = new StringBuilder();
     for (int i = 0; i < headers.size(); i++) {
       String name = headers.name(i);
-      boolean secret = name.equalsIgnoreCase("Authorization")
-          || name.equalsIgnoreCase("Proxy-Authorization")
-          || name.equalsIgnoreCase("Cookie")
-          || name.equalsIgnoreCase("Set-Cookie");
-      out.append(name).append(": ")
+      boolean secret =
+          name.equalsIgnoreCase("Authorization")
+              || name.equalsIgnoreCase("Proxy-Authorization")
+              || name.equalsIgnoreCase("Cookie")
+              || name.equalsIgnoreCase("Set-Cookie");
+      out.append(name)
+          .append(": ")
           .append(secret ? ErrorMapper.REDACTED : ErrorMapper.redact(headers.value(i), apiKey))
           .append('\n');
     }

@@ -2,7 +2,10 @@ package io.github.together4j.images;
 
 import org.jspecify.annotations.Nullable;
 
-/** Thrown when Together rejects the request as invalid (HTTP 400 or 422); {@link #param()} names the field. */
+/**
+ * Thrown when Together rejects the request as invalid (HTTP 400 or 422); {@link #param()} names the
+ * field.
+ */
 public final class BadRequestException extends TogetherException {
   private static final long serialVersionUID = 1L;
 

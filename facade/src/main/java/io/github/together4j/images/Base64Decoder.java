@@ -3,10 +3,10 @@ package io.github.together4j.images;
 import java.util.Arrays;
 
 /**
- * The strict base64 decoder every path shares, fed in chunks of ASCII bytes: the standard
- * alphabet only, padding optional but complete when present and only at the end, CR and LF
- * allowed anywhere (MIME-style line breaks), nothing else. Errors name the subject and the offset
- * in the text, and quote at most the one offending character.
+ * The strict base64 decoder every path shares, fed in chunks of ASCII bytes: the standard alphabet
+ * only, padding optional but complete when present and only at the end, CR and LF allowed anywhere
+ * (MIME-style line breaks), nothing else. Errors name the subject and the offset in the text, and
+ * quote at most the one offending character.
  */
 final class Base64Decoder {
   private static final byte INVALID = -1;
@@ -26,18 +26,25 @@ final class Base64Decoder {
   }
 
   private final String subject;
+
   /** The offset of the next character in the whole text. */
   private long position;
+
   /** Bits of the quantum being read, and how many of its 4 characters have been seen. */
   private int bits;
+
   private int quantumChars;
+
   /** Padding: how many '=' the final quantum needs, and how many were seen. */
   private int padsNeeded;
+
   private int padsSeen;
   private long dataChars;
   private long lastData;
+
   /** The first characters, to recognize a data URI in an error message. */
   private final StringBuilder start = new StringBuilder(5);
+
   /** The problem found, if any: every later call fails with it. */
   private @org.jspecify.annotations.Nullable InvalidImageDataException failure;
 
@@ -49,15 +56,20 @@ final class Base64Decoder {
   private static final java.util.Base64.Decoder JDK = java.util.Base64.getDecoder();
 
   /**
-   * Decodes all of {@code in}, like {@code update(in, 0, in.length, out, 0)}. A chunk that is
-   * plain base64 (a multiple of 4 characters, no line breaks, no padding) between quanta goes
-   * through the JDK's decoder, about twice as fast; anything else, including every problem, goes
-   * through {@link #update}, which names it exactly.
+   * Decodes all of {@code in}, like {@code update(in, 0, in.length, out, 0)}. A chunk that is plain
+   * base64 (a multiple of 4 characters, no line breaks, no padding) between quanta goes through the
+   * JDK's decoder, about twice as fast; anything else, including every problem, goes through {@link
+   * #update}, which names it exactly.
    */
   int updateAll(byte[] in, byte[] out) throws InvalidImageDataException {
     int length = in.length;
-    if (failure == null && quantumChars == 0 && padsNeeded == 0 && length >= 4
-        && length % 4 == 0 && in[length - 1] != '=' && start.length() == 5) {
+    if (failure == null
+        && quantumChars == 0
+        && padsNeeded == 0
+        && length >= 4
+        && length % 4 == 0
+        && in[length - 1] != '='
+        && start.length() == 5) {
       try {
         int n = JDK.decode(in, out);
         position += length;
@@ -77,10 +89,10 @@ final class Base64Decoder {
   }
 
   /**
-   * Decodes {@code in[off, off + len)}, writing at most {@link #maxDecoded}{@code (len)} bytes
-   * to {@code out} from {@code outOff}, and returns how many it wrote. At a problem it stops and
-   * returns what it decoded before it, so a reader gets every good byte first; the problem is
-   * then thrown by {@link #failIfInvalid()} and by every later call.
+   * Decodes {@code in[off, off + len)}, writing at most {@link #maxDecoded}{@code (len)} bytes to
+   * {@code out} from {@code outOff}, and returns how many it wrote. At a problem it stops and
+   * returns what it decoded before it, so a reader gets every good byte first; the problem is then
+   * thrown by {@link #failIfInvalid()} and by every later call.
    */
   int update(byte[] in, int off, int len, byte[] out, int outOff) throws InvalidImageDataException {
     failIfInvalid();
@@ -173,8 +185,8 @@ final class Base64Decoder {
   }
 
   /**
-   * Ends the text: checks it was complete and writes the last 1 or 2 bytes, if any, to {@code
-   * out} from {@code outOff}; returns how many.
+   * Ends the text: checks it was complete and writes the last 1 or 2 bytes, if any, to {@code out}
+   * from {@code outOff}; returns how many.
    */
   int finish(byte[] out, int outOff) throws InvalidImageDataException {
     failIfInvalid();
@@ -203,8 +215,12 @@ final class Base64Decoder {
   }
 
   private InvalidImageDataException invalid(String problem, long offset) {
-    StringBuilder message = new StringBuilder(subject)
-        .append(" is not valid base64: ").append(problem).append(" at offset ").append(offset);
+    StringBuilder message =
+        new StringBuilder(subject)
+            .append(" is not valid base64: ")
+            .append(problem)
+            .append(" at offset ")
+            .append(offset);
     if (problem.startsWith("unexpected") && start.toString().startsWith("data:")) {
       message.append(" (this is a data URI: pass the text after its comma)");
     } else if (problem.contains("'-'") || problem.contains("'_'")) {

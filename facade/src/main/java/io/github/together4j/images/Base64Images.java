@@ -17,10 +17,10 @@ import java.nio.file.Path;
  * Path file = Base64Images.save(b64, Path.of("out/sunflower"));
  * }</pre>
  *
- * <p>Decoding is strict: the standard alphabet ({@code A–Z a–z 0–9 + /}), with or without {@code
- * =} padding, with or without line breaks (CR, LF). Anything else, such as spaces, the URL-safe
- * {@code -} and {@code _}, a {@code data:} prefix or a truncated quantum, is rejected with an
- * error that says at which offset; the text itself never appears in messages or logs.
+ * <p>Decoding is strict: the standard alphabet ({@code A–Z a–z 0–9 + /}), with or without {@code =}
+ * padding, with or without line breaks (CR, LF). Anything else, such as spaces, the URL-safe {@code
+ * -} and {@code _}, a {@code data:} prefix or a truncated quantum, is rejected with an error that
+ * says at which offset; the text itself never appears in messages or logs.
  *
  * <p>{@link #save} and {@link #openStream} decode as they write or are read, through a fixed
  * buffer, so the decoded image is never held in memory next to its text.
@@ -35,8 +35,8 @@ public final class Base64Images {
    *
    * @param base64 standard base64, padding and line breaks optional
    * @return a new array
-   * @throws IllegalArgumentException if the text is empty or not strict base64; the message
-   *     gives the offset of the problem
+   * @throws IllegalArgumentException if the text is empty or not strict base64; the message gives
+   *     the offset of the problem
    */
   public static byte[] decode(CharSequence base64) {
     requireNonNull(base64, "base64 == null");
@@ -48,8 +48,8 @@ public final class Base64Images {
   }
 
   /**
-   * Returns a stream that decodes {@code base64} as it is read. Invalid text found while reading
-   * is an {@link IOException} that gives the offset.
+   * Returns a stream that decodes {@code base64} as it is read. Invalid text found while reading is
+   * an {@link IOException} that gives the offset.
    *
    * @param base64 standard base64, padding and line breaks optional
    * @return a new stream; closing it is optional
@@ -60,8 +60,7 @@ public final class Base64Images {
   }
 
   /**
-   * Returns the format of the image {@code base64} encodes, decoding only its first 16
-   * characters.
+   * Returns the format of the image {@code base64} encodes, decoding only its first 16 characters.
    *
    * @param base64 standard base64
    * @return the format, or {@link ImageFormat#UNKNOWN}
@@ -100,8 +99,8 @@ public final class Base64Images {
   }
 
   /**
-   * Returns {@code base64} as a {@code data:} URI with the media type of the image it encodes,
-   * line breaks removed.
+   * Returns {@code base64} as a {@code data:} URI with the media type of the image it encodes, line
+   * breaks removed.
    *
    * @param base64 standard base64
    * @return e.g. {@code data:image/png;base64,iVBORw0KGgo…}

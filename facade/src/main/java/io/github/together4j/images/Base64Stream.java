@@ -5,8 +5,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 
 /**
- * Decodes base64 text lazily as it is read, through {@link Base64Decoder} in fixed-size chunks,
- * so a large image is never held decoded and as text at once.
+ * Decodes base64 text lazily as it is read, through {@link Base64Decoder} in fixed-size chunks, so
+ * a large image is never held decoded and as text at once.
  */
 final class Base64Stream extends InputStream {
   /** The size of the buffers copies go through: the fixed extra memory of a save. */
@@ -17,11 +17,14 @@ final class Base64Stream extends InputStream {
 
   private final CharSequence text;
   private final Base64Decoder decoder;
+
   /** Bulk-encodes characters to Latin-1 bytes, stopping at one it cannot map (any above U+00FF). */
-  private final java.nio.charset.CharsetEncoder latin1 = java.nio.charset.StandardCharsets.ISO_8859_1
-      .newEncoder()
-      .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
-      .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT);
+  private final java.nio.charset.CharsetEncoder latin1 =
+      java.nio.charset.StandardCharsets.ISO_8859_1
+          .newEncoder()
+          .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+          .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT);
+
   private char[] textChunk = new char[0];
   private final int end;
   private final int chunkChars;
@@ -114,9 +117,10 @@ final class Base64Stream extends InputStream {
       java.nio.ByteBuffer to = java.nio.ByteBuffer.wrap(chars, 0, count);
       latin1.reset().encode(from, to, true);
       int mapped = to.position();
-      decodedLen = mapped == count
-          ? decoder.updateAll(chars, decoded)
-          : decoder.update(chars, 0, mapped, decoded, 0);
+      decodedLen =
+          mapped == count
+              ? decoder.updateAll(chars, decoded)
+              : decoder.update(chars, 0, mapped, decoded, 0);
       pos += mapped;
       if (mapped < count) {
         // After what came before it, so a problem earlier in the text is the one reported.
@@ -136,8 +140,11 @@ final class Base64Stream extends InputStream {
     }
     long size = (long) data / 4 * 3 + Math.max(0, data % 4 - 1);
     if (size > Integer.MAX_VALUE - 8) {
-      throw new InvalidImageDataException(subject + " decodes to " + size
-          + " bytes, more than an array holds: stream it with openStream() or save it instead");
+      throw new InvalidImageDataException(
+          subject
+              + " decodes to "
+              + size
+              + " bytes, more than an array holds: stream it with openStream() or save it instead");
     }
     byte[] bytes = new byte[(int) size];
     try (Base64Stream in = new Base64Stream(text, subject)) {
@@ -159,8 +166,8 @@ final class Base64Stream extends InputStream {
   }
 
   /**
-   * Decodes the first {@link ImageFormat#HEADER_LENGTH} bytes of {@code text}, or fewer, reading
-   * 16 characters at a time: only the start of the text is decoded, or checked.
+   * Decodes the first {@link ImageFormat#HEADER_LENGTH} bytes of {@code text}, or fewer, reading 16
+   * characters at a time: only the start of the text is decoded, or checked.
    */
   static byte[] header(CharSequence text, String subject) throws InvalidImageDataException {
     try (Base64Stream in = new Base64Stream(text, subject, ImageFormat.HEADER_LENGTH / 3 * 4)) {

@@ -42,6 +42,7 @@ final class Downloader {
   private final RetryPolicy retries;
   private final long maxBytes;
   private final String userAgent;
+
   /** The API key: never sent here, and redacted from messages should a server put it in a URL. */
   private final @Nullable String secret;
 
@@ -50,15 +51,20 @@ final class Downloader {
     this(http, retries, maxBytes, userAgent, null);
   }
 
-  Downloader(OkHttpClient http, RetryPolicy retries, long maxBytes, String userAgent,
+  Downloader(
+      OkHttpClient http,
+      RetryPolicy retries,
+      long maxBytes,
+      String userAgent,
       @Nullable String secret) {
-    this.http = http.newBuilder()
-        .followRedirects(true)
-        .followSslRedirects(true)
-        // A refusal from the guard must end the call, not send it again on another route.
-        .retryOnConnectionFailure(false)
-        .addNetworkInterceptor(this::guard)
-        .build();
+    this.http =
+        http.newBuilder()
+            .followRedirects(true)
+            .followSslRedirects(true)
+            // A refusal from the guard must end the call, not send it again on another route.
+            .retryOnConnectionFailure(false)
+            .addNetworkInterceptor(this::guard)
+            .build();
     this.retries = retries;
     this.maxBytes = maxBytes;
     this.userAgent = userAgent;
@@ -77,8 +83,10 @@ final class Downloader {
   /** An open, checked download: the body from its first byte, and the format it starts with. */
   static final class Download implements Closeable {
     final ImageFormat format;
+
     /** The first bytes of the body, up to {@link ImageFormat#HEADER_LENGTH}. */
     final byte[] header;
+
     final HttpUrl url;
     final long contentLength;
     final InputStream stream;
@@ -174,8 +182,14 @@ final class Downloader {
       throw malformed(subject + " has a url that is not http or https: " + shown(url), 0, null);
     }
     if (!start.isHttps() && !Addresses.isLoopback(start.host())) {
-      throw malformed(subject + " has a plain http url (" + shown(start) + "): images are"
-          + " downloaded over https only, plain http only from loopback hosts", 0, null);
+      throw malformed(
+          subject
+              + " has a plain http url ("
+              + shown(start)
+              + "): images are"
+              + " downloaded over https only, plain http only from loopback hosts",
+          0,
+          null);
     }
     for (int attempt = 1; ; attempt++) {
       int status = 0;
@@ -194,8 +208,15 @@ final class Downloader {
         failure = e;
         retryable = RetryPolicy.isRetryableStatus(e.status);
       } catch (TooLargeException e) {
-        throw malformed(subject + " from " + shown(start) + " is larger than the limit of "
-            + maxBytes + " bytes (TogetherImages.Builder.maxDownloadBytes)", attempt, e);
+        throw malformed(
+            subject
+                + " from "
+                + shown(start)
+                + " is larger than the limit of "
+                + maxBytes
+                + " bytes (TogetherImages.Builder.maxDownloadBytes)",
+            attempt,
+            e);
       } catch (IOException e) {
         failure = e;
         retryable = (download == null || restartable) && ErrorMapper.isRetryable(e);
@@ -207,8 +228,13 @@ final class Downloader {
         retries.sleeper.sleep(retries.delay(attempt, headers));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw failed(subject, start, 0, null,
-            new InterruptedIOException("interrupted while waiting to retry"), attempt);
+        throw failed(
+            subject,
+            start,
+            0,
+            null,
+            new InterruptedIOException("interrupted while waiting to retry"),
+            attempt);
       }
     }
   }
@@ -216,12 +242,13 @@ final class Downloader {
   /** Sends the GET (OkHttp follows redirects, {@link #guard} vets each hop) and checks the body. */
   private Download open(HttpUrl url, String subject, int attempt)
       throws IOException, StatusException {
-    Request request = new Request.Builder()
-        .url(url)
-        .header("User-Agent", userAgent)
-        .header("Accept", "image/*")
-        .tag(Hops.class, new Hops(url, subject))
-        .build();
+    Request request =
+        new Request.Builder()
+            .url(url)
+            .header("User-Agent", userAgent)
+            .header("Accept", "image/*")
+            .tag(Hops.class, new Hops(url, subject))
+            .build();
     Response response;
     try {
       response = http.newCall(request).execute();
@@ -233,9 +260,15 @@ final class Downloader {
       // One OkHttp does not follow: no Location, or one that is not http or https.
       String location = response.header("Location");
       response.close();
-      throw malformed(subject + " redirected from " + shown(current) + " to "
-          + (location == null ? "nowhere (no Location header)" : shown(location))
-          + ": only http and https redirects are followed", attempt, null);
+      throw malformed(
+          subject
+              + " redirected from "
+              + shown(current)
+              + " to "
+              + (location == null ? "nowhere (no Location header)" : shown(location))
+              + ": only http and https redirects are followed",
+          attempt,
+          null);
     }
     if (!response.isSuccessful()) {
       response.close();
@@ -246,8 +279,8 @@ final class Downloader {
 
   /**
    * The network interceptor every download hop passes, on the connection it will be sent on:
-   * refuses a sixth redirect, a redirect to plain http (but between loopback hosts), and a
-   * redirect from a remote host whose connection reached an internal address.
+   * refuses a sixth redirect, a redirect to plain http (but between loopback hosts), and a redirect
+   * from a remote host whose connection reached an internal address.
    */
   private Response guard(Interceptor.Chain chain) throws IOException {
     Request request = chain.request();
@@ -260,19 +293,31 @@ final class Downloader {
     if (from != null) {
       String redirect = hops.subject + " redirected from " + shown(from) + " to ";
       if (hops.sent > MAX_REDIRECTS) {
-        throw new RefusedHop(hops.subject + " redirected more than " + MAX_REDIRECTS
-            + " times, last to " + shown(url));
+        throw new RefusedHop(
+            hops.subject
+                + " redirected more than "
+                + MAX_REDIRECTS
+                + " times, last to "
+                + shown(url));
       }
       if (!url.isHttps() && (from.isHttps() || !Addresses.isLoopback(url.host()))) {
-        throw new RefusedHop(redirect + "plain http (" + shown(url) + "): only https is followed"
-            + " (plain http only between loopback hosts)");
+        throw new RefusedHop(
+            redirect
+                + "plain http ("
+                + shown(url)
+                + "): only https is followed"
+                + " (plain http only between loopback hosts)");
       }
       Route route = chain.connection() == null ? null : chain.connection().route();
-      if (!Addresses.isLoopback(hops.origin.host()) && route != null
+      if (!Addresses.isLoopback(hops.origin.host())
+          && route != null
           && route.proxy().type() == Proxy.Type.DIRECT
           && Addresses.isInternal(route.socketAddress().getAddress())) {
-        throw new RefusedHop(redirect + shown(url) + ", an internal address (loopback, link-local"
-            + " or private): refused, so a storage host cannot point the client into your network");
+        throw new RefusedHop(
+            redirect
+                + shown(url)
+                + ", an internal address (loopback, link-local"
+                + " or private): refused, so a storage host cannot point the client into your network");
       }
     }
     hops.sent++;
@@ -280,7 +325,11 @@ final class Downloader {
     ApiInterceptor.LOG.log(Level.DEBUG, "--> GET {0} ({1})", shown(url), hops.subject);
     long start = System.nanoTime();
     Response response = chain.proceed(request);
-    ApiInterceptor.LOG.log(Level.DEBUG, "<-- {0} {1} ({2} ms)", response.code(), shown(url),
+    ApiInterceptor.LOG.log(
+        Level.DEBUG,
+        "<-- {0} {1} ({2} ms)",
+        response.code(),
+        shown(url),
         (System.nanoTime() - start) / 1_000_000);
     return response;
   }
@@ -300,15 +349,28 @@ final class Downloader {
       byte[] header = buffered.snapshot(available).toByteArray();
       ImageFormat format = ImageFormat.detect(header);
       if (format == ImageFormat.UNKNOWN) {
-        throw new MalformedResponseException(subject + " from " + shown(url)
-            + " is not a PNG, JPEG, WebP or GIF image (Content-Type: "
-            + response.header("Content-Type", "none") + ", " + describeStart(header) + ")",
-            new Failure(response.code(), null, null, null, null,
-                ErrorMapper.requestId(response.headers(), secret), attempt),
+        throw new MalformedResponseException(
+            subject
+                + " from "
+                + shown(url)
+                + " is not a PNG, JPEG, WebP or GIF image (Content-Type: "
+                + response.header("Content-Type", "none")
+                + ", "
+                + describeStart(header)
+                + ")",
+            new Failure(
+                response.code(),
+                null,
+                null,
+                null,
+                null,
+                ErrorMapper.requestId(response.headers(), secret),
+                attempt),
             null);
       }
-      InputStream stream = Okio.buffer(
-          new LimitedSource(source, maxBytes, subject, "maxDownloadBytes")).inputStream();
+      InputStream stream =
+          Okio.buffer(new LimitedSource(source, maxBytes, subject, "maxDownloadBytes"))
+              .inputStream();
       return new Download(response, header, url, stream);
     } catch (IOException | RuntimeException e) {
       response.close();
@@ -334,34 +396,48 @@ final class Downloader {
     public long read(Buffer sink, long byteCount) throws IOException {
       long n = super.read(sink, byteCount);
       if (n > 0 && (total += n) > limit) {
-        throw new TooLargeException(subject + " is larger than the limit of " + limit
-            + " bytes (TogetherImages.Builder." + setting + ")");
+        throw new TooLargeException(
+            subject
+                + " is larger than the limit of "
+                + limit
+                + " bytes (TogetherImages.Builder."
+                + setting
+                + ")");
       }
       return n;
     }
   }
 
   private TogetherException failed(
-      String subject, HttpUrl url, int status, @Nullable Headers headers, Throwable failure,
+      String subject,
+      HttpUrl url,
+      int status,
+      @Nullable Headers headers,
+      Throwable failure,
       int attempts) {
     String what = "downloading " + subject + " from " + shown(url) + " failed";
     String after = attempts > 1 ? "; after " + attempts + " attempts" : "";
     if (failure instanceof StatusException && headers != null) {
       String requestId = ErrorMapper.requestId(headers, secret);
       Failure info = new Failure(status, null, null, null, null, requestId, attempts);
-      String message = what + ": HTTP " + status
-          + (status == 403 ? " (a url result expires: download it soon after generating)" : "")
-          + (requestId != null ? "; request-id: " + requestId : "") + after;
+      String message =
+          what
+              + ": HTTP "
+              + status
+              + (status == 403 ? " (a url result expires: download it soon after generating)" : "")
+              + (requestId != null ? "; request-id: " + requestId : "")
+              + after;
       return ErrorMapper.ofStatus(status, message, info);
     }
     Failure info = Failure.noResponse(attempts);
     if (failure instanceof SocketTimeoutException
         || (failure instanceof InterruptedIOException && "timeout".equals(failure.getMessage()))) {
-      return new ApiTimeoutException(what + ": timed out" + after, info,
-          ErrorMapper.redactCause(failure, secret));
+      return new ApiTimeoutException(
+          what + ": timed out" + after, info, ErrorMapper.redactCause(failure, secret));
     }
     return new ApiConnectionException(
-        what + ": " + ErrorMapper.redact(String.valueOf(failure), secret) + after, info,
+        what + ": " + ErrorMapper.redact(String.valueOf(failure), secret) + after,
+        info,
         ErrorMapper.redactCause(failure, secret));
   }
 
@@ -390,8 +466,10 @@ final class Downloader {
    */
   static String describe(HttpUrl url) {
     String host = url.host();
-    StringBuilder out = new StringBuilder(url.scheme()).append("://")
-        .append(host.indexOf(':') >= 0 ? "[" + host + "]" : host);
+    StringBuilder out =
+        new StringBuilder(url.scheme())
+            .append("://")
+            .append(host.indexOf(':') >= 0 ? "[" + host + "]" : host);
     if (url.port() != HttpUrl.defaultPort(url.scheme())) {
       out.append(':').append(url.port());
     }

@@ -23,16 +23,21 @@ final class ErrorMapper {
   /** How much of an error body is read: error bodies are small, an HTML page need not be whole. */
   static final long MAX_ERROR_BODY = 64 * 1024;
 
-  /** How much of one value the server sent (a message, a parameter, a request id) a message quotes. */
+  /**
+   * How much of one value the server sent (a message, a parameter, a request id) a message quotes.
+   */
   static final int EXCERPT_LENGTH = 200;
 
   /** How much of a parse or connection error's own message a message quotes. */
   static final int MAX_DETAIL_LENGTH = 500;
 
-  private static final java.util.regex.Pattern HTML_TITLE = java.util.regex.Pattern.compile(
-      "<(title|h1)\\b[^>]{0,100}>([^<]{1,1000})</\\1>", java.util.regex.Pattern.CASE_INSENSITIVE);
-  private static final java.util.regex.Pattern HTML = java.util.regex.Pattern.compile(
-      "\\A\\s*<(!doctype html|html|head|body)", java.util.regex.Pattern.CASE_INSENSITIVE);
+  private static final java.util.regex.Pattern HTML_TITLE =
+      java.util.regex.Pattern.compile(
+          "<(title|h1)\\b[^>]{0,100}>([^<]{1,1000})</\\1>",
+          java.util.regex.Pattern.CASE_INSENSITIVE);
+  private static final java.util.regex.Pattern HTML =
+      java.util.regex.Pattern.compile(
+          "\\A\\s*<(!doctype html|html|head|body)", java.util.regex.Pattern.CASE_INSENSITIVE);
 
   /** What a redacted secret reads as. */
   static final String REDACTED = "██";
@@ -51,10 +56,9 @@ final class ErrorMapper {
   /**
    * Maps a non-2xx response; reads (and closes) at most {@link #MAX_ERROR_BODY} of its body. Every
    * occurrence of {@code secret} is redacted, in the body as sent and in the values parsed from it
-   * (JSON's unicode escapes can spell the key without it appearing in the raw text), and each
-   * value the server sent is cut to {@link #EXCERPT_LENGTH} characters in the message, so the
-   * message stays short whatever the server sends; the exception's fields keep the whole values,
-   * redacted.
+   * (JSON's unicode escapes can spell the key without it appearing in the raw text), and each value
+   * the server sent is cut to {@link #EXCERPT_LENGTH} characters in the message, so the message
+   * stays short whatever the server sends; the exception's fields keep the whole values, redacted.
    */
   static TogetherException fromStatus(
       int status, Headers headers, @Nullable ResponseBody body, int attempts, String secret) {
@@ -65,7 +69,10 @@ final class ErrorMapper {
         BufferedSource source = body.source();
         source.request(MAX_ERROR_BODY);
         Buffer buffer = source.getBuffer();
-        text = buffer.snapshot((int) Math.min(buffer.size(), MAX_ERROR_BODY)).string(StandardCharsets.UTF_8);
+        text =
+            buffer
+                .snapshot((int) Math.min(buffer.size(), MAX_ERROR_BODY))
+                .string(StandardCharsets.UTF_8);
       } catch (IOException e) {
         // A body that broke off: what arrived is all there is to report.
       }
@@ -76,8 +83,12 @@ final class ErrorMapper {
     if (detail == null) {
       // A proxy's or gateway's page, not the API's error: the status still says what happened.
       Failure failure = new Failure(status, null, null, null, null, requestId, attempts);
-      return ofStatus(status, message("HTTP " + status + " with a body that is not an API error: "
-          + excerpt(text), failure), failure);
+      return ofStatus(
+          status,
+          message(
+              "HTTP " + status + " with a body that is not an API error: " + excerpt(text),
+              failure),
+          failure);
     }
     String type = redactNonNull(detail.type(), secret);
     String serverMessage = redactNonNull(detail.message(), secret);
@@ -92,8 +103,8 @@ final class ErrorMapper {
   }
 
   /**
-   * The exception a non-2xx {@code status} calls for: the one status table, for API calls and
-   * url downloads alike.
+   * The exception a non-2xx {@code status} calls for: the one status table, for API calls and url
+   * downloads alike.
    */
   static TogetherException ofStatus(int status, String message, Failure failure) {
     return switch (status) {
@@ -102,16 +113,17 @@ final class ErrorMapper {
       case 403 -> new PermissionDeniedException(message, failure, null);
       case 404 -> new NotFoundException(message, failure, null);
       case 429 -> new RateLimitException(message, failure, null);
-      default -> status >= 500
-          ? new ServerException(message, failure, null)
-          : new TogetherException(message, failure, null);
+      default ->
+          status >= 500
+              ? new ServerException(message, failure, null)
+              : new TogetherException(message, failure, null);
     };
   }
 
   /**
-   * Maps an exception thrown while sending the request or reading the response, without
-   * redaction. Prefer {@link #fromThrowable(Throwable, int, Headers, int, String)} wherever the
-   * key is at hand: a parse error can quote what the server sent.
+   * Maps an exception thrown while sending the request or reading the response, without redaction.
+   * Prefer {@link #fromThrowable(Throwable, int, Headers, int, String)} wherever the key is at
+   * hand: a parse error can quote what the server sent.
    */
   static TogetherException fromThrowable(
       Throwable t, int status, @Nullable Headers headers, int attempts) {
@@ -121,16 +133,23 @@ final class ErrorMapper {
   /**
    * Maps an exception thrown while sending the request or reading the response. Its message can
    * quote the body (Moshi's "Expected an int but was …", a JSON path made of the body's property
-   * names, the response id), so it is cut to {@link #MAX_DETAIL_LENGTH} characters and, when
-   * {@code secret} is given, every occurrence of it is redacted, as is the request id.
+   * names, the response id), so it is cut to {@link #MAX_DETAIL_LENGTH} characters and, when {@code
+   * secret} is given, every occurrence of it is redacted, as is the request id.
    */
   static TogetherException fromThrowable(
       Throwable t, int status, @Nullable Headers headers, int attempts, @Nullable String secret) {
-    Failure failure = headers == null
-        ? Failure.noResponse(attempts)
-        : new Failure(status, null, null, null, null, requestId(headers, secret), attempts);
-    String detail = clip(redact(t instanceof Downloader.TooLargeException || isMalformed(t)
-        ? t.getMessage() : t.toString(), secret), MAX_DETAIL_LENGTH);
+    Failure failure =
+        headers == null
+            ? Failure.noResponse(attempts)
+            : new Failure(status, null, null, null, null, requestId(headers, secret), attempts);
+    String detail =
+        clip(
+            redact(
+                t instanceof Downloader.TooLargeException || isMalformed(t)
+                    ? t.getMessage()
+                    : t.toString(),
+                secret),
+            MAX_DETAIL_LENGTH);
     Throwable cause = redactCause(t, secret);
     if (t instanceof Downloader.TooLargeException) {
       return new MalformedResponseException(message(detail, failure), failure, cause);
@@ -143,9 +162,11 @@ final class ErrorMapper {
         || (t instanceof InterruptedIOException && "timeout".equals(t.getMessage()))) {
       return new ApiTimeoutException(
           message("timed out: " + clip(redact(t.getMessage(), secret), MAX_DETAIL_LENGTH), failure),
-          failure, cause);
+          failure,
+          cause);
     }
-    return new ApiConnectionException(message("connection failed: " + detail, failure), failure, cause);
+    return new ApiConnectionException(
+        message("connection failed: " + detail, failure), failure, cause);
   }
 
   /**
@@ -173,7 +194,8 @@ final class ErrorMapper {
     /** The class of the exception this link stands for. */
     private final String originalClass;
 
-    private RedactedCause(String originalClass, @Nullable String message, @Nullable Throwable cause) {
+    private RedactedCause(
+        String originalClass, @Nullable String message, @Nullable Throwable cause) {
       super(message, cause);
       this.originalClass = originalClass;
     }
@@ -182,8 +204,11 @@ final class ErrorMapper {
       if (original == null || depth == 0) {
         return null;
       }
-      RedactedCause copy = new RedactedCause(original.getClass().getName(),
-          redact(original.getMessage(), secret), copy(original.getCause(), secret, depth - 1));
+      RedactedCause copy =
+          new RedactedCause(
+              original.getClass().getName(),
+              redact(original.getMessage(), secret),
+              copy(original.getCause(), secret, depth - 1));
       copy.setStackTrace(original.getStackTrace());
       return copy;
     }
@@ -201,7 +226,9 @@ final class ErrorMapper {
     return t instanceof JsonDataException
         || t instanceof JsonEncodingException
         || t instanceof Downloader.TooLargeException
-        || (t instanceof EOFException && t.getMessage() != null && t.getMessage().startsWith("End of input"));
+        || (t instanceof EOFException
+            && t.getMessage() != null
+            && t.getMessage().startsWith("End of input"));
   }
 
   static boolean isRetryable(Throwable t) {
@@ -216,8 +243,10 @@ final class ErrorMapper {
 
   private static String message(String summary, Failure failure) {
     StringBuilder message = new StringBuilder(summary);
-    if (failure.requestId() != null) message.append("; request-id: ").append(clip(failure.requestId()));
-    if (failure.attempts() > 1) message.append("; after ").append(failure.attempts()).append(" attempts");
+    if (failure.requestId() != null)
+      message.append("; request-id: ").append(clip(failure.requestId()));
+    if (failure.attempts() > 1)
+      message.append("; after ").append(failure.attempts()).append(" attempts");
     return message.toString();
   }
 

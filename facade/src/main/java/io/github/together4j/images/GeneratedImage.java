@@ -18,8 +18,8 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One generated image, as base64 text or as a URL to download it from, with the ways to get at
- * its bytes.
+ * One generated image, as base64 text or as a URL to download it from, with the ways to get at its
+ * bytes.
  *
  * <pre>{@code
  * GeneratedImage image = result.images().get(0);
@@ -29,15 +29,15 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Together sends one or the other, depending on the request's {@code response_format}. Older
  * responses carry no {@code type} field; which of the two is present decides. Every method works
- * for both: a URL result is downloaded through the client that generated it, with its timeouts
- * and retries, a size limit ({@link TogetherImages.Builder#maxDownloadBytes(long)}) and never the
- * API key. URL results expire: save them soon after generating. A result stays usable after its
- * client is closed.
+ * for both: a URL result is downloaded through the client that generated it, with its timeouts and
+ * retries, a size limit ({@link TogetherImages.Builder#maxDownloadBytes(long)}) and never the API
+ * key. URL results expire: save them soon after generating. A result stays usable after its client
+ * is closed.
  *
  * <p>{@link #format()} comes from the image's first bytes, never from the request's {@code
- * output_format}. Failures are a {@link TogetherException} for what Together sent (invalid
- * base64 is a {@link MalformedResponseException} naming the image and the offset; a failed
- * download says why), an {@link UncheckedIOException} for the local file system.
+ * output_format}. Failures are a {@link TogetherException} for what Together sent (invalid base64
+ * is a {@link MalformedResponseException} naming the image and the offset; a failed download says
+ * why), an {@link UncheckedIOException} for the local file system.
  */
 public final class GeneratedImage {
   private final ImageChoicesData data;
@@ -97,8 +97,8 @@ public final class GeneratedImage {
 
   /**
    * Returns the image's format, from its magic bytes. For base64 only the first 16 characters are
-   * decoded; a URL result is fetched up to its first bytes, unless a download already told, and
-   * the answer remembered.
+   * decoded; a URL result is fetched up to its first bytes, unless a download already told, and the
+   * answer remembered.
    *
    * @return the format; {@link ImageFormat#UNKNOWN} for base64 of bytes that are no known image
    * @throws MalformedResponseException if the base64 text starts with invalid characters, or the
@@ -108,17 +108,18 @@ public final class GeneratedImage {
   public ImageFormat format() {
     ImageFormat known = format;
     if (known == null) {
-      known = isBase64()
-          ? base64(() -> Base64Stream.detect(b64(), subject()))
-          : downloader.fetch(requiredUrl(), index(), false, download -> download.format);
+      known =
+          isBase64()
+              ? base64(() -> Base64Stream.detect(b64(), subject()))
+              : downloader.fetch(requiredUrl(), index(), false, download -> download.format);
       format = known;
     }
     return known;
   }
 
   /**
-   * Returns the image's bytes: the base64 text decoded, or the URL downloaded. Each call decodes
-   * or downloads again; to write the image somewhere, {@link #saveTo} and {@link #writeTo} do it
+   * Returns the image's bytes: the base64 text decoded, or the URL downloaded. Each call decodes or
+   * downloads again; to write the image somewhere, {@link #saveTo} and {@link #writeTo} do it
    * without holding it all in memory.
    *
    * @return a new array
@@ -130,20 +131,24 @@ public final class GeneratedImage {
     if (isBase64()) {
       return base64(() -> Base64Stream.decode(b64(), subject()));
     }
-    return downloader.fetch(requiredUrl(), index(), true, download -> {
-      format = download.format;
-      int expected = (int) Math.max(0, Math.min(download.contentLength, 1 << 24));
-      ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(expected, 8192));
-      download.stream.transferTo(out);
-      return out.toByteArray();
-    });
+    return downloader.fetch(
+        requiredUrl(),
+        index(),
+        true,
+        download -> {
+          format = download.format;
+          int expected = (int) Math.max(0, Math.min(download.contentLength, 1 << 24));
+          ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(expected, 8192));
+          download.stream.transferTo(out);
+          return out.toByteArray();
+        });
   }
 
   /**
    * Opens a stream of the image's bytes, decoded from base64 as it is read or streamed from the
    * download. The caller closes it. Invalid base64 found while reading is an {@link IOException}
-   * whose message names the image and the offset. A download stream is bound by the client's
-   * call timeout (5 minutes by default) and its size limit, and is not retried once open.
+   * whose message names the image and the offset. A download stream is bound by the client's call
+   * timeout (5 minutes by default) and its size limit, and is not retried once open.
    *
    * @return a new stream
    * @throws TogetherException if the download cannot be started
@@ -161,8 +166,8 @@ public final class GeneratedImage {
    * @param out where to write
    * @return the number of bytes written
    * @throws IOException if {@code out} fails
-   * @throws MalformedResponseException if the base64 text is invalid; part of the image may
-   *     have been written by then
+   * @throws MalformedResponseException if the base64 text is invalid; part of the image may have
+   *     been written by then
    * @throws TogetherException if the download fails
    */
   public long writeTo(OutputStream out) throws IOException {
@@ -175,7 +180,8 @@ public final class GeneratedImage {
           throw malformed(e);
         }
       }
-      return downloader.fetch(requiredUrl(), index(), false, download -> copy(download.stream, out, false));
+      return downloader.fetch(
+          requiredUrl(), index(), false, download -> copy(download.stream, out, false));
     } catch (WriteFailure e) {
       throw e.getCause();
     }
@@ -186,8 +192,8 @@ public final class GeneratedImage {
    *
    * <ul>
    *   <li>An existing directory gets {@code image_<index>.<ext>}, e.g. {@code out/image_0.png}.
-   *   <li>A name without extension gets the detected one: {@code sunflower} → {@code
-   *       sunflower.png} (or {@code .jpg}, {@code .webp}, {@code .gif}).
+   *   <li>A name without extension gets the detected one: {@code sunflower} → {@code sunflower.png}
+   *       (or {@code .jpg}, {@code .webp}, {@code .gif}).
    *   <li>A name whose extension does not match the image is refused, unless {@link
    *       SaveOption#KEEP_EXTENSION} is given.
    *   <li>An existing file is never replaced, unless {@link SaveOption#OVERWRITE} is given.
@@ -196,8 +202,8 @@ public final class GeneratedImage {
    *
    * <p>The bytes go to a hidden temporary file in the same directory ({@code
    * .<name>.<random>.part}), flushed to disk and then moved into place atomically: a failure, even
-   * a crash, never leaves a truncated image under the final name. Base64 is decoded straight to
-   * the file through a 64 KiB buffer; a URL is streamed to it, and retried from the start if the
+   * a crash, never leaves a truncated image under the final name. Base64 is decoded straight to the
+   * file through a 64 KiB buffer; a URL is streamed to it, and retried from the start if the
    * connection breaks.
    *
    * @param target a file name or an existing directory
@@ -213,22 +219,34 @@ public final class GeneratedImage {
   public Path saveTo(Path target, SaveOption... options) {
     requireNonNull(target, "target == null");
     if (isBase64()) {
-      return base64(() -> ImageFiles.saveBase64(b64(), subject(), "image " + index(), index(),
-          target, options, "use bytes() or writeTo() to keep it anyway"));
+      return base64(
+          () ->
+              ImageFiles.saveBase64(
+                  b64(),
+                  subject(),
+                  "image " + index(),
+                  index(),
+                  target,
+                  options,
+                  "use bytes() or writeTo() to keep it anyway"));
     }
     boolean overwrite = ImageFiles.has(options, SaveOption.OVERWRITE);
     boolean keepExtension = ImageFiles.has(options, SaveOption.KEEP_EXTENSION);
     ImageFiles.checkEarly(target, overwrite);
-    return downloader.fetch(requiredUrl(), index(), true, download -> {
-      format = download.format;
-      Path file = ImageFiles.resolve(target, index(), download.format, keepExtension);
-      try {
-        save(file, overwrite, out -> copy(download.stream, out, true));
-      } catch (NetworkFailure e) {
-        throw e.getCause();
-      }
-      return file;
-    });
+    return downloader.fetch(
+        requiredUrl(),
+        index(),
+        true,
+        download -> {
+          format = download.format;
+          Path file = ImageFiles.resolve(target, index(), download.format, keepExtension);
+          try {
+            save(file, overwrite, out -> copy(download.stream, out, true));
+          } catch (NetworkFailure e) {
+            throw e.getCause();
+          }
+          return file;
+        });
   }
 
   /**
@@ -242,14 +260,15 @@ public final class GeneratedImage {
       return "data:" + format().mimeType() + ";base64," + Base64Images.withoutLineBreaks(b64());
     }
     byte[] bytes = bytes();
-    return "data:" + ImageFormat.detect(bytes).mimeType() + ";base64,"
+    return "data:"
+        + ImageFormat.detect(bytes).mimeType()
+        + ";base64,"
         + Base64.getEncoder().encodeToString(bytes);
   }
 
   /**
    * Returns the image decoded into pixels with {@code javax.imageio}, which reads PNG, JPEG and
-   * GIF. WebP needs an ImageIO plugin on the class path (e.g. TwelveMonkeys' {@code
-   * imageio-webp}).
+   * GIF. WebP needs an ImageIO plugin on the class path (e.g. TwelveMonkeys' {@code imageio-webp}).
    *
    * @return the image
    * @throws UnsupportedOperationException if no installed ImageIO reader handles the format
@@ -262,14 +281,22 @@ public final class GeneratedImage {
     if (detected == ImageFormat.UNKNOWN
         || !ImageIO.getImageReadersByMIMEType(detected.mimeType()).hasNext()) {
       throw new UnsupportedOperationException(
-          "image " + index() + " is " + (detected == ImageFormat.UNKNOWN ? "not a known image format"
-              : detected + ", which javax.imageio on this JVM cannot read; add an ImageIO plugin for"
-                  + " it (e.g. TwelveMonkeys imageio-" + detected.extension() + ")")
+          "image "
+              + index()
+              + " is "
+              + (detected == ImageFormat.UNKNOWN
+                  ? "not a known image format"
+                  : detected
+                      + ", which javax.imageio on this JVM cannot read; add an ImageIO plugin for"
+                      + " it (e.g. TwelveMonkeys imageio-"
+                      + detected.extension()
+                      + ")")
               + ": use bytes(), writeTo() or saveTo() instead");
     }
     try {
       // ImageIO.read closes the stream when it returns an image; a memory cache, not a temp file.
-      MemoryCacheImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes));
+      MemoryCacheImageInputStream in =
+          new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes));
       BufferedImage image = ImageIO.read(in);
       if (image == null) {
         in.close();
@@ -280,7 +307,8 @@ public final class GeneratedImage {
     } catch (IOException e) {
       throw new MalformedResponseException(
           "image " + index() + " is not a readable " + detected + ": " + e.getMessage(),
-          Failure.noResponse(0), e);
+          Failure.noResponse(0),
+          e);
     }
   }
 

@@ -39,8 +39,14 @@ final class ImageFiles {
    * decoding errors, {@code what} the image in file-system errors; {@code keepHint}, if any, ends
    * the error for bytes that are no image.
    */
-  static Path saveBase64(CharSequence text, String subject, String what, int index, Path target,
-      SaveOption[] options, @org.jspecify.annotations.Nullable String keepHint)
+  static Path saveBase64(
+      CharSequence text,
+      String subject,
+      String what,
+      int index,
+      Path target,
+      SaveOption[] options,
+      @org.jspecify.annotations.Nullable String keepHint)
       throws InvalidImageDataException {
     boolean overwrite = has(options, SaveOption.OVERWRITE);
     byte[] header = Base64Stream.header(text, subject);
@@ -62,8 +68,10 @@ final class ImageFiles {
 
   /** Says why bytes starting with {@code header} are not saved as an image. */
   static String notAnImage(String subject, byte[] header) {
-    return subject + " decodes to bytes that are not a PNG, JPEG, WebP or GIF image ("
-        + Downloader.describeStart(header) + ")";
+    return subject
+        + " decodes to bytes that are not a PNG, JPEG, WebP or GIF image ("
+        + Downloader.describeStart(header)
+        + ")";
   }
 
   /** Whether {@code options} contains {@code option}. */
@@ -100,9 +108,19 @@ final class ImageFiles {
       return requested;
     }
     throw new IllegalArgumentException(
-        "cannot save image " + index + " as " + requested + ": its extension is ." + extension
-            + " but the image is " + format + "; use " + name.substring(0, dot) + "."
-            + format.extension() + ", a name without extension, or SaveOption.KEEP_EXTENSION");
+        "cannot save image "
+            + index
+            + " as "
+            + requested
+            + ": its extension is ."
+            + extension
+            + " but the image is "
+            + format
+            + "; use "
+            + name.substring(0, dot)
+            + "."
+            + format.extension()
+            + ", a name without extension, or SaveOption.KEEP_EXTENSION");
   }
 
   /**
@@ -131,8 +149,8 @@ final class ImageFiles {
 
   /**
    * Returns a fresh name for a hidden temporary file in {@code directory}, starting with (at most
-   * {@value #PART_STEM_LENGTH} characters of) {@code name}, so a final name near the file
-   * system's limit still leaves room.
+   * {@value #PART_STEM_LENGTH} characters of) {@code name}, so a final name near the file system's
+   * limit still leaves room.
    */
   static Path partFile(Path directory, String name) {
     int end = Math.min(name.length(), PART_STEM_LENGTH);
@@ -141,8 +159,12 @@ final class ImageFiles {
       end--;
     }
     String stem = name.substring(0, end);
-    return directory.resolve("." + stem + "."
-        + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()) + PART_SUFFIX);
+    return directory.resolve(
+        "."
+            + stem
+            + "."
+            + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt())
+            + PART_SUFFIX);
   }
 
   /**
@@ -154,7 +176,8 @@ final class ImageFiles {
     Path absolute = file.toAbsolutePath();
     if (overwrite) {
       try {
-        Files.move(part, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(
+            part, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(part, absolute, StandardCopyOption.REPLACE_EXISTING);
       }
@@ -164,8 +187,8 @@ final class ImageFiles {
   }
 
   /**
-   * The longest file name, in UTF-8 bytes, a pattern may give: the limit of ext4, XFS, Btrfs,
-   * APFS and (in UTF-16 units) NTFS.
+   * The longest file name, in UTF-8 bytes, a pattern may give: the limit of ext4, XFS, Btrfs, APFS
+   * and (in UTF-16 units) NTFS.
    */
   static final int MAX_NAME_BYTES = 255;
 
@@ -177,44 +200,73 @@ final class ImageFiles {
 
   /**
    * Checks a file-name pattern for {@code count} images: a plain file name, with {@code {index}}
-   * when there is more than one image; no directories, no control characters (NUL, line breaks),
-   * no lone surrogates, and short enough that every name it gives, extension included, fits
-   * {@value #MAX_NAME_BYTES} bytes. A refusal says so before any file is written.
+   * when there is more than one image; no directories, no control characters (NUL, line breaks), no
+   * lone surrogates, and short enough that every name it gives, extension included, fits {@value
+   * #MAX_NAME_BYTES} bytes. A refusal says so before any file is written.
    */
   static void checkPattern(String namePattern, int count) {
-    if (namePattern.isBlank() || namePattern.contains("/") || namePattern.contains("\\")
-        || namePattern.equals(".") || namePattern.equals("..")) {
-      throw new IllegalArgumentException("namePattern = \"" + quote(namePattern)
-          + "\" is not a file name: use a name like \"sunflower_{index}\", without directories");
+    if (namePattern.isBlank()
+        || namePattern.contains("/")
+        || namePattern.contains("\\")
+        || namePattern.equals(".")
+        || namePattern.equals("..")) {
+      throw new IllegalArgumentException(
+          "namePattern = \""
+              + quote(namePattern)
+              + "\" is not a file name: use a name like \"sunflower_{index}\", without directories");
     }
     for (int i = 0; i < namePattern.length(); i++) {
       char c = namePattern.charAt(i);
       if (Character.isISOControl(c)) {
-        throw new IllegalArgumentException("namePattern = \"" + quote(namePattern)
-            + "\" has a control character (" + String.format("U+%04X", (int) c) + " at " + i
-            + "), which a file name should not have");
+        throw new IllegalArgumentException(
+            "namePattern = \""
+                + quote(namePattern)
+                + "\" has a control character ("
+                + String.format("U+%04X", (int) c)
+                + " at "
+                + i
+                + "), which a file name should not have");
       }
     }
     int lone = Validation.unpairedSurrogate(namePattern);
     if (lone >= 0) {
-      throw new IllegalArgumentException("namePattern = \"" + quote(namePattern)
-          + "\" has half a character (the lone surrogate "
-          + String.format("U+%04X", (int) namePattern.charAt(lone)) + " at " + lone
-          + "), which no file name can hold");
+      throw new IllegalArgumentException(
+          "namePattern = \""
+              + quote(namePattern)
+              + "\" has half a character (the lone surrogate "
+              + String.format("U+%04X", (int) namePattern.charAt(lone))
+              + " at "
+              + lone
+              + "), which no file name can hold");
     }
     String withoutIndexes = namePattern.replace("{index}", "");
     int indexes = (namePattern.length() - withoutIndexes.length()) / "{index}".length();
-    long longest = withoutIndexes.getBytes(java.nio.charset.StandardCharsets.UTF_8).length
-        + (long) indexes * MAX_INDEX_LENGTH + MAX_EXTENSION_LENGTH;
+    long longest =
+        withoutIndexes.getBytes(java.nio.charset.StandardCharsets.UTF_8).length
+            + (long) indexes * MAX_INDEX_LENGTH
+            + MAX_EXTENSION_LENGTH;
     if (longest > MAX_NAME_BYTES) {
-      throw new IllegalArgumentException("namePattern = \"" + quote(namePattern) + "\" is too long: a"
-          + " name it gives, with {index} and the extension, can take " + longest + " bytes, more than"
-          + " the " + MAX_NAME_BYTES + " a file name may have");
+      throw new IllegalArgumentException(
+          "namePattern = \""
+              + quote(namePattern)
+              + "\" is too long: a"
+              + " name it gives, with {index} and the extension, can take "
+              + longest
+              + " bytes, more than"
+              + " the "
+              + MAX_NAME_BYTES
+              + " a file name may have");
     }
     if (count > 1 && !namePattern.contains("{index}")) {
-      throw new IllegalArgumentException("namePattern = \"" + quote(namePattern) + "\" has no {index},"
-          + " so all " + count + " images would get the same name; use e.g. \"" + quote(namePattern)
-          + "_{index}\"");
+      throw new IllegalArgumentException(
+          "namePattern = \""
+              + quote(namePattern)
+              + "\" has no {index},"
+              + " so all "
+              + count
+              + " images would get the same name; use e.g. \""
+              + quote(namePattern)
+              + "_{index}\"");
     }
   }
 
@@ -230,7 +282,8 @@ final class ImageFiles {
     int i = 0;
     for (; i < namePattern.length() && out.length() < 200; i++) {
       char c = namePattern.charAt(i);
-      if (Character.isHighSurrogate(c) && i + 1 < namePattern.length()
+      if (Character.isHighSurrogate(c)
+          && i + 1 < namePattern.length()
           && Character.isLowSurrogate(namePattern.charAt(i + 1))) {
         out.append(c).append(namePattern.charAt(++i));
       } else if ((Character.isISOControl(c) && !blank) || Character.isSurrogate(c)) {
@@ -248,8 +301,8 @@ final class ImageFiles {
   }
 
   /**
-   * Fails before a download when {@code target} already names the final file (it has an
-   * extension and is not a directory) and may not be written.
+   * Fails before a download when {@code target} already names the final file (it has an extension
+   * and is not a directory) and may not be written.
    */
   static void checkEarly(Path target, boolean overwrite) {
     Path name = target.getFileName();
@@ -278,7 +331,8 @@ final class ImageFiles {
    * Moves {@code part} to {@code target} unless {@code target} exists. A hard link is atomic and
    * fails on an existing target; where links are not supported, a move that checks first.
    */
-  private static void publishWithoutReplacing(Path part, Path target, Path shown) throws IOException {
+  private static void publishWithoutReplacing(Path part, Path target, Path shown)
+      throws IOException {
     try {
       Files.createLink(target, part);
     } catch (FileAlreadyExistsException e) {

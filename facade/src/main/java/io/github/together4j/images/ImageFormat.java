@@ -34,8 +34,8 @@ public enum ImageFormat {
   }
 
   /**
-   * Returns the file extension used when saving, without the dot: {@code png}, {@code jpg},
-   * {@code webp}, {@code gif}, or {@code bin} for {@link #UNKNOWN}.
+   * Returns the file extension used when saving, without the dot: {@code png}, {@code jpg}, {@code
+   * webp}, {@code gif}, or {@code bin} for {@link #UNKNOWN}.
    *
    * @return the extension
    */

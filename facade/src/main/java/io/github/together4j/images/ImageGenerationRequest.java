@@ -321,9 +321,7 @@ public final class ImageGenerationRequest {
         .imageLoras(
             imageLoras == null
                 ? null
-                : imageLoras.stream()
-                    .map(l -> new ImageLora(l.path(), l.scale()))
-                    .toList())
+                : imageLoras.stream().map(l -> new ImageLora(l.path(), l.scale())).toList())
         .referenceImages(referenceImages)
         .disableSafetyChecker(disableSafetyChecker)
         .additionalProperties(extras.isEmpty() ? null : extras)
@@ -353,9 +351,23 @@ public final class ImageGenerationRequest {
 
   @Override
   public int hashCode() {
-    return Objects.hash(prompt, model, n, width, height, steps, seed, negativePrompt,
-        responseFormat, guidanceScale, outputFormat, imageUrl, imageLoras, referenceImages,
-        disableSafetyChecker, extras);
+    return Objects.hash(
+        prompt,
+        model,
+        n,
+        width,
+        height,
+        steps,
+        seed,
+        negativePrompt,
+        responseFormat,
+        guidanceScale,
+        outputFormat,
+        imageUrl,
+        imageLoras,
+        referenceImages,
+        disableSafetyChecker,
+        extras);
   }
 
   @Override
@@ -431,8 +443,8 @@ public final class ImageGenerationRequest {
     }
 
     /**
-     * Sets the model, e.g. {@code black-forest-labs/FLUX.1-schnell}; null uses the client's
-     * default model.
+     * Sets the model, e.g. {@code black-forest-labs/FLUX.1-schnell}; null uses the client's default
+     * model.
      *
      * @param model the model, or null
      * @return this builder
@@ -487,8 +499,8 @@ public final class ImageGenerationRequest {
     }
 
     /**
-     * Sets the number of generation steps; null (the default) uses the model's own default,
-     * which is also what Together bills against.
+     * Sets the number of generation steps; null (the default) uses the model's own default, which
+     * is also what Together bills against.
      *
      * @param steps at least 1, or null
      * @return this builder
@@ -617,8 +629,9 @@ public final class ImageGenerationRequest {
      *
      * <p>The value must be a {@link String}, {@link Boolean}, a finite {@link Integer}, {@link
      * Long} or {@link Double}, or a {@link List} or {@link Map} (with {@code String} keys) of
-     * those; it is copied, so later changes to a list or map do not reach the request. A name the request already has a
-     * setter for is refused, so a typo cannot silently override a typed property.
+     * those; it is copied, so later changes to a list or map do not reach the request. A name the
+     * request already has a setter for is refused, so a typo cannot silently override a typed
+     * property.
      *
      * @param name the JSON name, e.g. {@code "aspect_ratio"}
      * @param value the JSON value
@@ -655,9 +668,9 @@ public final class ImageGenerationRequest {
      *
      * @return the request
      * @throws IllegalStateException if no prompt was set
-     * @throws IllegalArgumentException if a property is out of the bounds the spec declares,
-     *     naming the property, its value and the allowed range, or if a text property is not
-     *     valid Unicode (an unpaired surrogate, which UTF-8 cannot carry)
+     * @throws IllegalArgumentException if a property is out of the bounds the spec declares, naming
+     *     the property, its value and the allowed range, or if a text property is not valid Unicode
+     *     (an unpaired surrogate, which UTF-8 cannot carry)
      */
     public ImageGenerationRequest build() {
       if (prompt == null) {

@@ -24,10 +24,12 @@ import java.util.List;
 public final class ImageGenerationResult {
   private final ImageResponse raw;
   private final List<GeneratedImage> images;
+
   /** Knows the API key, to keep it out of {@link #toString()} should the server echo it. */
   private final Downloader downloader;
 
-  private ImageGenerationResult(ImageResponse raw, List<GeneratedImage> images, Downloader downloader) {
+  private ImageGenerationResult(
+      ImageResponse raw, List<GeneratedImage> images, Downloader downloader) {
     this.raw = raw;
     this.images = images;
     this.downloader = downloader;
@@ -117,9 +119,9 @@ public final class ImageGenerationResult {
    * }</pre>
    *
    * <p>Each image is saved as {@link GeneratedImage#saveTo} saves one: extension from the bytes,
-   * atomic, never replacing a file unless {@link SaveOption#OVERWRITE} is given. For base64
-   * results every target name is checked before the first file is written, so a name conflict
-   * writes nothing. If an image fails later, the images before it stay saved, complete.
+   * atomic, never replacing a file unless {@link SaveOption#OVERWRITE} is given. For base64 results
+   * every target name is checked before the first file is written, so a name conflict writes
+   * nothing. If an image fails later, the images before it stay saved, complete.
    *
    * <p><b>Memory.</b> The images are written one at a time, each decoded from its base64 text
    * straight to its file through one 64 KiB buffer (URL results are streamed the same way). The
@@ -156,7 +158,8 @@ public final class ImageGenerationResult {
         try {
           ImageFiles.checkWritable(file, overwrite);
         } catch (IOException e) {
-          throw new UncheckedIOException("cannot save image " + image.index() + " to " + file + ": " + e, e);
+          throw new UncheckedIOException(
+              "cannot save image " + image.index() + " to " + file + ": " + e, e);
         }
       }
     }

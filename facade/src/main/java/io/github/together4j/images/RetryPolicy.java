@@ -12,8 +12,8 @@ import okhttp3.Headers;
 import org.jspecify.annotations.Nullable;
 
 /**
- * When and how long to wait before retrying: exponential backoff with jitter from 0.5 s doubling
- * to 8 s, unless the server says otherwise with {@code retry-after-ms} or {@code Retry-After}.
+ * When and how long to wait before retrying: exponential backoff with jitter from 0.5 s doubling to
+ * 8 s, unless the server says otherwise with {@code retry-after-ms} or {@code Retry-After}.
  */
 final class RetryPolicy {
   static final Duration INITIAL_BACKOFF = Duration.ofMillis(500);
@@ -44,7 +44,8 @@ final class RetryPolicy {
   private final DoubleSupplier random;
   private final Clock clock;
 
-  RetryPolicy(int maxRetries, Sleeper sleeper, Scheduler scheduler, DoubleSupplier random, Clock clock) {
+  RetryPolicy(
+      int maxRetries, Sleeper sleeper, Scheduler scheduler, DoubleSupplier random, Clock clock) {
     this.maxRetries = maxRetries;
     this.sleeper = sleeper;
     this.scheduler = scheduler;
@@ -77,8 +78,9 @@ final class RetryPolicy {
     if (fromServer != null) {
       return fromServer;
     }
-    double seconds = Math.min(
-        INITIAL_BACKOFF.toMillis() / 1000.0 * Math.pow(2, retry - 1), MAX_BACKOFF.toSeconds());
+    double seconds =
+        Math.min(
+            INITIAL_BACKOFF.toMillis() / 1000.0 * Math.pow(2, retry - 1), MAX_BACKOFF.toSeconds());
     double jitter = 1 - 0.25 * random.getAsDouble();
     return Duration.ofMillis(Math.round(seconds * jitter * 1000));
   }

@@ -9,8 +9,8 @@ public enum SaveOption {
   /** Replaces an existing file, atomically. Without it, saving to an existing file fails. */
   OVERWRITE,
   /**
-   * Keeps the file name's extension even when it does not match the image, e.g. writes PNG bytes
-   * to {@code out.jpg}. Without it, such a mismatch is refused.
+   * Keeps the file name's extension even when it does not match the image, e.g. writes PNG bytes to
+   * {@code out.jpg}. Without it, such a mismatch is refused.
    */
   KEEP_EXTENSION
 }

@@ -24,11 +24,10 @@ import okio.Source;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Reads an image response straight from the wire to files: each {@code b64_json} value is
- * unescaped and decoded while it is read, into a hidden temporary file, so neither the base64
- * text nor the decoded image is ever whole in memory. Only when the whole response has been read
- * (and any {@code url} images downloaded) are the files moved to their names: a failure leaves
- * nothing behind.
+ * Reads an image response straight from the wire to files: each {@code b64_json} value is unescaped
+ * and decoded while it is read, into a hidden temporary file, so neither the base64 text nor the
+ * decoded image is ever whole in memory. Only when the whole response has been read (and any {@code
+ * url} images downloaded) are the files moved to their names: a failure leaves nothing behind.
  */
 final class StreamingSave {
   private static final int CHUNK = Base64Stream.BUFFER_SIZE;
@@ -37,8 +36,10 @@ final class StreamingSave {
   private final String namePattern;
   private final SaveOption[] options;
   private final Downloader downloader;
+
   /** Temporary files written so far, deleted unless published. */
   private final List<Path> parts = new ArrayList<>();
+
   private final byte[] in = new byte[CHUNK];
   private final byte[] out = new byte[Base64Decoder.maxDecoded(CHUNK)];
 
@@ -118,7 +119,8 @@ final class StreamingSave {
     reader.endObject();
     // As generate() (Retrofit's Moshi converter) refuses it: nothing may follow the response.
     if (reader.peek() != JsonReader.Token.END_DOCUMENT) {
-      throw new JsonDataException("JSON document was not fully consumed: content follows the response");
+      throw new JsonDataException(
+          "JSON document was not fully consumed: content follows the response");
     }
     require(id, "id", "$");
     require(model, "model", "$");
@@ -151,8 +153,12 @@ final class StreamingSave {
         throw new InvalidImageDataException(
             ImageFiles.notAnImage("image " + item.index, item.header));
       }
-      Path target = ImageFiles.resolve(
-          directory.resolve(ImageFiles.name(namePattern, item.index)), item.index, format, keepExtension);
+      Path target =
+          ImageFiles.resolve(
+              directory.resolve(ImageFiles.name(namePattern, item.index)),
+              item.index,
+              format,
+              keepExtension);
       files(() -> ImageFiles.checkWritable(target, overwrite));
       targets.add(target);
     }
@@ -198,18 +204,22 @@ final class StreamingSave {
   /** Streams one {@code b64_json} string: JSON unescaping, then base64 decoding, then the file. */
   private void decodeToPart(JsonReader reader, Item item) throws IOException {
     if (reader.peek() != JsonReader.Token.STRING) {
-      throw new JsonDataException("Expected a string but was " + reader.peek() + " at path "
-          + reader.getPath());
+      throw new JsonDataException(
+          "Expected a string but was " + reader.peek() + " at path " + reader.getPath());
     }
     Path part = ImageFiles.partFile(directory, ".together4j-" + item.position);
     parts.add(part);
-    Base64Decoder decoder = new Base64Decoder("b64_json of the image at $.data[" + item.position + "]");
+    Base64Decoder decoder =
+        new Base64Decoder("b64_json of the image at $.data[" + item.position + "]");
     byte[] header = new byte[ImageFormat.HEADER_LENGTH];
     int headerLength = 0;
     long size = 0;
     try (BufferedSource value = reader.nextSource();
-        FileChannel channel = fileValue(() ->
-            FileChannel.open(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE))) {
+        FileChannel channel =
+            fileValue(
+                () ->
+                    FileChannel.open(
+                        part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE))) {
       if (value.readByte() != '"') {
         throw new JsonDataException("Expected a string at path " + reader.getPath());
       }
@@ -226,9 +236,10 @@ final class StreamingSave {
         }
         int length = unescaper.unescape(in, n);
         closed = unescaper.closed;
-        int decoded = length == in.length
-            ? decoder.updateAll(in, out)
-            : decoder.update(in, 0, length, out, 0);
+        int decoded =
+            length == in.length
+                ? decoder.updateAll(in, out)
+                : decoder.update(in, 0, length, out, 0);
         decoder.failIfInvalid();
         if (closed) {
           decoded += decoder.finish(out, decoded);
@@ -240,11 +251,12 @@ final class StreamingSave {
         }
         size += decoded;
         ByteBuffer buffer = ByteBuffer.wrap(out, 0, decoded);
-        files(() -> {
-          while (buffer.hasRemaining()) {
-            channel.write(buffer);
-          }
-        });
+        files(
+            () -> {
+              while (buffer.hasRemaining()) {
+                channel.write(buffer);
+              }
+            });
       }
       files(() -> channel.force(true));
     }
@@ -258,32 +270,40 @@ final class StreamingSave {
     String url = java.util.Objects.requireNonNull(item.url);
     Path part = ImageFiles.partFile(directory, ".together4j-" + item.position);
     parts.add(part);
-    downloader.fetch(url, item.index, true, download -> {
-      long size = 0;
-      fileValue(() -> Files.deleteIfExists(part));
-      try (FileChannel channel = fileValue(() ->
-          FileChannel.open(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE))) {
-        for (int n; (n = download.stream.read(in)) != -1; ) {
-          ByteBuffer buffer = ByteBuffer.wrap(in, 0, n);
-          files(() -> {
-            while (buffer.hasRemaining()) {
-              channel.write(buffer);
+    downloader.fetch(
+        url,
+        item.index,
+        true,
+        download -> {
+          long size = 0;
+          fileValue(() -> Files.deleteIfExists(part));
+          try (FileChannel channel =
+              fileValue(
+                  () ->
+                      FileChannel.open(
+                          part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE))) {
+            for (int n; (n = download.stream.read(in)) != -1; ) {
+              ByteBuffer buffer = ByteBuffer.wrap(in, 0, n);
+              files(
+                  () -> {
+                    while (buffer.hasRemaining()) {
+                      channel.write(buffer);
+                    }
+                  });
+              size += n;
             }
-          });
-          size += n;
-        }
-        files(() -> channel.force(true));
-      }
-      item.part = part;
-      item.size = size;
-      item.header = download.header;
-      return null;
-    });
+            files(() -> channel.force(true));
+          }
+          item.part = part;
+          item.size = size;
+          item.header = download.header;
+          return null;
+        });
   }
 
   /**
-   * Undoes JSON string escapes in place, chunk by chunk, and notices the closing quote. Base64
-   * has no characters JSON must escape, but a server may still write {@code \/} or {@code \n}.
+   * Undoes JSON string escapes in place, chunk by chunk, and notices the closing quote. Base64 has
+   * no characters JSON must escape, but a server may still write {@code \/} or {@code \n}.
    */
   private static final class Unescaper {
     private int state; // 0 plain, 1 after '\', 2..5 reading the hex digits of a backslash-u escape

@@ -6,8 +6,8 @@ import org.jspecify.annotations.Nullable;
  * Thrown when a call to Together fails; subclasses say why.
  *
  * <p>The exception carries what the server said, when it said anything: the HTTP status, and the
- * {@code type}, {@code code}, {@code param} and {@code message} of its error body, plus the
- * request id from the response headers. Its message never contains the API key.
+ * {@code type}, {@code code}, {@code param} and {@code message} of its error body, plus the request
+ * id from the response headers. Its message never contains the API key.
  *
  * <table>
  *   <caption>Subclasses</caption>
@@ -29,16 +29,22 @@ public class TogetherException extends RuntimeException {
 
   /** The HTTP status, or 0 when no response arrived. */
   private final int statusCode;
+
   /** Together's error type, from the error body. */
   private final @Nullable String errorType;
+
   /** Together's error code, from the error body. */
   private final @Nullable String errorCode;
+
   /** The request parameter the error names, from the error body. */
   private final @Nullable String param;
+
   /** Together's message, from the error body. */
   private final @Nullable String serverMessage;
+
   /** The request id from the response headers. */
   private final @Nullable String requestId;
+
   /** How many HTTP attempts were made, retries included. */
   private final int attempts;
 

@@ -40,18 +40,18 @@ import retrofit2.converter.moshi.MoshiConverterFactory;
  * result.images().get(0).saveTo(Path.of("sunflower"));          // sunflower.jpg, or .png
  * }</pre>
  *
- * <p>Create one client and share it: it is immutable and thread-safe, and each client holds its
- * own connection pool and threads. {@link #close()} releases them; a client built on a
- * caller-supplied {@link OkHttpClient} leaves that client's resources to its owner.
+ * <p>Create one client and share it: it is immutable and thread-safe, and each client holds its own
+ * connection pool and threads. {@link #close()} releases them; a client built on a caller-supplied
+ * {@link OkHttpClient} leaves that client's resources to its owner.
  *
- * <p><b>Retries.</b> Connection failures, timeouts and HTTP 408, 409, 429 and 5xx are retried up
- * to {@link Builder#maxRetries(int)} times (default 2), waiting 0.5 s, 1 s, 2 s … (at most 8 s,
- * less up to 25% jitter), or what the server asks for with {@code retry-after-ms} or {@code
- * Retry-After} (seconds or an HTTP date) when that is at most 60 s. Other 4xx and bodies that are
- * not the contract are never retried. The exception thrown at the end says how many attempts were
- * made. Async calls wait between attempts without blocking a thread. Nothing else repeats a
- * generation, which is billed each time: OkHttp's own silent retries of a sent request are off for
- * API calls, so {@code maxRetries(0)} sends exactly one request.
+ * <p><b>Retries.</b> Connection failures, timeouts and HTTP 408, 409, 429 and 5xx are retried up to
+ * {@link Builder#maxRetries(int)} times (default 2), waiting 0.5 s, 1 s, 2 s … (at most 8 s, less
+ * up to 25% jitter), or what the server asks for with {@code retry-after-ms} or {@code Retry-After}
+ * (seconds or an HTTP date) when that is at most 60 s. Other 4xx and bodies that are not the
+ * contract are never retried. The exception thrown at the end says how many attempts were made.
+ * Async calls wait between attempts without blocking a thread. Nothing else repeats a generation,
+ * which is billed each time: OkHttp's own silent retries of a sent request are off for API calls,
+ * so {@code maxRetries(0)} sends exactly one request.
  */
 public final class TogetherImages implements AutoCloseable {
   /** The API's base URL, from the spec's {@code servers}. */
@@ -83,8 +83,12 @@ public final class TogetherImages implements AutoCloseable {
   private final Headers defaultHeaders;
   private final String apiKey;
   private final @Nullable OkHttpClient callerClient;
-  /** The client before our interceptor and timeouts: the pools and threads derived clients share. */
+
+  /**
+   * The client before our interceptor and timeouts: the pools and threads derived clients share.
+   */
   private final OkHttpClient base;
+
   private final OkHttpClient http;
   private final ImagesApi api;
   private final RetryPolicy retries;
@@ -102,7 +106,10 @@ public final class TogetherImages implements AutoCloseable {
     this.defaultHeaders = builder.headers.build();
     this.callerClient = builder.okHttpClient;
     this.maxResponseBytes = builder.maxResponseBytes;
-    this.retries = builder.retryPolicy != null ? builder.retryPolicy : RetryPolicy.standard(builder.maxRetries);
+    this.retries =
+        builder.retryPolicy != null
+            ? builder.retryPolicy
+            : RetryPolicy.standard(builder.maxRetries);
     this.base = callerClient != null ? callerClient : new OkHttpClient();
     this.http =
         base.newBuilder()
@@ -115,8 +122,9 @@ public final class TogetherImages implements AutoCloseable {
             // request is sent, which neither maxRetries nor attempts() would count. Failing to
             // connect to one of a host's addresses still falls back to the next.
             .retryOnConnectionFailure(false)
-            .addInterceptor(new ApiInterceptor(
-                baseUrl, apiKey, userAgent(), defaultHeaders, builder.maxResponseBytes))
+            .addInterceptor(
+                new ApiInterceptor(
+                    baseUrl, apiKey, userAgent(), defaultHeaders, builder.maxResponseBytes))
             .addNetworkInterceptor(ApiInterceptor.NO_SILENT_RETRY_ON_503)
             .build();
     // Downloads of url results share the pools but never see the API interceptor: no key leaves.
@@ -155,8 +163,11 @@ public final class TogetherImages implements AutoCloseable {
     String key = env.apply(API_KEY_ENV);
     if (key == null || key.isBlank()) {
       throw new IllegalStateException(
-          API_KEY_ENV + " is not set: create an API key at https://api.together.ai/settings/api-keys"
-              + " and export " + API_KEY_ENV + "=<your key>");
+          API_KEY_ENV
+              + " is not set: create an API key at https://api.together.ai/settings/api-keys"
+              + " and export "
+              + API_KEY_ENV
+              + "=<your key>");
     }
     Builder builder = builder().apiKey(key.strip());
     String baseUrl = env.apply(BASE_URL_ENV);
@@ -284,9 +295,9 @@ public final class TogetherImages implements AutoCloseable {
   }
 
   /**
-   * Generates the images {@code request} describes and saves them into {@code directory} as
-   * {@code image_<index>.<ext>}. See {@link #generateAndSave(ImageGenerationRequest, Path,
-   * String, SaveOption...)}.
+   * Generates the images {@code request} describes and saves them into {@code directory} as {@code
+   * image_<index>.<ext>}. See {@link #generateAndSave(ImageGenerationRequest, Path, String,
+   * SaveOption...)}.
    *
    * @param request the request
    * @param directory the directory, created if missing
@@ -299,32 +310,32 @@ public final class TogetherImages implements AutoCloseable {
   }
 
   /**
-   * Generates the images {@code request} describes and streams them from the response straight
-   * into files in {@code directory}, named by {@code namePattern} with {@code {index}} replaced
-   * and the extension their bytes call for.
+   * Generates the images {@code request} describes and streams them from the response straight into
+   * files in {@code directory}, named by {@code namePattern} with {@code {index}} replaced and the
+   * extension their bytes call for.
    *
    * <p>This is the fast path for large images. Each {@code b64_json} is decoded while it is read
-   * from the network into a hidden temporary file, so neither the base64 text nor the decoded
-   * image is ever whole in memory: a call needs about 200 KiB of buffers, whatever {@code n} and
-   * the image size. The files are moved to their names only once the whole response has been
-   * read, so a failure, retried or not, leaves no file behind. A request that names no {@code
-   * response_format} asks for base64; {@code url} results are downloaded as {@link
-   * GeneratedImage#saveTo} does. Naming, {@link SaveOption#OVERWRITE} and {@link
-   * SaveOption#KEEP_EXTENSION} work as in {@link ImageGenerationResult#saveAll(Path, String,
-   * SaveOption...)}. Retries are as for {@link #generate(ImageGenerationRequest)}, and a body cut
-   * off midway is retried too, since nothing of it was kept.
+   * from the network into a hidden temporary file, so neither the base64 text nor the decoded image
+   * is ever whole in memory: a call needs about 200 KiB of buffers, whatever {@code n} and the
+   * image size. The files are moved to their names only once the whole response has been read, so a
+   * failure, retried or not, leaves no file behind. A request that names no {@code response_format}
+   * asks for base64; {@code url} results are downloaded as {@link GeneratedImage#saveTo} does.
+   * Naming, {@link SaveOption#OVERWRITE} and {@link SaveOption#KEEP_EXTENSION} work as in {@link
+   * ImageGenerationResult#saveAll(Path, String, SaveOption...)}. Retries are as for {@link
+   * #generate(ImageGenerationRequest)}, and a body cut off midway is retried too, since nothing of
+   * it was kept.
    *
    * @param request the request
    * @param directory the directory, created if missing
    * @param namePattern a file name containing {@code {index}} when {@code n > 1}
    * @param options {@link SaveOption#OVERWRITE}, {@link SaveOption#KEEP_EXTENSION}
    * @return what was written, with the response's metadata
-   * @throws TogetherException if the call fails; {@link MalformedResponseException} for a body
-   *     that is not the contract, invalid base64 or bytes that are no image
+   * @throws TogetherException if the call fails; {@link MalformedResponseException} for a body that
+   *     is not the contract, invalid base64 or bytes that are no image
    * @throws UncheckedIOException if a file cannot be written
    */
-  public SavedImages generateAndSave(ImageGenerationRequest request, Path directory,
-      String namePattern, SaveOption... options) {
+  public SavedImages generateAndSave(
+      ImageGenerationRequest request, Path directory, String namePattern, SaveOption... options) {
     requireNonNull(request, "request == null");
     requireNonNull(directory, "directory == null");
     requireNonNull(namePattern, "namePattern == null");
@@ -337,10 +348,13 @@ public final class TogetherImages implements AutoCloseable {
     if (wire.responseFormat() == null) {
       wire = wire.toBuilder().responseFormat(ImageRequest.ResponseFormatEnum.BASE64).build();
     }
-    Request call = new Request.Builder()
-        .url(baseUrl.resolve("images/generations"))
-        .post(RequestBody.create(REQUEST_JSON.toJson(wire).getBytes(StandardCharsets.UTF_8), JSON_UTF8))
-        .build();
+    Request call =
+        new Request.Builder()
+            .url(baseUrl.resolve("images/generations"))
+            .post(
+                RequestBody.create(
+                    REQUEST_JSON.toJson(wire).getBytes(StandardCharsets.UTF_8), JSON_UTF8))
+            .build();
     try {
       return stream(call, directory, namePattern, options);
     } finally {
@@ -348,23 +362,32 @@ public final class TogetherImages implements AutoCloseable {
     }
   }
 
-  private SavedImages stream(Request call, Path directory, String namePattern, SaveOption[] options) {
+  private SavedImages stream(
+      Request call, Path directory, String namePattern, SaveOption[] options) {
     for (int attempt = 1; ; attempt++) {
       Headers headers = null;
       try (okhttp3.Response response = http.newCall(call).execute()) {
         headers = response.headers();
         if (!response.isSuccessful()) {
           if (!RetryPolicy.isRetryableStatus(response.code()) || !retries.mayRetry(attempt)) {
-            throw ErrorMapper.fromStatus(response.code(), headers, response.body(), attempt, apiKey);
+            throw ErrorMapper.fromStatus(
+                response.code(), headers, response.body(), attempt, apiKey);
           }
         } else {
           try {
             return new StreamingSave(directory, namePattern, options, downloader)
                 .save(response.body().source());
           } catch (InvalidImageDataException e) {
-            throw new MalformedResponseException(ErrorMapper.redact(e.getMessage(), apiKey),
-                new TogetherException.Failure(response.code(), null, null, null, null,
-                    ErrorMapper.requestId(headers, apiKey), attempt),
+            throw new MalformedResponseException(
+                ErrorMapper.redact(e.getMessage(), apiKey),
+                new TogetherException.Failure(
+                    response.code(),
+                    null,
+                    null,
+                    null,
+                    null,
+                    ErrorMapper.requestId(headers, apiKey),
+                    attempt),
                 ErrorMapper.redactCause(e, apiKey));
           }
         }
@@ -409,8 +432,8 @@ public final class TogetherImages implements AutoCloseable {
   }
 
   /**
-   * Releases the threads and pooled connections this client created. A caller-supplied
-   * {@link OkHttpClient} is left to its owner.
+   * Releases the threads and pooled connections this client created. A caller-supplied {@link
+   * OkHttpClient} is left to its owner.
    *
    * <p>Calls made after closing throw {@link IllegalStateException}. Calls already running
    * complete, and their connections are closed as each one ends; async calls still waiting for a
@@ -434,8 +457,13 @@ public final class TogetherImages implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "TogetherImages{baseUrl=" + baseUrl + ", defaultModel=" + defaultModel
-        + ", maxRetries=" + retries.maxRetries + ", apiKey=██}";
+    return "TogetherImages{baseUrl="
+        + baseUrl
+        + ", defaultModel="
+        + defaultModel
+        + ", maxRetries="
+        + retries.maxRetries
+        + ", apiKey=██}";
   }
 
   private Call<ImageResponse> newCall(ImageGenerationRequest request) {
@@ -488,21 +516,40 @@ public final class TogetherImages implements AutoCloseable {
 
     static Attempt of(Response<ImageResponse> response, Downloader downloader) {
       if (!response.isSuccessful()) {
-        return new Attempt(null, response.code(), response.headers(), response, null,
+        return new Attempt(
+            null,
+            response.code(),
+            response.headers(),
+            response,
+            null,
             RetryPolicy.isRetryableStatus(response.code()));
       }
       ImageResponse body = response.body();
       if (body == null) {
-        return new Attempt(null, response.code(), response.headers(), null,
+        return new Attempt(
+            null,
+            response.code(),
+            response.headers(),
+            null,
             new com.squareup.moshi.JsonDataException("HTTP " + response.code() + " without a body"),
             false);
       }
       try {
-        return new Attempt(ImageGenerationResult.of(body, downloader), response.code(), response.headers(),
-            null, null, false);
+        return new Attempt(
+            ImageGenerationResult.of(body, downloader),
+            response.code(),
+            response.headers(),
+            null,
+            null,
+            false);
       } catch (IllegalStateException e) {
-        return new Attempt(null, response.code(), response.headers(), null,
-            new com.squareup.moshi.JsonDataException(e.getMessage()), false);
+        return new Attempt(
+            null,
+            response.code(),
+            response.headers(),
+            null,
+            new com.squareup.moshi.JsonDataException(e.getMessage()),
+            false);
       }
     }
 
@@ -585,8 +632,9 @@ public final class TogetherImages implements AutoCloseable {
       }
       if (outcome.result == null && closed.get() && callerClient == null) {
         // The dispatcher's executor is shut down: a retry could never start.
-        boolean neverStarted = outcome.error instanceof InterruptedIOException
-            && "executor rejected".equals(outcome.error.getMessage());
+        boolean neverStarted =
+            outcome.error instanceof InterruptedIOException
+                && "executor rejected".equals(outcome.error.getMessage());
         future.completeExceptionally(
             neverStarted ? closedBeforeStart() : outcome.exception(attempt, apiKey));
         return;
@@ -622,8 +670,11 @@ public final class TogetherImages implements AutoCloseable {
     }
 
     private TogetherException closedBeforeStart() {
-      return ErrorMapper.fromThrowable(new java.io.IOException(
-          "client is closed: the call had not started, and is not retried"), 0, null, attempt);
+      return ErrorMapper.fromThrowable(
+          new java.io.IOException("client is closed: the call had not started, and is not retried"),
+          0,
+          null,
+          attempt);
     }
   }
 
@@ -747,8 +798,8 @@ public final class TogetherImages implements AutoCloseable {
     }
 
     /**
-     * Adds a header sent with every API call, e.g. for a proxy. {@code Authorization} is set
-     * from the API key and cannot be added here.
+     * Adds a header sent with every API call, e.g. for a proxy. {@code Authorization} is set from
+     * the API key and cannot be added here.
      *
      * @param name the header name
      * @param value the header value; CR and LF are refused
@@ -784,8 +835,8 @@ public final class TogetherImages implements AutoCloseable {
     /**
      * Sets the largest API response body read (default 256 MiB, room for four 4096×4096 PNGs as
      * base64), enforced while reading: a larger response fails with a {@link
-     * MalformedResponseException} and is not retried, so a broken or hostile server cannot
-     * exhaust memory.
+     * MalformedResponseException} and is not retried, so a broken or hostile server cannot exhaust
+     * memory.
      *
      * @param maxBytes 1 or more
      * @return this builder
@@ -810,33 +861,37 @@ public final class TogetherImages implements AutoCloseable {
      * @return the client
      * @throws IllegalStateException if no API key was set, or the classpath holds an OkHttp other
      *     than 5.x or an Okio too old for it (the message names the jars and the fix)
-     * @throws IllegalArgumentException if the base URL is invalid, or plain http to a host that
-     *     is not loopback
+     * @throws IllegalArgumentException if the base URL is invalid, or plain http to a host that is
+     *     not loopback
      */
     public TogetherImages build() {
       RuntimeDependencies.verify();
       if (apiKey == null || apiKey.isBlank()) {
         throw new IllegalStateException(
             "apiKey is required: call apiKey(String), or use TogetherImages.fromEnv() with "
-                + API_KEY_ENV + " set");
+                + API_KEY_ENV
+                + " set");
       }
       for (int i = 0; i < apiKey.length(); i++) {
         char c = apiKey.charAt(i);
         if (c <= ' ' || c >= 0x7f) {
           // The key itself is never part of the message.
           throw new IllegalArgumentException(
-              "apiKey has a character that cannot be sent in a header (code " + (int) c
-                  + " at position " + i + "): check for a line break or space copied with it");
+              "apiKey has a character that cannot be sent in a header (code "
+                  + (int) c
+                  + " at position "
+                  + i
+                  + "): check for a line break or space copied with it");
         }
       }
       HttpUrl url = HttpUrl.parse(baseUrl.endsWith("/") ? baseUrl : baseUrl + "/");
       if (url == null) {
-        throw new IllegalArgumentException(
-            "baseUrl = " + baseUrl + " is not an http or https URL");
+        throw new IllegalArgumentException("baseUrl = " + baseUrl + " is not an http or https URL");
       }
       if (url.scheme().equals("http") && !Addresses.isLoopback(url.host())) {
         throw new IllegalArgumentException(
-            "refusing to send the API key over plain http to " + url.host()
+            "refusing to send the API key over plain http to "
+                + url.host()
                 + ": use https, or a loopback host (localhost, 127.0.0.1, ::1) for tests");
       }
       return new TogetherImages(this, apiKey, url);

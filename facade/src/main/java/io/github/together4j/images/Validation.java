@@ -26,8 +26,8 @@ final class Validation {
   }
 
   /**
-   * Refuses text that UTF-8 cannot carry: an unpaired surrogate would otherwise reach the wire
-   * as {@code ?}, a silently different prompt.
+   * Refuses text that UTF-8 cannot carry: an unpaired surrogate would otherwise reach the wire as
+   * {@code ?}, a silently different prompt.
    */
   static void checkUnicode(String field, @Nullable String text) {
     if (text == null) {
@@ -35,9 +35,13 @@ final class Validation {
     }
     int i = unpairedSurrogate(text);
     if (i >= 0) {
-      throw new IllegalArgumentException(field + " has an unpaired surrogate (U+"
-          + Integer.toHexString(text.charAt(i)).toUpperCase(java.util.Locale.ROOT) + ") at index " + i
-          + ": it is not valid Unicode and cannot be sent as UTF-8");
+      throw new IllegalArgumentException(
+          field
+              + " has an unpaired surrogate (U+"
+              + Integer.toHexString(text.charAt(i)).toUpperCase(java.util.Locale.ROOT)
+              + ") at index "
+              + i
+              + ": it is not valid Unicode and cannot be sent as UTF-8");
     }
   }
 
@@ -45,7 +49,8 @@ final class Validation {
   static int unpairedSurrogate(String text) {
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
-      if (Character.isHighSurrogate(c) && i + 1 < text.length()
+      if (Character.isHighSurrogate(c)
+          && i + 1 < text.length()
           && Character.isLowSurrogate(text.charAt(i + 1))) {
         i++;
       } else if (Character.isSurrogate(c)) {
@@ -62,12 +67,21 @@ final class Validation {
     }
     for (int i = 0; i < name.length(); i++) {
       char c = name.charAt(i);
-      boolean token = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-          || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
+      boolean token =
+          (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9')
+              || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
       if (!token) {
-        throw new IllegalArgumentException("header name \"" + printable(name) + "\" has a character"
-            + " not allowed in a header name (code " + (int) c + ") at index " + i
-            + ": allowed are letters, digits and !#$%&'*+-.^_`|~");
+        throw new IllegalArgumentException(
+            "header name \""
+                + printable(name)
+                + "\" has a character"
+                + " not allowed in a header name (code "
+                + (int) c
+                + ") at index "
+                + i
+                + ": allowed are letters, digits and !#$%&'*+-.^_`|~");
       }
     }
   }
@@ -76,7 +90,8 @@ final class Validation {
     StringBuilder out = new StringBuilder();
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
-      out.append(c < 0x20 || c == 0x7f ? "\\u" + String.format("%04x", (int) c) : String.valueOf(c));
+      out.append(
+          c < 0x20 || c == 0x7f ? "\\u" + String.format("%04x", (int) c) : String.valueOf(c));
     }
     return out.toString();
   }
@@ -129,7 +144,9 @@ final class Validation {
       checkFinite("extra property \"" + name + "\"", ((Number) value).doubleValue());
       return value;
     }
-    if (value instanceof Integer || value instanceof Long || value instanceof Short
+    if (value instanceof Integer
+        || value instanceof Long
+        || value instanceof Short
         || value instanceof Byte) {
       return value;
     }

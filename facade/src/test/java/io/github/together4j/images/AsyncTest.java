@@ -29,6 +29,7 @@ class AsyncTest {
 
   /** The retry task the client scheduled last, held instead of run. */
   private final AtomicReference<Runnable> pendingRetry = new AtomicReference<>();
+
   private final AtomicReference<Duration> pendingDelay = new AtomicReference<>();
 
   @Test
@@ -63,23 +64,27 @@ class AsyncTest {
 
   @Test
   void failureCompletesExceptionallyWithTypedException() {
-    server.enqueue(new MockResponse.Builder()
-        .code(404)
-        .addHeader("Content-Type", "application/json")
-        .addHeader("x-request-id", "req-404")
-        .body("{\"error\":{\"message\":\"No such model\",\"type\":\"not_found\",\"param\":\"model\","
-            + "\"code\":\"model_not_found\"}}")
-        .build());
+    server.enqueue(
+        new MockResponse.Builder()
+            .code(404)
+            .addHeader("Content-Type", "application/json")
+            .addHeader("x-request-id", "req-404")
+            .body(
+                "{\"error\":{\"message\":\"No such model\",\"type\":\"not_found\",\"param\":\"model\","
+                    + "\"code\":\"model_not_found\"}}")
+            .build());
 
     try (TogetherImages client = client(2)) {
       CompletableFuture<ImageGenerationResult> future = client.generateAsync("a cat");
 
-      assertThat(future).failsWithin(WAIT)
+      assertThat(future)
+          .failsWithin(WAIT)
           .withThrowableOfType(ExecutionException.class)
           .havingCause()
           .isExactlyInstanceOf(NotFoundException.class)
-          .withMessage("HTTP 404 not_found: No such model; param: model; code: model_not_found;"
-              + " request-id: req-404");
+          .withMessage(
+              "HTTP 404 not_found: No such model; param: model; code: model_not_found;"
+                  + " request-id: req-404");
       assertThatThrownBy(future::join)
           .isInstanceOf(CompletionException.class)
           .cause()
@@ -99,7 +104,8 @@ class AsyncTest {
     }
 
     try (TogetherImages client = builder(0).baseUrl(closedUrl).build()) {
-      assertThat(client.generateAsync("a cat")).failsWithin(WAIT)
+      assertThat(client.generateAsync("a cat"))
+          .failsWithin(WAIT)
           .withThrowableOfType(ExecutionException.class)
           .havingCause()
           .isExactlyInstanceOf(ApiConnectionException.class)
@@ -163,7 +169,8 @@ class AsyncTest {
 
       assertThat(future).isCancelled();
       // A retry, had one been sent, would reach the server before its call left the dispatcher.
-      awaitTrue(() -> dispatcher.runningCallsCount() == 0 && dispatcher.queuedCallsCount() == 0, WAIT);
+      awaitTrue(
+          () -> dispatcher.runningCallsCount() == 0 && dispatcher.queuedCallsCount() == 0, WAIT);
     }
     assertThat(server.getRequestCount()).isEqualTo(1);
   }
@@ -189,17 +196,18 @@ class AsyncTest {
 
   /** A client whose retries wait for the test to run them. */
   private TogetherImages.Builder builder(int maxRetries) {
-    RetryPolicy held = new RetryPolicy(
-        maxRetries,
-        d -> {
-          throw new AssertionError("async calls must not sleep");
-        },
-        (delay, task) -> {
-          pendingDelay.set(delay);
-          pendingRetry.set(task);
-        },
-        () -> 0.0,
-        Clock.systemUTC());
+    RetryPolicy held =
+        new RetryPolicy(
+            maxRetries,
+            d -> {
+              throw new AssertionError("async calls must not sleep");
+            },
+            (delay, task) -> {
+              pendingDelay.set(delay);
+              pendingRetry.set(task);
+            },
+            () -> 0.0,
+            Clock.systemUTC());
     return TogetherImages.builder()
         .apiKey("test-key")
         .baseUrl(server.url("/v1/").toString())
@@ -214,6 +222,7 @@ class AsyncTest {
     return new MockResponse.Builder()
         .code(503)
         .addHeader("Content-Type", "application/json")
-        .body("{\"error\":{\"message\":\"Busy\",\"type\":\"server_error\",\"param\":null,\"code\":null}}");
+        .body(
+            "{\"error\":{\"message\":\"Busy\",\"type\":\"server_error\",\"param\":null,\"code\":null}}");
   }
 }

@@ -68,7 +68,6 @@ class Base64ImagesTest {
 
   /** {@code text} with {@code bad} inserted {@code fromEnd} characters before its end. */
 
-
   /** Reads {@code in} to the end with reads of at most {@code len} bytes at offset 3. */
   private static byte[] readInChunks(InputStream in, int len) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -82,7 +81,8 @@ class Base64ImagesTest {
       assertThat(n).as("bytes read with len %d", len).isBetween(1, len);
       for (int i = 0; i < buffer.length; i++) {
         if (i < 3 || i >= 3 + n) {
-          assertThat(buffer[i]).as("byte %d outside what read(b, 3, %d) returned", i, len)
+          assertThat(buffer[i])
+              .as("byte %d outside what read(b, 3, %d) returned", i, len)
               .isEqualTo((byte) 0x5a);
         }
       }
@@ -98,20 +98,26 @@ class Base64ImagesTest {
 
   @Test
   void decodesStandardPaddedText() {
-    images().forEach((name, bytes) -> {
-      String text = Base64.getEncoder().encodeToString(bytes);
-      assertThat(Base64Images.decode(text)).as(name).isEqualTo(bytes);
-    });
-    assertThat(Base64.getEncoder().encodeToString(WEBP)).as("the WebP fixture is padded").endsWith("==");
+    images()
+        .forEach(
+            (name, bytes) -> {
+              String text = Base64.getEncoder().encodeToString(bytes);
+              assertThat(Base64Images.decode(text)).as(name).isEqualTo(bytes);
+            });
+    assertThat(Base64.getEncoder().encodeToString(WEBP))
+        .as("the WebP fixture is padded")
+        .endsWith("==");
   }
 
   @Test
   void paddingIsOptional() {
-    images().forEach((name, bytes) -> {
-      String text = Base64.getEncoder().withoutPadding().encodeToString(bytes);
-      assertThat(text).doesNotContain("=");
-      assertThat(Base64Images.decode(text)).as(name).isEqualTo(bytes);
-    });
+    images()
+        .forEach(
+            (name, bytes) -> {
+              String text = Base64.getEncoder().withoutPadding().encodeToString(bytes);
+              assertThat(text).doesNotContain("=");
+              assertThat(Base64Images.decode(text)).as(name).isEqualTo(bytes);
+            });
   }
 
   @Test
@@ -122,35 +128,43 @@ class Base64ImagesTest {
 
   @Test
   void mimeLineBreaksEvery76CharactersWithCrlfAreAccepted() {
-    images().forEach((name, bytes) -> {
-      String text = Base64.getMimeEncoder().encodeToString(bytes);
-      if (text.length() > 76) {
-        assertThat(text.indexOf("\r\n")).as(name).isEqualTo(76);
-      }
-      assertThat(Base64Images.decode(text)).as(name).isEqualTo(bytes);
-    });
+    images()
+        .forEach(
+            (name, bytes) -> {
+              String text = Base64.getMimeEncoder().encodeToString(bytes);
+              if (text.length() > 76) {
+                assertThat(text.indexOf("\r\n")).as(name).isEqualTo(76);
+              }
+              assertThat(Base64Images.decode(text)).as(name).isEqualTo(bytes);
+            });
   }
 
   @Test
   void lfOnlyLineBreaksAreAccepted() {
-    images().forEach((name, bytes) -> {
-      String text = Base64.getMimeEncoder(76, new byte[] {'\n'}).encodeToString(bytes);
-      assertThat(text).as(name).doesNotContain("\r");
-      if (text.length() > 76) {
-        assertThat(text.indexOf('\n')).as(name).isEqualTo(76);
-      }
-      assertThat(Base64Images.decode(text)).as(name).isEqualTo(bytes);
-    });
+    images()
+        .forEach(
+            (name, bytes) -> {
+              String text = Base64.getMimeEncoder(76, new byte[] {'\n'}).encodeToString(bytes);
+              assertThat(text).as(name).doesNotContain("\r");
+              if (text.length() > 76) {
+                assertThat(text.indexOf('\n')).as(name).isEqualTo(76);
+              }
+              assertThat(Base64Images.decode(text)).as(name).isEqualTo(bytes);
+            });
   }
 
   @Test
   void trailingLineBreaksAreAccepted() {
-    images().forEach((name, bytes) -> {
-      String text = Base64.getEncoder().encodeToString(bytes);
-      assertThat(Base64Images.decode(text + "\n")).as(name + " + LF").isEqualTo(bytes);
-      assertThat(Base64Images.decode(text + "\r\n")).as(name + " + CRLF").isEqualTo(bytes);
-      assertThat(Base64Images.decode(text + "\n\n\n")).as(name + " + LF LF LF").isEqualTo(bytes);
-    });
+    images()
+        .forEach(
+            (name, bytes) -> {
+              String text = Base64.getEncoder().encodeToString(bytes);
+              assertThat(Base64Images.decode(text + "\n")).as(name + " + LF").isEqualTo(bytes);
+              assertThat(Base64Images.decode(text + "\r\n")).as(name + " + CRLF").isEqualTo(bytes);
+              assertThat(Base64Images.decode(text + "\n\n\n"))
+                  .as(name + " + LF LF LF")
+                  .isEqualTo(bytes);
+            });
   }
 
   @Test
@@ -158,7 +172,8 @@ class Base64ImagesTest {
     String text = "QUJDREU=";
     for (int i = 0; i <= text.length(); i++) {
       String broken = text.substring(0, i) + "\r\n" + text.substring(i);
-      assertThat(Base64Images.decode(broken)).as(broken.replace("\r\n", "\\r\\n"))
+      assertThat(Base64Images.decode(broken))
+          .as(broken.replace("\r\n", "\\r\\n"))
           .isEqualTo("ABCDE".getBytes(US_ASCII));
     }
     assertThat(Base64Images.decode("\nQ\nQ\n=\n=\n")).isEqualTo(new byte[] {'A'});
@@ -178,10 +193,14 @@ class Base64ImagesTest {
       for (byte[] sample : samples) {
         String padded = Base64.getEncoder().encodeToString(sample);
         String unpadded = Base64.getEncoder().withoutPadding().encodeToString(sample);
-        assertThat(Base64Images.decode(padded)).as(padded)
-            .isEqualTo(Base64.getDecoder().decode(padded)).isEqualTo(sample);
-        assertThat(Base64Images.decode(unpadded)).as(unpadded)
-            .isEqualTo(Base64.getDecoder().decode(unpadded)).isEqualTo(sample);
+        assertThat(Base64Images.decode(padded))
+            .as(padded)
+            .isEqualTo(Base64.getDecoder().decode(padded))
+            .isEqualTo(sample);
+        assertThat(Base64Images.decode(unpadded))
+            .as(unpadded)
+            .isEqualTo(Base64.getDecoder().decode(unpadded))
+            .isEqualTo(sample);
       }
     }
   }
@@ -213,11 +232,14 @@ class Base64ImagesTest {
   @Test
   void decodeRejectsNull() {
     assertThatThrownBy(() -> Base64Images.decode(null))
-        .isInstanceOf(NullPointerException.class).hasMessage("base64 == null");
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("base64 == null");
     assertThatThrownBy(() -> Base64Images.openStream(null))
-        .isInstanceOf(NullPointerException.class).hasMessage("base64 == null");
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("base64 == null");
     assertThatThrownBy(() -> Base64Images.detectFormat(null))
-        .isInstanceOf(NullPointerException.class).hasMessage("base64 == null");
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("base64 == null");
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -227,15 +249,22 @@ class Base64ImagesTest {
     return Stream.of(
         Arguments.of("space", "QUJD REVG", "unexpected U+0020 at offset 4"),
         Arguments.of("tab", "QUJDREVG\tSElK", "unexpected U+0009 at offset 8"),
-        Arguments.of("URL-safe '-'", "QUJD-EVG", "unexpected '-' at offset 4 (URL-safe base64 is not"
-            + " accepted: the standard alphabet uses + and /)"),
-        Arguments.of("URL-safe '_'", "QU_D", "unexpected '_' at offset 2 (URL-safe base64 is not"
-            + " accepted: the standard alphabet uses + and /)"),
+        Arguments.of(
+            "URL-safe '-'",
+            "QUJD-EVG",
+            "unexpected '-' at offset 4 (URL-safe base64 is not"
+                + " accepted: the standard alphabet uses + and /)"),
+        Arguments.of(
+            "URL-safe '_'",
+            "QU_D",
+            "unexpected '_' at offset 2 (URL-safe base64 is not"
+                + " accepted: the standard alphabet uses + and /)"),
         Arguments.of("non-ASCII", "QUJDR\u00e9==", "unexpected U+00E9 at offset 5"),
         Arguments.of("NUL", "QU\0JD", "unexpected U+0000 at offset 2"),
         Arguments.of("DEL", "QUJD\177", "unexpected U+007F at offset 4"),
         Arguments.of("'%'", "QUJDREVG%", "unexpected '%' at offset 8"),
-        Arguments.of("'=' at a quantum start", "QUJD=EVG", "'=' where no padding is allowed at offset 4"),
+        Arguments.of(
+            "'=' at a quantum start", "QUJD=EVG", "'=' where no padding is allowed at offset 4"),
         Arguments.of("'=' after one char", "Q=JD", "'=' where no padding is allowed at offset 1"),
         Arguments.of("only padding", "==", "'=' where no padding is allowed at offset 0"),
         Arguments.of("data after padding", "QQ==QQ==", "data after padding at offset 4"),
@@ -245,11 +274,17 @@ class Base64ImagesTest {
         Arguments.of("too much padding after 3", "QUI==", "too much padding at offset 4"),
         Arguments.of("incomplete padding", "QQ=", "incomplete padding at offset 3"),
         Arguments.of("incomplete padding, line break", "QQ=\n", "incomplete padding at offset 4"),
-        Arguments.of("lone final char", "QUJDR", "a lone final character, so the data is truncated at offset 4"),
-        Arguments.of("lone char", "Q", "a lone final character, so the data is truncated at offset 0"),
+        Arguments.of(
+            "lone final char",
+            "QUJDR",
+            "a lone final character, so the data is truncated at offset 4"),
+        Arguments.of(
+            "lone char", "Q", "a lone final character, so the data is truncated at offset 0"),
         Arguments.of("empty", "", "the text is empty at offset 0"),
         Arguments.of("only line breaks", "\r\n\n\r", "the text has no base64 data at offset 0"),
-        Arguments.of("data URI", "data:image/png;base64,iVBORw0KGgo=",
+        Arguments.of(
+            "data URI",
+            "data:image/png;base64,iVBORw0KGgo=",
             "unexpected ':' at offset 4 (this is a data URI: pass the text after its comma)"));
   }
 
@@ -263,7 +298,8 @@ class Base64ImagesTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("malformed")
-  void malformedTextFailsTheStreamWhenReadWithTheSameMessage(String name, String text, String problem) {
+  void malformedTextFailsTheStreamWhenReadWithTheSameMessage(
+      String name, String text, String problem) {
     InputStream in = Base64Images.openStream(text);
     assertThatThrownBy(in::readAllBytes)
         .isInstanceOf(IOException.class)
@@ -273,9 +309,11 @@ class Base64ImagesTest {
   @Test
   void messagesNameCharactersByCodePointNotRaw() {
     assertThatThrownBy(() -> Base64Images.decode("QUJD\u00e9"))
-        .hasMessageContaining("U+00E9").hasMessageNotContaining("\u00e9");
+        .hasMessageContaining("U+00E9")
+        .hasMessageNotContaining("\u00e9");
     assertThatThrownBy(() -> Base64Images.decode("QUJD\0"))
-        .hasMessageContaining("U+0000").hasMessageNotContaining("\0");
+        .hasMessageContaining("U+0000")
+        .hasMessageNotContaining("\0");
     assertThatThrownBy(() -> Base64Images.decode("QUJD\uD83D\uDE00"))
         .hasMessage(PREFIX + "unexpected U+D83D at offset 4");
   }
@@ -296,22 +334,26 @@ class Base64ImagesTest {
     assertThatThrownBy(() -> Base64Images.decode(bad))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(PREFIX + "unexpected '*' at offset " + offset)
-        .satisfies(e -> {
-          String message = e.getMessage();
-          assertThat(message.length()).isLessThan(100);
-          for (int start = 0; start + 20 <= bad.length(); start += 997) {
-            assertThat(message).doesNotContain(bad.substring(start, start + 20));
-          }
-          assertThat(message).doesNotContain(bad.substring(offset - 20, offset))
-              .doesNotContain(bad.substring(offset + 1, offset + 21));
-        });
-    assertThatThrownBy(() -> Base64Images.openStream(bad).transferTo(OutputStream.nullOutputStream()))
+        .satisfies(
+            e -> {
+              String message = e.getMessage();
+              assertThat(message.length()).isLessThan(100);
+              for (int start = 0; start + 20 <= bad.length(); start += 997) {
+                assertThat(message).doesNotContain(bad.substring(start, start + 20));
+              }
+              assertThat(message)
+                  .doesNotContain(bad.substring(offset - 20, offset))
+                  .doesNotContain(bad.substring(offset + 1, offset + 21));
+            });
+    assertThatThrownBy(
+            () -> Base64Images.openStream(bad).transferTo(OutputStream.nullOutputStream()))
         .isInstanceOf(IOException.class)
         .hasMessage(PREFIX + "unexpected '*' at offset " + offset);
 
     String uri = "data:image/png;base64," + payload;
     assertThatThrownBy(() -> Base64Images.decode(uri))
-        .hasMessageNotContaining(payload.substring(0, 20)).hasMessageNotContaining("image/png");
+        .hasMessageNotContaining(payload.substring(0, 20))
+        .hasMessageNotContaining("image/png");
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -335,25 +377,29 @@ class Base64ImagesTest {
     MessageDigest actual = MessageDigest.getInstance("SHA-256");
     long[] written = new long[1];
     int[] largestWrite = new int[1];
-    OutputStream digesting = new OutputStream() {
-      @Override
-      public void write(int b) {
-        actual.update((byte) b);
-        written[0]++;
-      }
+    OutputStream digesting =
+        new OutputStream() {
+          @Override
+          public void write(int b) {
+            actual.update((byte) b);
+            written[0]++;
+          }
 
-      @Override
-      public void write(byte[] b, int off, int len) {
-        actual.update(b, off, len);
-        written[0] += len;
-        largestWrite[0] = Math.max(largestWrite[0], len);
-      }
-    };
-    long transferred = assertTimeout(Duration.ofSeconds(30), () -> {
-      try (InputStream in = Base64Images.openStream(text)) {
-        return in.transferTo(digesting);
-      }
-    });
+          @Override
+          public void write(byte[] b, int off, int len) {
+            actual.update(b, off, len);
+            written[0] += len;
+            largestWrite[0] = Math.max(largestWrite[0], len);
+          }
+        };
+    long transferred =
+        assertTimeout(
+            Duration.ofSeconds(30),
+            () -> {
+              try (InputStream in = Base64Images.openStream(text)) {
+                return in.transferTo(digesting);
+              }
+            });
 
     assertThat(transferred).isEqualTo(48L * 1024 * 1024);
     assertThat(written[0]).isEqualTo(48L * 1024 * 1024);
@@ -382,7 +428,8 @@ class Base64ImagesTest {
         String what = input.getKey() + ", " + text.getKey();
         for (int len = 1; len <= 8; len++) {
           assertThat(readInChunks(Base64Images.openStream(text.getValue()), len))
-              .as("%s, read(b, 3, %d)", what, len).isEqualTo(reference);
+              .as("%s, read(b, 3, %d)", what, len)
+              .isEqualTo(reference);
         }
         InputStream in = Base64Images.openStream(text.getValue());
         ByteArrayOutputStream single = new ByteArrayOutputStream();
@@ -470,10 +517,12 @@ class Base64ImagesTest {
     assertThat(Base64Images.detectFormat(TestImages.base64(GIF))).isEqualTo(ImageFormat.GIF);
     assertThat(Base64Images.detectFormat(Base64.getMimeEncoder().encodeToString(JPEG)))
         .isEqualTo(ImageFormat.JPEG);
-    assertThat(Base64Images.detectFormat("\r\n" + TestImages.base64(GIF))).isEqualTo(ImageFormat.GIF);
+    assertThat(Base64Images.detectFormat("\r\n" + TestImages.base64(GIF)))
+        .isEqualTo(ImageFormat.GIF);
     assertThat(Base64Images.detectFormat("QUJD")).isEqualTo(ImageFormat.UNKNOWN);
-    assertThat(Base64Images.detectFormat(
-            TestImages.base64("<html><body>Bad gateway</body></html>".getBytes(US_ASCII))))
+    assertThat(
+            Base64Images.detectFormat(
+                TestImages.base64("<html><body>Bad gateway</body></html>".getBytes(US_ASCII))))
         .isEqualTo(ImageFormat.UNKNOWN);
   }
 
@@ -497,7 +546,8 @@ class Base64ImagesTest {
         .hasMessage(PREFIX + "the text is empty at offset 0");
     assertThatThrownBy(() -> Base64Images.detectFormat("data:image/png;base64,iVBORw0KGgo="))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("offset 4").hasMessageContaining("data URI");
+        .hasMessageContaining("offset 4")
+        .hasMessageContaining("data URI");
   }
 
   @Test
@@ -507,7 +557,9 @@ class Base64ImagesTest {
     assertThat(Base64Images.dataUri(Base64.getMimeEncoder().encodeToString(PNG)))
         .isEqualTo("data:image/png;base64," + png);
     String jpeg = TestImages.base64(JPEG);
-    assertThat(Base64Images.dataUri(Base64.getMimeEncoder(76, new byte[] {'\n'}).encodeToString(JPEG) + "\n"))
+    assertThat(
+            Base64Images.dataUri(
+                Base64.getMimeEncoder(76, new byte[] {'\n'}).encodeToString(JPEG) + "\n"))
         .isEqualTo("data:image/jpeg;base64," + jpeg);
     assertThat(Base64Images.dataUri(TestImages.base64(WEBP)))
         .isEqualTo("data:image/webp;base64," + TestImages.base64(WEBP));
@@ -515,9 +567,11 @@ class Base64ImagesTest {
         .isEqualTo("data:image/gif;base64," + TestImages.base64(GIF));
     // Not an image: the generic media type, no error.
     assertThat(Base64Images.dataUri("QUJD")).isEqualTo("data:application/octet-stream;base64,QUJD");
-    assertThat(Base64Images.dataUri("QUJD\r\nREVG")).isEqualTo("data:application/octet-stream;base64,QUJDREVG");
+    assertThat(Base64Images.dataUri("QUJD\r\nREVG"))
+        .isEqualTo("data:application/octet-stream;base64,QUJDREVG");
     assertThatThrownBy(() -> Base64Images.dataUri("QU-D"))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("offset 2");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("offset 2");
   }
 
   @Test
@@ -540,16 +594,19 @@ class Base64ImagesTest {
     cases.put("webp", WEBP);
     cases.put("gif", GIF);
     for (Map.Entry<String, byte[]> c : cases.entrySet()) {
-      Path file = Base64Images.save(TestImages.base64(c.getValue()), dir.resolve("pic_" + c.getKey()));
+      Path file =
+          Base64Images.save(TestImages.base64(c.getValue()), dir.resolve("pic_" + c.getKey()));
       assertThat(file).isEqualTo(dir.resolve("pic_" + c.getKey() + "." + c.getKey()));
       assertThat(Files.readAllBytes(file)).isEqualTo(c.getValue());
     }
-    assertThat(TestImages.names(dir)).containsExactly("pic_gif.gif", "pic_jpg.jpg", "pic_png.png", "pic_webp.webp");
+    assertThat(TestImages.names(dir))
+        .containsExactly("pic_gif.gif", "pic_jpg.jpg", "pic_png.png", "pic_webp.webp");
   }
 
   @Test
   void saveDecodesMimeText(@TempDir Path dir) throws IOException {
-    Path file = Base64Images.save(Base64.getMimeEncoder().encodeToString(JPEG), dir.resolve("photo"));
+    Path file =
+        Base64Images.save(Base64.getMimeEncoder().encodeToString(JPEG), dir.resolve("photo"));
     assertThat(file).isEqualTo(dir.resolve("photo.jpg"));
     assertThat(Files.readAllBytes(file)).isEqualTo(JPEG);
   }
@@ -577,7 +634,8 @@ class Base64ImagesTest {
     Path wrong = dir.resolve("b.png");
     assertThatThrownBy(() -> Base64Images.save(TestImages.base64(JPEG), wrong))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining(wrong.toString()).hasMessageContaining("JPEG")
+        .hasMessageContaining(wrong.toString())
+        .hasMessageContaining("JPEG")
         .hasMessageContaining("SaveOption.KEEP_EXTENSION");
     assertThat(wrong).doesNotExist();
     assertThat(Base64Images.save(TestImages.base64(JPEG), wrong, SaveOption.KEEP_EXTENSION))
@@ -590,8 +648,9 @@ class Base64ImagesTest {
     Path target = dir.resolve("sub/out");
     assertThatThrownBy(() -> Base64Images.save("QUJDREVGR0hJSktM", target))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("base64 text decodes to bytes that are not a PNG, JPEG, WebP or GIF image"
-            + " (starts with 41 42 43 44 45 46 47 48 49 4a 4b 4c)");
+        .hasMessage(
+            "base64 text decodes to bytes that are not a PNG, JPEG, WebP or GIF image"
+                + " (starts with 41 42 43 44 45 46 47 48 49 4a 4b 4c)");
     assertThatThrownBy(() -> Base64Images.save("QUJD", dir))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageEndingWith("(starts with 41 42 43)");
@@ -639,10 +698,13 @@ class Base64ImagesTest {
   void saveRejectsNullArguments(@TempDir Path dir) {
     String png = TestImages.base64(PNG);
     assertThatThrownBy(() -> Base64Images.save(null, dir))
-        .isInstanceOf(NullPointerException.class).hasMessage("base64 == null");
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("base64 == null");
     assertThatThrownBy(() -> Base64Images.save(png, null))
-        .isInstanceOf(NullPointerException.class).hasMessage("target == null");
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("target == null");
     assertThatThrownBy(() -> Base64Images.save(png, dir, (SaveOption) null))
-        .isInstanceOf(NullPointerException.class).hasMessage("options contains null");
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("options contains null");
   }
 }

@@ -28,16 +28,25 @@ class CrashMidWriteTest {
   void killedWhileSavingLeavesNoFileUnderTheFinalName() throws Exception {
     byte[] png = TestImages.png(1200, 900);
     // About 1 s per 10% of the image: the kill lands mid-body.
-    storage.enqueue(new MockResponse.Builder().addHeader("Content-Type", "image/png")
-        .body(new Buffer().write(png)).throttleBody(png.length / 10, 1, TimeUnit.SECONDS).build());
+    storage.enqueue(
+        new MockResponse.Builder()
+            .addHeader("Content-Type", "image/png")
+            .body(new Buffer().write(png))
+            .throttleBody(png.length / 10, 1, TimeUnit.SECONDS)
+            .build());
     Path target = dir.resolve("out").resolve("sunflower");
 
-    Process child = new ProcessBuilder(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
-        Saver.class.getName(), storage.url("/img/0.png").toString(), target.toString())
-        .redirectErrorStream(true)
-        .start();
+    Process child =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty(
+                    "surefire.test.class.path", System.getProperty("java.class.path")),
+                Saver.class.getName(),
+                storage.url("/img/0.png").toString(),
+                target.toString())
+            .redirectErrorStream(true)
+            .start();
     try {
       Path part = awaitPartFile(target.getParent(), child);
       child.destroyForcibly();
@@ -54,11 +63,15 @@ class CrashMidWriteTest {
   private static Path awaitPartFile(Path directory, Process child) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (System.nanoTime() < deadline) {
-      assertThat(child.isAlive()).as("child exited early: %s",
-          child.isAlive() ? "" : new String(child.getInputStream().readAllBytes())).isTrue();
+      assertThat(child.isAlive())
+          .as(
+              "child exited early: %s",
+              child.isAlive() ? "" : new String(child.getInputStream().readAllBytes()))
+          .isTrue();
       if (Files.isDirectory(directory)) {
         try (Stream<Path> files = Files.list(directory)) {
-          List<Path> parts = files.filter(p -> p.getFileName().toString().endsWith(".part")).toList();
+          List<Path> parts =
+              files.filter(p -> p.getFileName().toString().endsWith(".part")).toList();
           if (!parts.isEmpty() && Files.size(parts.get(0)) > 0) {
             return parts.get(0);
           }

@@ -1,8 +1,8 @@
 package io.github.together4j.images;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.time.Clock;
@@ -45,12 +45,14 @@ class ErrorMappingTest {
   @MethodSource("statuses")
   void statusMapsToTypedExceptionWithErrorDataFields(
       int status, Class<? extends TogetherException> expected) throws Exception {
-    server.enqueue(json(status, errorBody("Nope " + status, "some_error", "width", "code_" + status))
-        .addHeader("x-request-id", "req-" + status)
-        .build());
+    server.enqueue(
+        json(status, errorBody("Nope " + status, "some_error", "width", "code_" + status))
+            .addHeader("x-request-id", "req-" + status)
+            .build());
 
     try (TogetherImages client = client(0)) {
-      TogetherException e = catchThrowableOfType(TogetherException.class, () -> client.generate("a cat"));
+      TogetherException e =
+          catchThrowableOfType(TogetherException.class, () -> client.generate("a cat"));
 
       assertThat(e).isExactlyInstanceOf(expected);
       assertThat(e.statusCode()).isEqualTo(status);
@@ -60,9 +62,16 @@ class ErrorMappingTest {
       assertThat(e.serverMessage()).isEqualTo("Nope " + status);
       assertThat(e.requestId()).isEqualTo("req-" + status);
       assertThat(e.attempts()).isEqualTo(1);
-      assertThat(e).hasMessage(
-          "HTTP " + status + " some_error: Nope " + status + "; param: width; code: code_" + status
-              + "; request-id: req-" + status);
+      assertThat(e)
+          .hasMessage(
+              "HTTP "
+                  + status
+                  + " some_error: Nope "
+                  + status
+                  + "; param: width; code: code_"
+                  + status
+                  + "; request-id: req-"
+                  + status);
     }
     RecordedRequest request = server.takeRequest();
     assertThat(request.getMethod()).isEqualTo("POST");
@@ -71,57 +80,75 @@ class ErrorMappingTest {
 
   @Test
   void nullParamAndCodeAreLeftOutOfMessage() {
-    server.enqueue(json(400, "{\"error\":{\"message\":\"Bad\",\"type\":\"invalid_request_error\","
-        + "\"param\":null,\"code\":null}}").build());
+    server.enqueue(
+        json(
+                400,
+                "{\"error\":{\"message\":\"Bad\",\"type\":\"invalid_request_error\","
+                    + "\"param\":null,\"code\":null}}")
+            .build());
 
     try (TogetherImages client = client(0)) {
       assertThatThrownBy(() -> client.generate("a cat"))
           .isExactlyInstanceOf(BadRequestException.class)
           .hasMessage("HTTP 400 invalid_request_error: Bad")
-          .satisfies(e -> {
-            TogetherException t = (TogetherException) e;
-            assertThat(t.param()).isNull();
-            assertThat(t.errorCode()).isNull();
-            assertThat(t.requestId()).isNull();
-          });
+          .satisfies(
+              e -> {
+                TogetherException t = (TogetherException) e;
+                assertThat(t.param()).isNull();
+                assertThat(t.errorCode()).isNull();
+                assertThat(t.requestId()).isNull();
+              });
     }
   }
 
   @Test
   void gatewayHtmlPageIsAServerExceptionNamingOnlyThePageTitle() {
-    String html = "<html>\n  <head><title>502 Bad Gateway</title></head>\n<body>"
-        + "x".repeat(500) + "</body></html>";
-    server.enqueue(new MockResponse.Builder().code(502)
-        .addHeader("Content-Type", "text/html")
-        .addHeader("x-request-id", "req-html")
-        .body(html)
-        .build());
+    String html =
+        "<html>\n  <head><title>502 Bad Gateway</title></head>\n<body>"
+            + "x".repeat(500)
+            + "</body></html>";
+    server.enqueue(
+        new MockResponse.Builder()
+            .code(502)
+            .addHeader("Content-Type", "text/html")
+            .addHeader("x-request-id", "req-html")
+            .body(html)
+            .build());
 
     try (TogetherImages client = client(0)) {
-      ServerException e = catchThrowableOfType(ServerException.class, () -> client.generate("a cat"));
+      ServerException e =
+          catchThrowableOfType(ServerException.class, () -> client.generate("a cat"));
 
       assertThat(e.statusCode()).isEqualTo(502);
       assertThat(e.requestId()).isEqualTo("req-html");
       assertThat(e.errorType()).isNull();
-      assertThat(e.getMessage()).isEqualTo("HTTP 502 with a body that is not an API error: "
-          + "an HTML page titled \"502 Bad Gateway\"; request-id: req-html");
+      assertThat(e.getMessage())
+          .isEqualTo(
+              "HTTP 502 with a body that is not an API error: "
+                  + "an HTML page titled \"502 Bad Gateway\"; request-id: req-html");
     }
   }
 
   @Test
   void plainTextErrorBodyKeepsItsStatusClassAndAShortExcerpt() {
-    server.enqueue(new MockResponse.Builder().code(401).addHeader("Content-Type", "text/plain")
-        .body("unauthorized by proxy " + "y".repeat(400)).build());
+    server.enqueue(
+        new MockResponse.Builder()
+            .code(401)
+            .addHeader("Content-Type", "text/plain")
+            .body("unauthorized by proxy " + "y".repeat(400))
+            .build());
 
     try (TogetherImages client = client(0)) {
       AuthenticationException e =
           catchThrowableOfType(AuthenticationException.class, () -> client.generate("a cat"));
 
-      assertThat(e.getMessage()).startsWith("HTTP 401 with a body that is not an API error: "
-          + "unauthorized by proxy yyy").endsWith("…").doesNotContain("y".repeat(300));
+      assertThat(e.getMessage())
+          .startsWith(
+              "HTTP 401 with a body that is not an API error: " + "unauthorized by proxy yyy")
+          .endsWith("…")
+          .doesNotContain("y".repeat(300));
     }
   }
-
 
   @Test
   void invalidJsonOn200IsMalformedAndNotRetried() {
@@ -153,9 +180,10 @@ class ErrorMappingTest {
 
   @Test
   void emptyDataIsMalformed() {
-    server.enqueue(json(200, "{\"id\":\"gen-7\",\"model\":\"m\",\"object\":\"list\",\"data\":[]}")
-        .addHeader("x-request-id", "req-empty")
-        .build());
+    server.enqueue(
+        json(200, "{\"id\":\"gen-7\",\"model\":\"m\",\"object\":\"list\",\"data\":[]}")
+            .addHeader("x-request-id", "req-empty")
+            .build());
 
     try (TogetherImages client = client(2)) {
       MalformedResponseException e =
@@ -170,8 +198,12 @@ class ErrorMappingTest {
 
   @Test
   void missingRequiredIndexIsMalformed() {
-    server.enqueue(json(200, "{\"id\":\"gen-1\",\"model\":\"m\",\"object\":\"list\","
-        + "\"data\":[{\"b64_json\":\"iVBORw0KGgo=\"}]}").build());
+    server.enqueue(
+        json(
+                200,
+                "{\"id\":\"gen-1\",\"model\":\"m\",\"object\":\"list\","
+                    + "\"data\":[{\"b64_json\":\"iVBORw0KGgo=\"}]}")
+            .build());
 
     try (TogetherImages client = client(2)) {
       assertThatThrownBy(() -> client.generate("a cat"))
@@ -202,7 +234,8 @@ class ErrorMappingTest {
 
   @Test
   void status204WithoutBodyIsMalformedWithItsStatus() {
-    server.enqueue(new MockResponse.Builder().code(204).addHeader("x-request-id", "req-204").build());
+    server.enqueue(
+        new MockResponse.Builder().code(204).addHeader("x-request-id", "req-204").build());
 
     try (TogetherImages client = client(2)) {
       MalformedResponseException e =
@@ -230,7 +263,9 @@ class ErrorMappingTest {
       assertThat(e.statusCode()).isZero();
       assertThat(e.requestId()).isNull();
       assertThat(e.attempts()).isEqualTo(1);
-      assertThat(e).hasMessageStartingWith("connection failed: ").hasCauseInstanceOf(java.io.IOException.class);
+      assertThat(e)
+          .hasMessageStartingWith("connection failed: ")
+          .hasCauseInstanceOf(java.io.IOException.class);
     }
   }
 
@@ -238,9 +273,8 @@ class ErrorMappingTest {
   void readTimeoutIsApiTimeoutException() {
     server.enqueue(json(200, OK_BODY).headersDelay(2, TimeUnit.SECONDS).build());
 
-    try (TogetherImages client = builder(0, server.url("/v1/").toString())
-        .readTimeout(Duration.ofMillis(200))
-        .build()) {
+    try (TogetherImages client =
+        builder(0, server.url("/v1/").toString()).readTimeout(Duration.ofMillis(200)).build()) {
       ApiTimeoutException e =
           catchThrowableOfType(ApiTimeoutException.class, () -> client.generate("a cat"));
 
@@ -254,20 +288,30 @@ class ErrorMappingTest {
   void callTimeoutIsApiTimeoutException() {
     server.enqueue(json(200, OK_BODY).headersDelay(2, TimeUnit.SECONDS).build());
 
-    try (TogetherImages client = builder(0, server.url("/v1/").toString())
-        .callTimeout(Duration.ofMillis(200))
-        .build()) {
-      assertThatThrownBy(() -> client.generate("a cat")).isExactlyInstanceOf(ApiTimeoutException.class);
+    try (TogetherImages client =
+        builder(0, server.url("/v1/").toString()).callTimeout(Duration.ofMillis(200)).build()) {
+      assertThatThrownBy(() -> client.generate("a cat"))
+          .isExactlyInstanceOf(ApiTimeoutException.class);
     }
   }
 
   private static String errorBody(String message, String type, String param, String code) {
-    return "{\"error\":{\"message\":\"" + message + "\",\"type\":\"" + type + "\",\"param\":\"" + param
-        + "\",\"code\":\"" + code + "\"}}";
+    return "{\"error\":{\"message\":\""
+        + message
+        + "\",\"type\":\""
+        + type
+        + "\",\"param\":\""
+        + param
+        + "\",\"code\":\""
+        + code
+        + "\"}}";
   }
 
   private static MockResponse.Builder json(int status, String body) {
-    return new MockResponse.Builder().code(status).addHeader("Content-Type", "application/json").body(body);
+    return new MockResponse.Builder()
+        .code(status)
+        .addHeader("Content-Type", "application/json")
+        .body(body);
   }
 
   private TogetherImages client(int maxRetries) {
@@ -279,8 +323,8 @@ class ErrorMappingTest {
   }
 
   private static TogetherImages.Builder builder(int maxRetries, String baseUrl) {
-    RetryPolicy noWaiting = new RetryPolicy(
-        maxRetries, d -> {}, (d, task) -> task.run(), () -> 0.0, Clock.systemUTC());
+    RetryPolicy noWaiting =
+        new RetryPolicy(maxRetries, d -> {}, (d, task) -> task.run(), () -> 0.0, Clock.systemUTC());
     return TogetherImages.builder().apiKey("test-key").baseUrl(baseUrl).retryPolicy(noWaiting);
   }
 

@@ -57,11 +57,14 @@ class GeneratedImageSaveTest {
 
   /** {@code text} with {@code bad} inserted {@code fromEnd} characters before its end. */
 
-
   /** The files under {@code dir}, at any depth, relative and sorted. */
   private static List<String> tree(Path dir) throws IOException {
     try (Stream<Path> files = Files.walk(dir)) {
-      return files.filter(Files::isRegularFile).map(p -> dir.relativize(p).toString()).sorted().toList();
+      return files
+          .filter(Files::isRegularFile)
+          .map(p -> dir.relativize(p).toString())
+          .sorted()
+          .toList();
     }
   }
 
@@ -105,12 +108,18 @@ class GeneratedImageSaveTest {
     Path target = dir.resolve("out.jpg");
     assertThatThrownBy(() -> image(PNG).saveTo(target))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("cannot save image 0 as " + target + ": its extension is .jpg but the image is"
-            + " PNG; use out.png, a name without extension, or SaveOption.KEEP_EXTENSION");
-    assertThatThrownBy(() -> image(JPEG).saveTo(dir.resolve("sub/photo.webp"), SaveOption.OVERWRITE))
+        .hasMessage(
+            "cannot save image 0 as "
+                + target
+                + ": its extension is .jpg but the image is"
+                + " PNG; use out.png, a name without extension, or SaveOption.KEEP_EXTENSION");
+    assertThatThrownBy(
+            () -> image(JPEG).saveTo(dir.resolve("sub/photo.webp"), SaveOption.OVERWRITE))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("sub").hasMessageContaining("photo.webp")
-        .hasMessageContaining("JPEG").hasMessageContaining("SaveOption.KEEP_EXTENSION");
+        .hasMessageContaining("sub")
+        .hasMessageContaining("photo.webp")
+        .hasMessageContaining("JPEG")
+        .hasMessageContaining("SaveOption.KEEP_EXTENSION");
     assertThat(TestImages.names(dir)).isEmpty();
   }
 
@@ -142,12 +151,14 @@ class GeneratedImageSaveTest {
   @Test
   void hiddenFileNameWithoutExtensionGetsOne(@TempDir Path dir) throws IOException {
     // A leading dot does not start an extension.
-    assertThat(image(PNG).saveTo(dir.resolve(".thumbnail"))).isEqualTo(dir.resolve(".thumbnail.png"));
+    assertThat(image(PNG).saveTo(dir.resolve(".thumbnail")))
+        .isEqualTo(dir.resolve(".thumbnail.png"));
   }
 
   @Test
   void nameEndingInADotGetsTheExtensionAfterIt(@TempDir Path dir) throws IOException {
-    assertThat(image(PNG).saveTo(dir.resolve("sunflower."))).isEqualTo(dir.resolve("sunflower.png"));
+    assertThat(image(PNG).saveTo(dir.resolve("sunflower.")))
+        .isEqualTo(dir.resolve("sunflower.png"));
   }
 
   @Test
@@ -187,8 +198,10 @@ class GeneratedImageSaveTest {
           .isInstanceOf(UncheckedIOException.class)
           .hasMessageStartingWith("cannot save image 0 to " + existing)
           .hasMessageContaining("SaveOption.OVERWRITE")
-          .cause().isInstanceOf(FileAlreadyExistsException.class)
-          .extracting(e -> ((FileAlreadyExistsException) e).getFile()).isEqualTo(existing.toString());
+          .cause()
+          .isInstanceOf(FileAlreadyExistsException.class)
+          .extracting(e -> ((FileAlreadyExistsException) e).getFile())
+          .isEqualTo(existing.toString());
     }
     assertThat(Files.readString(existing)).isEqualTo("precious");
     assertThat(TestImages.names(dir)).containsExactly("out.png");
@@ -230,17 +243,21 @@ class GeneratedImageSaveTest {
         .hasMessageContaining("is a directory")
         .hasCauseInstanceOf(FileAlreadyExistsException.class);
     assertThat(Files.readString(blocking.resolve("keep.txt"))).isEqualTo("inside");
-    assertThat(TestImages.names(blocking)).containsExactly("image_0.gif", "image_0.png", "keep.txt");
+    assertThat(TestImages.names(blocking))
+        .containsExactly("image_0.gif", "image_0.png", "keep.txt");
   }
 
   @Test
-  void readOnlyDirectoryFailsWithAccessDeniedAndLeavesNothing(@TempDir Path dir) throws IOException {
-    assumeTrue(FileSystems.getDefault().supportedFileAttributeViews().contains("posix"),
+  void readOnlyDirectoryFailsWithAccessDeniedAndLeavesNothing(@TempDir Path dir)
+      throws IOException {
+    assumeTrue(
+        FileSystems.getDefault().supportedFileAttributeViews().contains("posix"),
         "POSIX permissions");
     Path readOnly = Files.createDirectory(dir.resolve("ro"));
     Files.setPosixFilePermissions(readOnly, PosixFilePermissions.fromString("r-xr-xr-x"));
     try {
-      assumeFalse(Files.isWritable(readOnly),
+      assumeFalse(
+          Files.isWritable(readOnly),
           "permissions are not enforced for this user (root): cannot test a read-only directory");
       assertThatThrownBy(() -> image(PNG).saveTo(readOnly.resolve("out")))
           .isInstanceOf(UncheckedIOException.class)
@@ -271,7 +288,8 @@ class GeneratedImageSaveTest {
         .hasMessage("b64_json of image 1 is not valid base64: unexpected '%' at offset " + offset);
     assertThatThrownBy(() -> image.saveTo(dir.resolve("named")))
         .isInstanceOf(MalformedResponseException.class)
-        .hasMessageContaining("image 1").hasMessageContaining("offset " + offset);
+        .hasMessageContaining("image 1")
+        .hasMessageContaining("offset " + offset);
     assertThat(TestImages.names(dir)).isEmpty();
   }
 
@@ -283,7 +301,8 @@ class GeneratedImageSaveTest {
     GeneratedImage image = TestImages.base64Result(bad).images().get(0);
     assertThatThrownBy(() -> image.saveTo(dir, SaveOption.OVERWRITE))
         .isInstanceOf(MalformedResponseException.class)
-        .hasMessageContaining("image 0").hasMessageContaining("offset " + (bad.length() - 4))
+        .hasMessageContaining("image 0")
+        .hasMessageContaining("offset " + (bad.length() - 4))
         .hasMessageContaining("URL-safe");
     assertThat(Files.readString(existing)).isEqualTo("previous run");
     assertThat(TestImages.names(dir)).containsExactly("image_0.png");
@@ -295,9 +314,10 @@ class GeneratedImageSaveTest {
     assertThat(image.format()).isEqualTo(ImageFormat.UNKNOWN);
     assertThatThrownBy(() -> image.saveTo(dir))
         .isInstanceOf(MalformedResponseException.class)
-        .hasMessage("b64_json of image 0 decodes to bytes that are not a PNG, JPEG, WebP or GIF image"
-            + " (starts with 3c 68 74 6d 6c 3e 3c 2f 68 74 6d 6c): use bytes() or writeTo() to keep"
-            + " it anyway");
+        .hasMessage(
+            "b64_json of image 0 decodes to bytes that are not a PNG, JPEG, WebP or GIF image"
+                + " (starts with 3c 68 74 6d 6c 3e 3c 2f 68 74 6d 6c): use bytes() or writeTo() to keep"
+                + " it anyway");
     assertThat(TestImages.names(dir)).isEmpty();
     assertThat(image.bytes()).asString().isEqualTo("<html></html>");
   }
@@ -320,26 +340,27 @@ class GeneratedImageSaveTest {
     IOException diskFull = new IOException("disk full");
     int[] accepted = new int[1];
     boolean[] closed = new boolean[1];
-    OutputStream failing = new OutputStream() {
-      @Override
-      public void write(int b) throws IOException {
-        write(new byte[] {(byte) b}, 0, 1);
-      }
+    OutputStream failing =
+        new OutputStream() {
+          @Override
+          public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+          }
 
-      @Override
-      public void write(byte[] b, int off, int len) throws IOException {
-        if (accepted[0] + len > 1000) {
-          accepted[0] = 1000;
-          throw diskFull;
-        }
-        accepted[0] += len;
-      }
+          @Override
+          public void write(byte[] b, int off, int len) throws IOException {
+            if (accepted[0] + len > 1000) {
+              accepted[0] = 1000;
+              throw diskFull;
+            }
+            accepted[0] += len;
+          }
 
-      @Override
-      public void close() {
-        closed[0] = true;
-      }
-    };
+          @Override
+          public void close() {
+            closed[0] = true;
+          }
+        };
     assertThatThrownBy(() -> image(largePng()).writeTo(failing)).isSameAs(diskFull);
     assertThat(accepted[0]).isEqualTo(1000);
     assertThat(closed[0]).as("writeTo leaves the caller's stream open").isFalse();
@@ -352,8 +373,9 @@ class GeneratedImageSaveTest {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     assertThatThrownBy(() -> image.writeTo(out))
         .isInstanceOf(MalformedResponseException.class)
-        .hasMessage("b64_json of image 2 is not valid base64: unexpected U+0020 at offset "
-            + (bad.length() - 6));
+        .hasMessage(
+            "b64_json of image 2 is not valid base64: unexpected U+0020 at offset "
+                + (bad.length() - 6));
     // As documented, part of the image may have been written by then.
     assertThat(out.size()).isGreaterThan(0);
   }
@@ -361,7 +383,8 @@ class GeneratedImageSaveTest {
   @Test
   void writeToRejectsNull() {
     assertThatThrownBy(() -> image(PNG).writeTo(null))
-        .isInstanceOf(NullPointerException.class).hasMessage("out == null");
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("out == null");
   }
 
   @Test
@@ -383,10 +406,12 @@ class GeneratedImageSaveTest {
     InputStream in = image.openStream();
     assertThatThrownBy(in::readAllBytes)
         .isInstanceOf(IOException.class)
-        .hasMessageStartingWith("b64_json of image 1 is not valid base64: unexpected '_' at offset 11");
+        .hasMessageStartingWith(
+            "b64_json of image 1 is not valid base64: unexpected '_' at offset 11");
     assertThatThrownBy(image::bytes)
         .isInstanceOf(MalformedResponseException.class)
-        .hasMessageStartingWith("b64_json of image 1 is not valid base64: unexpected '_' at offset 11");
+        .hasMessageStartingWith(
+            "b64_json of image 1 is not valid base64: unexpected '_' at offset 11");
   }
 
   @Test
@@ -401,10 +426,12 @@ class GeneratedImageSaveTest {
 
   @Test
   void formatOfTextInvalidAtItsStartIsAMalformedResponse() {
-    GeneratedImage image = TestImages.base64Result("data:image/png;base64," + B64_PNG).images().get(0);
+    GeneratedImage image =
+        TestImages.base64Result("data:image/png;base64," + B64_PNG).images().get(0);
     assertThatThrownBy(image::format)
         .isInstanceOf(MalformedResponseException.class)
-        .hasMessageContaining("image 0").hasMessageContaining("offset 4")
+        .hasMessageContaining("image 0")
+        .hasMessageContaining("offset 4")
         .hasMessageContaining("data URI");
   }
 
@@ -412,7 +439,8 @@ class GeneratedImageSaveTest {
   void dataUriUsesTheDetectedMediaType() {
     assertThat(image(PNG).dataUri()).isEqualTo("data:image/png;base64," + B64_PNG);
     assertThat(image(JPEG).dataUri()).isEqualTo("data:image/jpeg;base64," + B64_JPEG);
-    assertThat(image(WEBP).dataUri()).isEqualTo("data:image/webp;base64," + TestImages.base64(WEBP));
+    assertThat(image(WEBP).dataUri())
+        .isEqualTo("data:image/webp;base64," + TestImages.base64(WEBP));
     assertThat(image(GIF).dataUri()).isEqualTo("data:image/gif;base64," + TestImages.base64(GIF));
     String mime = java.util.Base64.getMimeEncoder().encodeToString(PNG);
     assertThat(TestImages.base64Result(mime).images().get(0).dataUri())
@@ -434,7 +462,8 @@ class GeneratedImageSaveTest {
 
   @Test
   void toBufferedImageOfWebpNeedsAnImageIoPlugin() {
-    assumeFalse(ImageIO.getImageReadersByMIMEType("image/webp").hasNext(), "a WebP plugin is installed");
+    assumeFalse(
+        ImageIO.getImageReadersByMIMEType("image/webp").hasNext(), "a WebP plugin is installed");
     assertThatThrownBy(() -> image(WEBP).toBufferedImage())
         .isInstanceOf(UnsupportedOperationException.class)
         .hasMessageContaining("image 0 is WEBP")
@@ -463,7 +492,8 @@ class GeneratedImageSaveTest {
     assertThat(image.toString())
         .isEqualTo("GeneratedImage{index=1, base64 (" + B64_JPEG.length() + " chars)}");
     assertThat(result.toString())
-        .doesNotContain(B64_PNG.substring(0, 20)).doesNotContain(B64_JPEG.substring(0, 20))
+        .doesNotContain(B64_PNG.substring(0, 20))
+        .doesNotContain(B64_JPEG.substring(0, 20))
         .doesNotContain(B64_JPEG.substring(B64_JPEG.length() / 2, B64_JPEG.length() / 2 + 20))
         .contains("base64 (" + B64_PNG.length() + " chars)");
   }
@@ -475,8 +505,9 @@ class GeneratedImageSaveTest {
   void saveAllWritesImageIndexFilesInIndexOrder(@TempDir Path dir) throws IOException {
     ImageGenerationResult result = TestImages.base64Result(B64_PNG, B64_JPEG, B64_PNG);
     List<Path> files = result.saveAll(dir);
-    assertThat(files).containsExactly(
-        dir.resolve("image_0.png"), dir.resolve("image_1.jpg"), dir.resolve("image_2.png"));
+    assertThat(files)
+        .containsExactly(
+            dir.resolve("image_0.png"), dir.resolve("image_1.jpg"), dir.resolve("image_2.png"));
     assertThat(Files.readAllBytes(files.get(0))).isEqualTo(PNG);
     assertThat(Files.readAllBytes(files.get(1))).isEqualTo(JPEG);
     assertThat(Files.readAllBytes(files.get(2))).isEqualTo(PNG);
@@ -487,11 +518,14 @@ class GeneratedImageSaveTest {
   @Test
   void saveAllUsesTheNamePattern(@TempDir Path dir) throws IOException {
     ImageGenerationResult result = TestImages.base64Result(B64_PNG, B64_JPEG, B64_PNG);
-    assertThat(result.saveAll(dir, "sunflower_{index}")).containsExactly(
-        dir.resolve("sunflower_0.png"), dir.resolve("sunflower_1.jpg"),
-        dir.resolve("sunflower_2.png"));
-    assertThat(result.saveAll(dir, "{index}-of-3")).containsExactly(
-        dir.resolve("0-of-3.png"), dir.resolve("1-of-3.jpg"), dir.resolve("2-of-3.png"));
+    assertThat(result.saveAll(dir, "sunflower_{index}"))
+        .containsExactly(
+            dir.resolve("sunflower_0.png"),
+            dir.resolve("sunflower_1.jpg"),
+            dir.resolve("sunflower_2.png"));
+    assertThat(result.saveAll(dir, "{index}-of-3"))
+        .containsExactly(
+            dir.resolve("0-of-3.png"), dir.resolve("1-of-3.jpg"), dir.resolve("2-of-3.png"));
     assertThat(Files.readAllBytes(dir.resolve("sunflower_1.jpg"))).isEqualTo(JPEG);
   }
 
@@ -509,8 +543,9 @@ class GeneratedImageSaveTest {
     ImageGenerationResult result = TestImages.base64Result(B64_PNG, B64_PNG);
     assertThatThrownBy(() -> result.saveAll(out, "sunflower"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("namePattern = \"sunflower\" has no {index}, so all 2 images would get the"
-            + " same name; use e.g. \"sunflower_{index}\"");
+        .hasMessage(
+            "namePattern = \"sunflower\" has no {index}, so all 2 images would get the"
+                + " same name; use e.g. \"sunflower_{index}\"");
     assertThat(out).doesNotExist();
   }
 
@@ -524,8 +559,19 @@ class GeneratedImageSaveTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", " ", "\t", "a/{index}", "{index}/b", "/abs_{index}", "..", ".",
-      "..\\x_{index}", "sub\\{index}"})
+  @ValueSource(
+      strings = {
+        "",
+        " ",
+        "\t",
+        "a/{index}",
+        "{index}/b",
+        "/abs_{index}",
+        "..",
+        ".",
+        "..\\x_{index}",
+        "sub\\{index}"
+      })
   void patternThatIsNoPlainFileNameIsRefused(String pattern, @TempDir Path dir) throws IOException {
     ImageGenerationResult result = TestImages.base64Result(B64_PNG, B64_PNG);
     assertThatThrownBy(() -> result.saveAll(dir, pattern))
@@ -539,11 +585,13 @@ class GeneratedImageSaveTest {
     ImageGenerationResult result = TestImages.base64Result(B64_PNG, B64_JPEG, B64_PNG);
     assertThatThrownBy(() -> result.saveAll(dir, "img_{index}.png"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("image 1").hasMessageContaining("img_1.png")
+        .hasMessageContaining("image 1")
+        .hasMessageContaining("img_1.png")
         .hasMessageContaining("JPEG");
     assertThat(TestImages.names(dir)).isEmpty();
-    assertThat(result.saveAll(dir, "img_{index}.png", SaveOption.KEEP_EXTENSION)).containsExactly(
-        dir.resolve("img_0.png"), dir.resolve("img_1.png"), dir.resolve("img_2.png"));
+    assertThat(result.saveAll(dir, "img_{index}.png", SaveOption.KEEP_EXTENSION))
+        .containsExactly(
+            dir.resolve("img_0.png"), dir.resolve("img_1.png"), dir.resolve("img_2.png"));
     assertThat(Files.readAllBytes(dir.resolve("img_1.png"))).isEqualTo(JPEG);
   }
 
@@ -564,8 +612,9 @@ class GeneratedImageSaveTest {
   void saveAllWithOverwriteWritesEverything(@TempDir Path dir) throws IOException {
     Files.writeString(dir.resolve("image_1.jpg"), "old");
     ImageGenerationResult result = TestImages.base64Result(B64_PNG, B64_JPEG, B64_PNG);
-    assertThat(result.saveAll(dir, SaveOption.OVERWRITE)).containsExactly(
-        dir.resolve("image_0.png"), dir.resolve("image_1.jpg"), dir.resolve("image_2.png"));
+    assertThat(result.saveAll(dir, SaveOption.OVERWRITE))
+        .containsExactly(
+            dir.resolve("image_0.png"), dir.resolve("image_1.jpg"), dir.resolve("image_2.png"));
     assertThat(Files.readAllBytes(dir.resolve("image_1.jpg"))).isEqualTo(JPEG);
     assertThat(TestImages.names(dir)).containsExactly("image_0.png", "image_1.jpg", "image_2.png");
   }
@@ -576,8 +625,9 @@ class GeneratedImageSaveTest {
     ImageGenerationResult result = TestImages.base64Result(B64_PNG, B64_JPEG, bad);
     assertThatThrownBy(() -> result.saveAll(dir))
         .isInstanceOf(MalformedResponseException.class)
-        .hasMessage("b64_json of image 2 is not valid base64: unexpected '%' at offset "
-            + (bad.length() - 51));
+        .hasMessage(
+            "b64_json of image 2 is not valid base64: unexpected '%' at offset "
+                + (bad.length() - 51));
     assertThat(TestImages.names(dir)).containsExactly("image_0.png", "image_1.jpg");
     assertThat(Files.readAllBytes(dir.resolve("image_1.jpg"))).isEqualTo(JPEG);
   }
@@ -585,15 +635,17 @@ class GeneratedImageSaveTest {
   @Test
   void saveAllReturnsFilesInIndexOrderWhenImagesArriveOutOfOrder(@TempDir Path dir)
       throws IOException {
-    List<ImageChoicesData> data = List.of(
-        ImageChoicesData.builder().index(2).b64Json(TestImages.base64(GIF)).build(),
-        ImageChoicesData.builder().index(0).b64Json(B64_PNG).build(),
-        ImageChoicesData.builder().index(1).b64Json(B64_JPEG).build());
+    List<ImageChoicesData> data =
+        List.of(
+            ImageChoicesData.builder().index(2).b64Json(TestImages.base64(GIF)).build(),
+            ImageChoicesData.builder().index(0).b64Json(B64_PNG).build(),
+            ImageChoicesData.builder().index(1).b64Json(B64_JPEG).build());
     ImageGenerationResult result =
         ImageGenerationResult.of(TestImages.response(data), TestImages.downloader());
     assertThat(result.images()).extracting(GeneratedImage::index).containsExactly(0, 1, 2);
-    assertThat(result.saveAll(dir)).containsExactly(
-        dir.resolve("image_0.png"), dir.resolve("image_1.jpg"), dir.resolve("image_2.gif"));
+    assertThat(result.saveAll(dir))
+        .containsExactly(
+            dir.resolve("image_0.png"), dir.resolve("image_1.jpg"), dir.resolve("image_2.gif"));
     assertThat(Files.readAllBytes(dir.resolve("image_2.gif"))).isEqualTo(GIF);
   }
 
@@ -601,9 +653,11 @@ class GeneratedImageSaveTest {
   void saveAllRejectsNullArguments(@TempDir Path dir) {
     ImageGenerationResult result = TestImages.base64Result(B64_PNG);
     assertThatThrownBy(() -> result.saveAll(null))
-        .isInstanceOf(NullPointerException.class).hasMessage("directory == null");
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("directory == null");
     assertThatThrownBy(() -> result.saveAll(dir, (String) null))
-        .isInstanceOf(NullPointerException.class).hasMessage("namePattern == null");
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("namePattern == null");
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -611,28 +665,33 @@ class GeneratedImageSaveTest {
 
   @Test
   void ofRejectsAnImageWithNeitherBase64NorUrl() {
-    List<ImageChoicesData> data = List.of(
-        ImageChoicesData.builder().index(0).b64Json(B64_PNG).build(),
-        ImageChoicesData.builder().index(1).build());
-    assertThatThrownBy(() -> ImageGenerationResult.of(TestImages.response(data), TestImages.downloader()))
+    List<ImageChoicesData> data =
+        List.of(
+            ImageChoicesData.builder().index(0).b64Json(B64_PNG).build(),
+            ImageChoicesData.builder().index(1).build());
+    assertThatThrownBy(
+            () -> ImageGenerationResult.of(TestImages.response(data), TestImages.downloader()))
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("response gen-test: image 1 has neither b64_json nor url");
   }
 
   @Test
   void ofRejectsDuplicateIndexes() {
-    List<ImageChoicesData> data = List.of(
-        ImageChoicesData.builder().index(1).b64Json(B64_PNG).build(),
-        ImageChoicesData.builder().index(0).b64Json(B64_PNG).build(),
-        ImageChoicesData.builder().index(1).b64Json(B64_JPEG).build());
-    assertThatThrownBy(() -> ImageGenerationResult.of(TestImages.response(data), TestImages.downloader()))
+    List<ImageChoicesData> data =
+        List.of(
+            ImageChoicesData.builder().index(1).b64Json(B64_PNG).build(),
+            ImageChoicesData.builder().index(0).b64Json(B64_PNG).build(),
+            ImageChoicesData.builder().index(1).b64Json(B64_JPEG).build());
+    assertThatThrownBy(
+            () -> ImageGenerationResult.of(TestImages.response(data), TestImages.downloader()))
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("response gen-test has two images with index 1");
   }
 
   @Test
   void ofRejectsAResponseWithoutImages() {
-    assertThatThrownBy(() -> ImageGenerationResult.of(TestImages.response(List.of()), TestImages.downloader()))
+    assertThatThrownBy(
+            () -> ImageGenerationResult.of(TestImages.response(List.of()), TestImages.downloader()))
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("response gen-test has no images: data is empty");
   }

@@ -84,8 +84,9 @@ class ImageFormatTest {
     assertThat(ImageFormat.detect(riff(size, "AVI LIST"))).isEqualTo(ImageFormat.UNKNOWN);
     assertThat(ImageFormat.detect(riff(size, "WEBp"))).isEqualTo(ImageFormat.UNKNOWN);
     // WEBP at the right place but not inside a RIFF container.
-    assertThat(ImageFormat.detect(concat("RIFX".getBytes(US_ASCII), concat(size,
-            "WEBP".getBytes(US_ASCII)))))
+    assertThat(
+            ImageFormat.detect(
+                concat("RIFX".getBytes(US_ASCII), concat(size, "WEBP".getBytes(US_ASCII)))))
         .isEqualTo(ImageFormat.UNKNOWN);
     // WEBP at the wrong offset.
     assertThat(ImageFormat.detect(concat("RIFFWEBP".getBytes(US_ASCII), size)))
@@ -101,7 +102,8 @@ class ImageFormatTest {
   void inputShorterThanTheMagicIsUnknown() {
     for (int length = 0; length < PNG_MAGIC.length; length++) {
       assertThat(ImageFormat.detect(Arrays.copyOf(PNG_MAGIC, length)))
-          .as("first %d bytes of the PNG signature", length).isEqualTo(ImageFormat.UNKNOWN);
+          .as("first %d bytes of the PNG signature", length)
+          .isEqualTo(ImageFormat.UNKNOWN);
     }
     assertThat(ImageFormat.detect(bytes(0xff, 0xd8))).isEqualTo(ImageFormat.UNKNOWN);
     assertThat(ImageFormat.detect(bytes(0xff))).isEqualTo(ImageFormat.UNKNOWN);
@@ -110,7 +112,8 @@ class ImageFormatTest {
     byte[] webp = TestImages.webp();
     for (int length = 0; length < 12; length++) {
       assertThat(ImageFormat.detect(Arrays.copyOf(webp, length)))
-          .as("first %d bytes of a WebP", length).isEqualTo(ImageFormat.UNKNOWN);
+          .as("first %d bytes of a WebP", length)
+          .isEqualTo(ImageFormat.UNKNOWN);
     }
     assertThat(ImageFormat.detect(Arrays.copyOf(webp, 12))).isEqualTo(ImageFormat.WEBP);
     assertThat(ImageFormat.detect(Arrays.copyOf(PNG_MAGIC, 8))).isEqualTo(ImageFormat.PNG);
@@ -124,8 +127,11 @@ class ImageFormatTest {
       byte[] data = new byte[random.nextInt(64)];
       random.nextBytes(data);
       // Skip arrays whose first byte could start a magic, so the expectation is certain.
-      if (data.length >= 1 && (data[0] == (byte) 0xff || data[0] == (byte) 0x89
-          || data[0] == 'R' || data[0] == 'G')) {
+      if (data.length >= 1
+          && (data[0] == (byte) 0xff
+              || data[0] == (byte) 0x89
+              || data[0] == 'R'
+              || data[0] == 'G')) {
         continue;
       }
       assertThat(ImageFormat.detect(data)).as(Arrays.toString(data)).isEqualTo(ImageFormat.UNKNOWN);
@@ -135,8 +141,10 @@ class ImageFormatTest {
 
   @Test
   void htmlAndTextAreUnknown() {
-    assertThat(ImageFormat.detect(
-            "<!DOCTYPE html><html><body>503 Service Unavailable</body></html>".getBytes(US_ASCII)))
+    assertThat(
+            ImageFormat.detect(
+                "<!DOCTYPE html><html><body>503 Service Unavailable</body></html>"
+                    .getBytes(US_ASCII)))
         .isEqualTo(ImageFormat.UNKNOWN);
     assertThat(ImageFormat.detect("{\"error\":{\"message\":\"nope\"}}".getBytes(US_ASCII)))
         .isEqualTo(ImageFormat.UNKNOWN);
@@ -161,14 +169,16 @@ class ImageFormatTest {
       Path file = dir.resolve("picture." + c[0]);
       assertThat(ImageIO.write(rgb, c[0], file.toFile())).as("ImageIO writes %s", c[0]).isTrue();
       assertThat(ImageFormat.detect(Files.readAllBytes(file)))
-          .as("format of an ImageIO %s", c[0]).isEqualTo(ImageFormat.valueOf(c[1]));
+          .as("format of an ImageIO %s", c[0])
+          .isEqualTo(ImageFormat.valueOf(c[1]));
     }
   }
 
   @Test
   void detectRejectsNull() {
     assertThatThrownBy(() -> ImageFormat.detect(null))
-        .isInstanceOf(NullPointerException.class).hasMessage("bytes == null");
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("bytes == null");
   }
 
   @Test
@@ -193,7 +203,11 @@ class ImageFormatTest {
     assertThat(ImageFormat.UNKNOWN.extension()).isEqualTo("bin");
     assertThat(ImageFormat.UNKNOWN.mimeType()).isEqualTo("application/octet-stream");
     assertThat(ImageFormat.values())
-        .containsExactly(ImageFormat.PNG, ImageFormat.JPEG, ImageFormat.WEBP, ImageFormat.GIF,
+        .containsExactly(
+            ImageFormat.PNG,
+            ImageFormat.JPEG,
+            ImageFormat.WEBP,
+            ImageFormat.GIF,
             ImageFormat.UNKNOWN);
   }
 
@@ -263,6 +277,7 @@ class ImageFormatTest {
   @Test
   void matchesExtensionRejectsNull() {
     assertThatThrownBy(() -> ImageFormat.PNG.matchesExtension(null))
-        .isInstanceOf(NullPointerException.class).hasMessage("extension == null");
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("extension == null");
   }
 }

@@ -24,22 +24,42 @@ import org.yaml.snakeyaml.Yaml;
 
 class ImageGenerationRequestTest {
   /** How the test sets each bounded property of the spec's ImageRequest, by JSON name. */
-  private static final Map<String, BiFunction<Builder, Integer, Builder>> BOUNDED_SETTERS = Map.of(
-      "n", Builder::n,
-      "width", Builder::width,
-      "height", Builder::height,
-      "steps", Builder::steps);
+  private static final Map<String, BiFunction<Builder, Integer, Builder>> BOUNDED_SETTERS =
+      Map.of(
+          "n", Builder::n,
+          "width", Builder::width,
+          "height", Builder::height,
+          "steps", Builder::steps);
 
   /** Schema keywords that constrain a value; the test knows how to check only "minimum". */
-  private static final Set<String> CONSTRAINTS = Set.of("minimum", "maximum", "exclusiveMinimum",
-      "exclusiveMaximum", "multipleOf", "minLength", "maxLength", "pattern", "minItems", "maxItems");
+  private static final Set<String> CONSTRAINTS =
+      Set.of(
+          "minimum",
+          "maximum",
+          "exclusiveMinimum",
+          "exclusiveMaximum",
+          "multipleOf",
+          "minLength",
+          "maxLength",
+          "pattern",
+          "minItems",
+          "maxItems");
 
   private static ImageGenerationRequest full() {
     return ImageGenerationRequest.builder("a lighthouse")
-        .model("acme/painter").n(2).size(768, 512).steps(4).seed(42).negativePrompt("fog")
-        .responseFormat(ResponseFormat.URL).guidanceScale(7.5).outputFormat(OutputFormat.PNG)
-        .imageUrl("https://img.example/in.png").addImageLora("https://lora.example/a", 0.8)
-        .referenceImages(List.of("https://ref.example/1.png")).disableSafetyChecker(true)
+        .model("acme/painter")
+        .n(2)
+        .size(768, 512)
+        .steps(4)
+        .seed(42)
+        .negativePrompt("fog")
+        .responseFormat(ResponseFormat.URL)
+        .guidanceScale(7.5)
+        .outputFormat(OutputFormat.PNG)
+        .imageUrl("https://img.example/in.png")
+        .addImageLora("https://lora.example/a", 0.8)
+        .referenceImages(List.of("https://ref.example/1.png"))
+        .disableSafetyChecker(true)
         .putExtra("aspect_ratio", "16:9")
         .build();
   }
@@ -63,11 +83,14 @@ class ImageGenerationRequestTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("prompt is blank: describe the image to generate");
     assertThatThrownBy(() -> ImageGenerationRequest.of(""))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("prompt is blank");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("prompt is blank");
     assertThatThrownBy(() -> ImageGenerationRequest.builder((String) null))
-        .isInstanceOf(NullPointerException.class).hasMessage("prompt == null");
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("prompt == null");
     assertThatThrownBy(() -> ImageGenerationRequest.builder().build())
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("prompt is required");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("prompt is required");
   }
 
   @Test
@@ -94,7 +117,8 @@ class ImageGenerationRequestTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("steps = 0 is out of range: allowed is 1 or more");
     assertThatThrownBy(() -> ImageGenerationRequest.builder("x").size(512, 0).build())
-        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("height = 0");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("height = 0");
     assertThat(ImageGenerationRequest.builder("x").steps(null).build().steps()).isNull();
   }
 
@@ -103,34 +127,43 @@ class ImageGenerationRequestTest {
     Path spec = Path.of(System.getProperty("together4j.spec", "../openapi/images.yaml"));
     Map<?, ?> properties;
     try (InputStream in = Files.newInputStream(spec)) {
-      properties = map(path(new Yaml().load(in), "components", "schemas", "ImageRequest", "properties"));
+      properties =
+          map(path(new Yaml().load(in), "components", "schemas", "ImageRequest", "properties"));
     }
     List<String> checked = new ArrayList<>();
-    properties.forEach((name, value) -> {
-      Map<?, ?> schema = map(value);
-      Set<Object> constraints = new java.util.HashSet<>(schema.keySet());
-      constraints.retainAll(CONSTRAINTS);
-      if (constraints.isEmpty()) {
-        return;
-      }
-      assertThat(constraints).as("constraints of %s this test can check", name)
-          .containsExactly("minimum");
-      assertThat(schema.get("type")).as("type of bounded property %s", name).isEqualTo("integer");
-      assertThat(BOUNDED_SETTERS)
-          .as("the spec bounds %s: teach the facade and this test to set and check it", name)
-          .containsKey((String) name);
-      int minimum = ((Number) schema.get("minimum")).intValue();
-      BiFunction<Builder, Integer, Builder> setter = BOUNDED_SETTERS.get(name);
+    properties.forEach(
+        (name, value) -> {
+          Map<?, ?> schema = map(value);
+          Set<Object> constraints = new java.util.HashSet<>(schema.keySet());
+          constraints.retainAll(CONSTRAINTS);
+          if (constraints.isEmpty()) {
+            return;
+          }
+          assertThat(constraints)
+              .as("constraints of %s this test can check", name)
+              .containsExactly("minimum");
+          assertThat(schema.get("type"))
+              .as("type of bounded property %s", name)
+              .isEqualTo("integer");
+          assertThat(BOUNDED_SETTERS)
+              .as("the spec bounds %s: teach the facade and this test to set and check it", name)
+              .containsKey((String) name);
+          int minimum = ((Number) schema.get("minimum")).intValue();
+          BiFunction<Builder, Integer, Builder> setter = BOUNDED_SETTERS.get(name);
 
-      assertThatThrownBy(() -> setter.apply(ImageGenerationRequest.builder("x"), minimum - 1).build())
-          .as("%s = minimum - 1", name)
-          .isInstanceOf(IllegalArgumentException.class)
-          .hasMessage("%s = %d is out of range: allowed is %d or more", name, minimum - 1, minimum);
-      assertThatCode(() -> setter.apply(ImageGenerationRequest.builder("x"), minimum).build())
-          .as("%s = minimum", name).doesNotThrowAnyException();
-      checked.add((String) name);
-    });
-    assertThat(checked).as("bounded properties found in %s", spec)
+          assertThatThrownBy(
+                  () -> setter.apply(ImageGenerationRequest.builder("x"), minimum - 1).build())
+              .as("%s = minimum - 1", name)
+              .isInstanceOf(IllegalArgumentException.class)
+              .hasMessage(
+                  "%s = %d is out of range: allowed is %d or more", name, minimum - 1, minimum);
+          assertThatCode(() -> setter.apply(ImageGenerationRequest.builder("x"), minimum).build())
+              .as("%s = minimum", name)
+              .doesNotThrowAnyException();
+          checked.add((String) name);
+        });
+    assertThat(checked)
+        .as("bounded properties found in %s", spec)
         .containsExactlyInAnyOrderElementsOf(BOUNDED_SETTERS.keySet());
   }
 
@@ -148,8 +181,19 @@ class ImageGenerationRequestTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"prompt", "model", "guidance_scale", "image_loras", "n", "steps",
-      "response_format", "disable_safety_checker", "reference_images", "negative_prompt"})
+  @ValueSource(
+      strings = {
+        "prompt",
+        "model",
+        "guidance_scale",
+        "image_loras",
+        "n",
+        "steps",
+        "response_format",
+        "disable_safety_checker",
+        "reference_images",
+        "negative_prompt"
+      })
   void putExtraRefusesKnownPropertyNames(String name) {
     assertThatThrownBy(() -> ImageGenerationRequest.builder("x").putExtra(name, "v"))
         .isInstanceOf(IllegalArgumentException.class)
@@ -160,14 +204,18 @@ class ImageGenerationRequestTest {
   void putExtraRefusesBlankNamesAndNonJsonValues() {
     Builder builder = ImageGenerationRequest.builder("x");
     assertThatThrownBy(() -> builder.putExtra(" ", "v"))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("blank");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("blank");
     assertThatThrownBy(() -> builder.putExtra("style", new Object()))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("\"style\"").hasMessageContaining("java.lang.Object");
+        .hasMessageContaining("\"style\"")
+        .hasMessageContaining("java.lang.Object");
     assertThatThrownBy(() -> builder.putExtra("style", Map.of(1, "one")))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("non-string map key");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("non-string map key");
     assertThatThrownBy(() -> builder.putExtra("style", List.of("ok", List.of(new StringBuilder()))))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("StringBuilder");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("StringBuilder");
     assertThatThrownBy(() -> builder.putExtra("style", null))
         .isInstanceOf(NullPointerException.class);
     assertThat(builder.build().extras()).isEmpty();
@@ -175,11 +223,18 @@ class ImageGenerationRequestTest {
 
   @Test
   void putExtraAcceptsJsonValuesInInsertionOrderAndRemoveExtraDropsThem() {
-    ImageGenerationRequest request = ImageGenerationRequest.builder("x")
-        .putExtra("s", "text").putExtra("i", 3).putExtra("d", 0.25).putExtra("b", true)
-        .putExtra("l", List.of(1, "two", false)).putExtra("m", Map.of("k", List.of(Map.of())))
-        .putExtra("gone", "soon").removeExtra("gone").removeExtra("never-added")
-        .build();
+    ImageGenerationRequest request =
+        ImageGenerationRequest.builder("x")
+            .putExtra("s", "text")
+            .putExtra("i", 3)
+            .putExtra("d", 0.25)
+            .putExtra("b", true)
+            .putExtra("l", List.of(1, "two", false))
+            .putExtra("m", Map.of("k", List.of(Map.of())))
+            .putExtra("gone", "soon")
+            .removeExtra("gone")
+            .removeExtra("never-added")
+            .build();
 
     assertThat(request.extras()).containsOnlyKeys("s", "i", "d", "b", "l", "m");
     assertThat(request.extras().keySet()).containsExactly("s", "i", "d", "b", "l", "m");
@@ -202,19 +257,24 @@ class ImageGenerationRequestTest {
     ImageGenerationRequest request = full();
     assertThat(full()).isEqualTo(request).hasSameHashCodeAs(request);
     assertThat(request).isNotEqualTo(null).isNotEqualTo("a lighthouse");
-    List<ImageGenerationRequest> variants = List.of(
-        request.toBuilder().prompt("other").build(), request.toBuilder().model(null).build(),
-        request.toBuilder().n(3).build(), request.toBuilder().width(769).build(),
-        request.toBuilder().height(513).build(), request.toBuilder().steps(5).build(),
-        request.toBuilder().seed(null).build(), request.toBuilder().negativePrompt("rain").build(),
-        request.toBuilder().responseFormat(ResponseFormat.BASE64).build(),
-        request.toBuilder().guidanceScale(7.0).build(),
-        request.toBuilder().outputFormat(OutputFormat.JPEG).build(),
-        request.toBuilder().imageUrl(null).build(),
-        request.toBuilder().addImageLora("https://lora.example/b", 1).build(),
-        request.toBuilder().referenceImages(List.of()).build(),
-        request.toBuilder().disableSafetyChecker(false).build(),
-        request.toBuilder().removeExtra("aspect_ratio").build());
+    List<ImageGenerationRequest> variants =
+        List.of(
+            request.toBuilder().prompt("other").build(),
+            request.toBuilder().model(null).build(),
+            request.toBuilder().n(3).build(),
+            request.toBuilder().width(769).build(),
+            request.toBuilder().height(513).build(),
+            request.toBuilder().steps(5).build(),
+            request.toBuilder().seed(null).build(),
+            request.toBuilder().negativePrompt("rain").build(),
+            request.toBuilder().responseFormat(ResponseFormat.BASE64).build(),
+            request.toBuilder().guidanceScale(7.0).build(),
+            request.toBuilder().outputFormat(OutputFormat.JPEG).build(),
+            request.toBuilder().imageUrl(null).build(),
+            request.toBuilder().addImageLora("https://lora.example/b", 1).build(),
+            request.toBuilder().referenceImages(List.of()).build(),
+            request.toBuilder().disableSafetyChecker(false).build(),
+            request.toBuilder().removeExtra("aspect_ratio").build());
     for (ImageGenerationRequest variant : variants) {
       assertThat(variant).as(variant.toString()).isNotEqualTo(request);
     }
@@ -224,7 +284,8 @@ class ImageGenerationRequestTest {
   void listsPassedInAreCopiedAndReturnedListsAreUnmodifiable() {
     List<Lora> loras = new ArrayList<>(List.of(new Lora("https://lora.example/a", 1)));
     List<String> references = new ArrayList<>(List.of("https://ref.example/1.png"));
-    Builder builder = ImageGenerationRequest.builder("x").imageLoras(loras).referenceImages(references);
+    Builder builder =
+        ImageGenerationRequest.builder("x").imageLoras(loras).referenceImages(references);
     ImageGenerationRequest request = builder.build();
     loras.add(new Lora("https://lora.example/b", 2));
     references.clear();
@@ -258,20 +319,36 @@ class ImageGenerationRequestTest {
   @Test
   void nonFiniteNumbersAreRejectedAtBuild() {
     assertThatThrownBy(() -> ImageGenerationRequest.builder("x").guidanceScale(Double.NaN).build())
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("guidance");
-    assertThatThrownBy(() -> ImageGenerationRequest.builder("x")
-            .addImageLora("https://lora.example/a", Double.POSITIVE_INFINITY).build())
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("scale");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("guidance");
+    assertThatThrownBy(
+            () ->
+                ImageGenerationRequest.builder("x")
+                    .addImageLora("https://lora.example/a", Double.POSITIVE_INFINITY)
+                    .build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("scale");
   }
 
   @Test
   void toStringMentionsTheSetFields() {
     assertThat(full().toString())
         .startsWith("ImageGenerationRequest{prompt=a lighthouse")
-        .contains("model=acme/painter", "n=2", "size=768x512", "steps=4", "seed=42",
-            "negativePrompt=fog", "responseFormat=URL", "guidanceScale=7.5", "outputFormat=PNG",
-            "imageUrl=https://img.example/in.png", "imageLoras=", "https://lora.example/a",
-            "referenceImages=[https://ref.example/1.png]", "disableSafetyChecker=true",
+        .contains(
+            "model=acme/painter",
+            "n=2",
+            "size=768x512",
+            "steps=4",
+            "seed=42",
+            "negativePrompt=fog",
+            "responseFormat=URL",
+            "guidanceScale=7.5",
+            "outputFormat=PNG",
+            "imageUrl=https://img.example/in.png",
+            "imageLoras=",
+            "https://lora.example/a",
+            "referenceImages=[https://ref.example/1.png]",
+            "disableSafetyChecker=true",
             "extras={aspect_ratio=16:9}");
     assertThat(ImageGenerationRequest.of("a cat").toString())
         .isEqualTo("ImageGenerationRequest{prompt=a cat, n=1, size=1024x1024}");

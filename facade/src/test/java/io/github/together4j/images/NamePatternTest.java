@@ -22,7 +22,8 @@ class NamePatternTest {
   private static final String PNG = TestImages.base64(TestImages.png(4, 4));
 
   @ParameterizedTest
-  @ValueSource(strings = {"img\u0000{index}", "img\n{index}", "img_{index}\r", "\u007f{index}", "a\tb"})
+  @ValueSource(
+      strings = {"img\u0000{index}", "img\n{index}", "img_{index}\r", "\u007f{index}", "a\tb"})
   void controlCharacterIsRefusedAndShownEscaped(String pattern) {
     assertThatThrownBy(() -> ImageFiles.checkPattern(pattern, 1))
         .isInstanceOf(IllegalArgumentException.class)
@@ -37,8 +38,9 @@ class NamePatternTest {
 
     assertThatThrownBy(() -> result.saveAll(dir, "img\u0000{index}"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("namePattern = \"img\\u0000{index}\" has a control character (U+0000 at 3),"
-            + " which a file name should not have");
+        .hasMessage(
+            "namePattern = \"img\\u0000{index}\" has a control character (U+0000 at 3),"
+                + " which a file name should not have");
     try (Stream<Path> files = Files.list(dir)) {
       assertThat(files).isEmpty();
     }
@@ -51,8 +53,9 @@ class NamePatternTest {
     ImageFiles.checkPattern(pattern, 2);
     assertThatThrownBy(() -> ImageFiles.checkPattern("n" + pattern, 2))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("is too long: a name it gives, with {index} and the extension, can take"
-            + " 256 bytes, more than the 255 a file name may have");
+        .hasMessageContaining(
+            "is too long: a name it gives, with {index} and the extension, can take"
+                + " 256 bytes, more than the 255 a file name may have");
 
     List<Path> files = TestImages.base64Result(PNG, PNG).saveAll(dir, pattern);
     assertThat(files).hasSize(2).allSatisfy(file -> assertThat(file.getParent()).isEqualTo(dir));
@@ -74,7 +77,7 @@ class NamePatternTest {
 
   @Test
   void lengthCountsUtf8BytesAndTheMessageCutsALongPattern() {
-    String pattern = "\u00e9".repeat(120) + "{index}";  // 240 bytes + 11 + 5 = 256
+    String pattern = "\u00e9".repeat(120) + "{index}"; // 240 bytes + 11 + 5 = 256
 
     assertThatThrownBy(() -> ImageFiles.checkPattern(pattern, 1))
         .isInstanceOf(IllegalArgumentException.class)
@@ -93,10 +96,13 @@ class NamePatternTest {
 
     List<Path> files = TestImages.base64Result(PNG, PNG).saveAll(dir, pattern);
 
-    assertThat(files).extracting(file -> file.getFileName().toString()).containsExactly(
-        "n".repeat(31) + "\uD83D\uDE00_0.png", "n".repeat(31) + "\uD83D\uDE00_1.png");
+    assertThat(files)
+        .extracting(file -> file.getFileName().toString())
+        .containsExactly(
+            "n".repeat(31) + "\uD83D\uDE00_0.png", "n".repeat(31) + "\uD83D\uDE00_1.png");
     assertThat(ImageFiles.partFile(dir, "n".repeat(31) + "\uD83D\uDE00").getFileName().toString())
-        .startsWith("." + "n".repeat(31) + ".").endsWith(ImageFiles.PART_SUFFIX);
+        .startsWith("." + "n".repeat(31) + ".")
+        .endsWith(ImageFiles.PART_SUFFIX);
   }
 
   @ParameterizedTest
@@ -105,7 +111,8 @@ class NamePatternTest {
     assertThatThrownBy(() -> ImageFiles.checkPattern(pattern, 1))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("has half a character (the lone surrogate U+D")
-        .satisfies(e -> assertThat(e.getMessage().chars()).noneMatch(c -> c >= 0xD800 && c <= 0xDFFF));
+        .satisfies(
+            e -> assertThat(e.getMessage().chars()).noneMatch(c -> c >= 0xD800 && c <= 0xDFFF));
   }
 
   @Test

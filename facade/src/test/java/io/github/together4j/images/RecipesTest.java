@@ -18,8 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The five recipes of Together's Python image docs (access the base64 data, decode and save,
- * process several images, url results, inspect metadata), each as the few lines of Java the
- * README shows, against a loopback server.
+ * process several images, url results, inspect metadata), each as the few lines of Java the README
+ * shows, against a loopback server.
  */
 class RecipesTest {
   @StartStop final MockWebServer api = new MockWebServer();
@@ -32,7 +32,8 @@ class RecipesTest {
 
   @BeforeEach
   void client() {
-    client = TogetherImages.builder().apiKey("sk-recipes").baseUrl(api.url("/v1/").toString()).build();
+    client =
+        TogetherImages.builder().apiKey("sk-recipes").baseUrl(api.url("/v1/").toString()).build();
   }
 
   @AfterEach
@@ -44,8 +45,11 @@ class RecipesTest {
   void accessBase64Data() {
     api.enqueue(json(base64Body(png)));
 
-    ImageGenerationResult result = client.generate(
-        ImageGenerationRequest.builder("a sunflower").responseFormat(ResponseFormat.BASE64).build());
+    ImageGenerationResult result =
+        client.generate(
+            ImageGenerationRequest.builder("a sunflower")
+                .responseFormat(ResponseFormat.BASE64)
+                .build());
     String b64 = result.images().get(0).b64Json();
 
     assertThat(b64).isEqualTo(TestImages.base64(png));
@@ -68,26 +72,42 @@ class RecipesTest {
   void processMultipleImages() throws Exception {
     api.enqueue(json(base64Body(png, jpeg, png, png)));
 
-    ImageGenerationResult result = client.generate(
-        ImageGenerationRequest.builder("a sunflower").n(4).build());
+    ImageGenerationResult result =
+        client.generate(ImageGenerationRequest.builder("a sunflower").n(4).build());
     List<Path> files = result.saveAll(dir, "sunflower_{index}");
 
-    assertThat(files).containsExactly(dir.resolve("sunflower_0.png"), dir.resolve("sunflower_1.jpg"),
-        dir.resolve("sunflower_2.png"), dir.resolve("sunflower_3.png"));
+    assertThat(files)
+        .containsExactly(
+            dir.resolve("sunflower_0.png"),
+            dir.resolve("sunflower_1.jpg"),
+            dir.resolve("sunflower_2.png"),
+            dir.resolve("sunflower_3.png"));
     assertThat(files.get(1)).hasBinaryContent(jpeg);
     assertThat(api.takeRequest().getBody().utf8()).contains("\"n\":4");
   }
 
   @Test
   void urlResults() throws Exception {
-    storage.enqueue(new MockResponse.Builder().addHeader("Content-Type", "image/png")
-        .body(new Buffer().write(png)).build());
-    api.enqueue(json("{\"id\":\"gen-1\",\"model\":\"m\",\"object\":\"list\",\"data\":[{\"index\":0,"
-        + "\"url\":\"" + storage.url("/images/0.png?X-Amz-Signature=abc") + "\",\"type\":\"url\"}]}"));
+    storage.enqueue(
+        new MockResponse.Builder()
+            .addHeader("Content-Type", "image/png")
+            .body(new Buffer().write(png))
+            .build());
+    api.enqueue(
+        json(
+            "{\"id\":\"gen-1\",\"model\":\"m\",\"object\":\"list\",\"data\":[{\"index\":0,"
+                + "\"url\":\""
+                + storage.url("/images/0.png?X-Amz-Signature=abc")
+                + "\",\"type\":\"url\"}]}"));
 
-    GeneratedImage image = client.generate(
-        ImageGenerationRequest.builder("a sunflower").responseFormat(ResponseFormat.URL).build())
-        .images().get(0);
+    GeneratedImage image =
+        client
+            .generate(
+                ImageGenerationRequest.builder("a sunflower")
+                    .responseFormat(ResponseFormat.URL)
+                    .build())
+            .images()
+            .get(0);
     Path file = image.saveTo(dir.resolve("sunflower"));
 
     assertThat(image.isUrl()).isTrue();
@@ -100,8 +120,8 @@ class RecipesTest {
   void inspectMetadata() {
     api.enqueue(json(base64Body(png, jpeg)));
 
-    ImageGenerationResult result = client.generate(
-        ImageGenerationRequest.builder("a sunflower").n(2).build());
+    ImageGenerationResult result =
+        client.generate(ImageGenerationRequest.builder("a sunflower").n(2).build());
     GeneratedImage second = result.images().get(1);
     BufferedImage pixels = second.toBufferedImage();
 
@@ -129,14 +149,23 @@ class RecipesTest {
   private static String base64Body(byte[]... images) {
     StringBuilder data = new StringBuilder();
     for (int i = 0; i < images.length; i++) {
-      data.append(i == 0 ? "" : ",").append("{\"index\":").append(i).append(",\"b64_json\":\"")
-          .append(TestImages.base64(images[i])).append("\",\"type\":\"b64_json\"}");
+      data.append(i == 0 ? "" : ",")
+          .append("{\"index\":")
+          .append(i)
+          .append(",\"b64_json\":\"")
+          .append(TestImages.base64(images[i]))
+          .append("\",\"type\":\"b64_json\"}");
     }
     return "{\"id\":\"gen-recipes\",\"model\":\"black-forest-labs/FLUX.1-schnell\",\"object\":\"list\","
-        + "\"data\":[" + data + "]}";
+        + "\"data\":["
+        + data
+        + "]}";
   }
 
   private static MockResponse json(String body) {
-    return new MockResponse.Builder().addHeader("Content-Type", "application/json").body(body).build();
+    return new MockResponse.Builder()
+        .addHeader("Content-Type", "application/json")
+        .body(body)
+        .build();
   }
 }

@@ -33,26 +33,29 @@ class RedactionTest {
   /** Distinctive, and deliberately too short to look like a real key. */
   private static final String KEY = "tgp_v1_SECRETKEY123";
 
-  private static final String ERROR_401 = "{\"error\":{\"message\":\"Invalid API key provided\","
-      + "\"type\":\"invalid_request_error\",\"param\":null,\"code\":\"invalid_api_key\"}}";
+  private static final String ERROR_401 =
+      "{\"error\":{\"message\":\"Invalid API key provided\","
+          + "\"type\":\"invalid_request_error\",\"param\":null,\"code\":\"invalid_api_key\"}}";
 
   @StartStop private final MockWebServer server = new MockWebServer();
 
   /** Held in a field: JUL keeps loggers weakly, and a collected logger loses its level. */
   private final Logger julLogger = Logger.getLogger("io.github.together4j.images");
+
   private final List<LogRecord> records = Collections.synchronizedList(new ArrayList<>());
-  private final Handler capture = new Handler() {
-    @Override
-    public void publish(LogRecord record) {
-      records.add(record);
-    }
+  private final Handler capture =
+      new Handler() {
+        @Override
+        public void publish(LogRecord record) {
+          records.add(record);
+        }
 
-    @Override
-    public void flush() {}
+        @Override
+        public void flush() {}
 
-    @Override
-    public void close() {}
-  };
+        @Override
+        public void close() {}
+      };
   private Level previousLevel;
   private final List<String> texts = new ArrayList<>();
   private final List<TogetherImages> clients = new ArrayList<>();
@@ -81,10 +84,14 @@ class RedactionTest {
   }
 
   private static MockResponse response(int code, String contentType, String body) {
-    return new MockResponse.Builder().code(code).addHeader("Content-Type", contentType)
-        .addHeader("x-request-id", "req-" + code).addHeader("retry-after-ms", "1")
+    return new MockResponse.Builder()
+        .code(code)
+        .addHeader("Content-Type", contentType)
+        .addHeader("x-request-id", "req-" + code)
+        .addHeader("retry-after-ms", "1")
         .addHeader("Set-Cookie", "session=" + KEY)
-        .body(body).build();
+        .body(body)
+        .build();
   }
 
   /** Adds what an application would log of {@code thrown}, and the server's fields if asked. */
@@ -106,7 +113,8 @@ class RedactionTest {
     synchronized (records) {
       for (LogRecord record : records) {
         out.append(formatter.formatMessage(record)).append('\n').append(record.getMessage());
-        for (Object param : record.getParameters() == null ? new Object[0] : record.getParameters()) {
+        for (Object param :
+            record.getParameters() == null ? new Object[0] : record.getParameters()) {
           out.append(' ').append(param);
         }
         out.append('\n');
@@ -133,10 +141,12 @@ class RedactionTest {
   void keyAppearsInNoLogExceptionOrToStringAcrossSuccessAndFailures() throws Exception {
     String baseUrl = server.url("/v1/").toString();
     server.enqueue(response(200, "application/json", TogetherImagesTest.OK_BODY));
-    server.enqueue(response(503, "application/json", ERROR_401.replace("Invalid API key provided", "busy")));
+    server.enqueue(
+        response(503, "application/json", ERROR_401.replace("Invalid API key provided", "busy")));
     server.enqueue(response(200, "application/json", TogetherImagesTest.OK_BODY));
     server.enqueue(response(401, "application/json", ERROR_401));
-    server.enqueue(response(500, "text/html", "<html><body><h1>500 Internal Server Error</h1></body></html>"));
+    server.enqueue(
+        response(500, "text/html", "<html><body><h1>500 Internal Server Error</h1></body></html>"));
     server.enqueue(response(401, "application/json", ERROR_401));
 
     TogetherImages client = client(baseUrl, 0);
@@ -144,22 +154,38 @@ class RedactionTest {
     texts.add(client(baseUrl, 1).generate("retried then success").toString());
     record(catchThrowable(() -> client.generate("unauthorized")), true);
     record(catchThrowable(() -> client.generate("html error page")), true);
-    record(catchThrowable(() -> client("http://127.0.0.1:" + closedPort() + "/v1", 0).generate("refused")), true);
+    record(
+        catchThrowable(
+            () -> client("http://127.0.0.1:" + closedPort() + "/v1", 0).generate("refused")),
+        true);
     Throwable async = catchThrowable(() -> client.generateAsync("async").get(10, TimeUnit.SECONDS));
     assertThat(async).isInstanceOf(ExecutionException.class);
     record(async, true);
 
     assertThat(server.takeRequest(5, TimeUnit.SECONDS).getHeaders().get("Authorization"))
-        .as("the key was in play").isEqualTo("Bearer " + KEY);
+        .as("the key was in play")
+        .isEqualTo("Bearer " + KEY);
     String logs = logText();
     assertThat(logs)
-        .contains("--> POST " + baseUrl + "images/generations", "Authorization: ██",
-            "User-Agent: together4j/", "<-- 200", "<-- 503", "<-- 401", "<-- 500",
-            "<-- HTTP FAILED POST http://127.0.0.1:", "Set-Cookie: ██");
+        .contains(
+            "--> POST " + baseUrl + "images/generations",
+            "Authorization: ██",
+            "User-Agent: together4j/",
+            "<-- 200",
+            "<-- 503",
+            "<-- 401",
+            "<-- 500",
+            "<-- HTTP FAILED POST http://127.0.0.1:",
+            "Set-Cookie: ██");
     assertThat(occurrences(logs, "--> POST")).as("requests logged").isEqualTo(7);
     assertThat(String.join("\n", texts))
-        .contains("AuthenticationException", "ServerException", "ApiConnectionException",
-            "Invalid API key provided", "500 Internal Server Error", "apiKey=██");
+        .contains(
+            "AuthenticationException",
+            "ServerException",
+            "ApiConnectionException",
+            "Invalid API key provided",
+            "500 Internal Server Error",
+            "apiKey=██");
     assertThat(occurrences(logs, KEY)).as("key in logs:\n%s", logs).isZero();
     String all = String.join("\n", texts);
     assertThat(occurrences(all, KEY)).as("key in exceptions and toString:\n%s", all).isZero();
@@ -177,8 +203,11 @@ class RedactionTest {
 
   @Test
   void keyEchoedByTheServerIsRedactedFromTheException() {
-    server.enqueue(response(401, "application/json", ERROR_401.replace(
-        "Invalid API key provided", "Invalid API key provided: " + KEY)));
+    server.enqueue(
+        response(
+            401,
+            "application/json",
+            ERROR_401.replace("Invalid API key provided", "Invalid API key provided: " + KEY)));
 
     Throwable thrown = catchThrowable(() -> client(server.url("/v1/").toString(), 0).generate("x"));
     record(thrown, false);
@@ -189,7 +218,9 @@ class RedactionTest {
 
   /** The three ways a response is read: typed, typed and async, streamed to files. */
   enum Path3 {
-    SYNC, ASYNC, STREAMING;
+    SYNC,
+    ASYNC,
+    STREAMING;
 
     /** Calls the client this way; returns the result's text, throws what the call threw. */
     String call(TogetherImages client, Path dir) throws Throwable {
@@ -211,16 +242,27 @@ class RedactionTest {
   @ParameterizedTest
   @EnumSource(Path3.class)
   void keyEchoedIntoAFieldOfTheWrongTypeIsInNoCause(Path3 path) throws Exception {
-    server.enqueue(response(200, "application/json", "{\"id\":\"x\",\"model\":\"m\",\"object\":\"list\","
-        + "\"data\":[{\"index\":\"" + KEY + "\",\"b64_json\":\"iVBORw0KGgo=\"}]}"));
+    server.enqueue(
+        response(
+            200,
+            "application/json",
+            "{\"id\":\"x\",\"model\":\"m\",\"object\":\"list\","
+                + "\"data\":[{\"index\":\""
+                + KEY
+                + "\",\"b64_json\":\"iVBORw0KGgo=\"}]}"));
 
-    Throwable thrown = catchThrowable(() -> path.call(client(server.url("/v1/").toString(), 0), dir));
+    Throwable thrown =
+        catchThrowable(() -> path.call(client(server.url("/v1/").toString(), 0), dir));
     record(thrown, true);
 
-    assertThat(thrown).isInstanceOf(MalformedResponseException.class)
+    assertThat(thrown)
+        .isInstanceOf(MalformedResponseException.class)
         .hasMessageContaining("Expected an int but was ██");
-    assertThat(thrown.getCause()).as("the cause, which a logged stack trace prints").isNotNull()
-        .hasMessageContaining("██").hasMessageNotContaining(KEY);
+    assertThat(thrown.getCause())
+        .as("the cause, which a logged stack trace prints")
+        .isNotNull()
+        .hasMessageContaining("██")
+        .hasMessageNotContaining(KEY);
     assertThat(thrown.getCause().toString()).startsWith("com.squareup.moshi.JsonDataException: ");
     assertThat(thrown.getCause().getStackTrace()).as("the original stack trace").isNotEmpty();
     assertThat(String.join("\n", texts)).doesNotContain(KEY);
@@ -228,30 +270,50 @@ class RedactionTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = Path3.class, names = {"SYNC", "ASYNC"})
+  @EnumSource(
+      value = Path3.class,
+      names = {"SYNC", "ASYNC"})
   void keyEchoedIntoAUrlIsNotInToString(Path3 path) throws Throwable {
     String url = server.url("/files/" + KEY + "/fox.png?sig=" + KEY).toString();
-    server.enqueue(response(200, "application/json", "{\"id\":\"id-" + KEY + "\",\"model\":\"m\","
-        + "\"object\":\"list\",\"data\":[{\"index\":0,\"url\":\"" + url + "\"}]}"));
+    server.enqueue(
+        response(
+            200,
+            "application/json",
+            "{\"id\":\"id-"
+                + KEY
+                + "\",\"model\":\"m\","
+                + "\"object\":\"list\",\"data\":[{\"index\":0,\"url\":\""
+                + url
+                + "\"}]}"));
 
     String text = path.call(client(server.url("/v1/").toString(), 0), dir);
 
-    assertThat(text).contains("ImageGenerationResult{id=id-██", "url=", "/files/██/fox.png")
+    assertThat(text)
+        .contains("ImageGenerationResult{id=id-██", "url=", "/files/██/fox.png")
         .doesNotContain(KEY);
   }
 
   @ParameterizedTest
   @EnumSource(Path3.class)
   void aKeyTooShortToBeRealDoesNotGarbleTheServersWords(Path3 path) {
-    server.enqueue(response(429, "application/json", "{\"error\":{\"message\":\"Rate limit exceeded: "
-        + "xx requests per second\",\"type\":\"rate_limit_exceeded\",\"param\":null,\"code\":null}}"));
-    TogetherImages client = TogetherImages.builder().apiKey("x")
-        .baseUrl(server.url("/v1/").toString()).maxRetries(0).build();
+    server.enqueue(
+        response(
+            429,
+            "application/json",
+            "{\"error\":{\"message\":\"Rate limit exceeded: "
+                + "xx requests per second\",\"type\":\"rate_limit_exceeded\",\"param\":null,\"code\":null}}"));
+    TogetherImages client =
+        TogetherImages.builder()
+            .apiKey("x")
+            .baseUrl(server.url("/v1/").toString())
+            .maxRetries(0)
+            .build();
     clients.add(client);
 
     Throwable thrown = catchThrowable(() -> path.call(client, dir));
 
-    assertThat(thrown).isInstanceOf(RateLimitException.class)
+    assertThat(thrown)
+        .isInstanceOf(RateLimitException.class)
         .hasMessageContaining("Rate limit exceeded: xx requests per second");
     assertThat(((RateLimitException) thrown).serverMessage())
         .isEqualTo("Rate limit exceeded: xx requests per second");
@@ -260,15 +322,24 @@ class RedactionTest {
   @Test
   void aKeyLongEnoughToBeRealIsStillRedactedEverywhere() throws Exception {
     String key = "12345678";
-    server.enqueue(response(401, "application/json", ERROR_401.replace(
-        "Invalid API key provided", "Invalid API key provided: " + key)));
-    TogetherImages client = TogetherImages.builder().apiKey(key)
-        .baseUrl(server.url("/v1/").toString()).maxRetries(0).build();
+    server.enqueue(
+        response(
+            401,
+            "application/json",
+            ERROR_401.replace("Invalid API key provided", "Invalid API key provided: " + key)));
+    TogetherImages client =
+        TogetherImages.builder()
+            .apiKey(key)
+            .baseUrl(server.url("/v1/").toString())
+            .maxRetries(0)
+            .build();
     clients.add(client);
 
     Throwable thrown = catchThrowable(() -> client.generate("x"));
 
-    assertThat(thrown).isInstanceOf(AuthenticationException.class)
-        .hasMessageContaining("Invalid API key provided: ██").hasMessageNotContaining(key);
+    assertThat(thrown)
+        .isInstanceOf(AuthenticationException.class)
+        .hasMessageContaining("Invalid API key provided: ██")
+        .hasMessageNotContaining(key);
   }
 }

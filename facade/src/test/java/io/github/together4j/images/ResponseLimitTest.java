@@ -11,21 +11,27 @@ import okio.Buffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@link TogetherImages.Builder#maxResponseBytes}: a response past the limit is refused, not retried. */
+/**
+ * {@link TogetherImages.Builder#maxResponseBytes}: a response past the limit is refused, not
+ * retried.
+ */
 class ResponseLimitTest {
   @StartStop final MockWebServer api = new MockWebServer();
   @TempDir Path dir;
 
-  final String body = StreamingSaveTest.body("gen-1", StreamingSaveTest.item(0, TestImages.png(200, 200)));
+  final String body =
+      StreamingSaveTest.body("gen-1", StreamingSaveTest.item(0, TestImages.png(200, 200)));
 
   @Test
   void contentLengthPastTheLimitIsMalformedAndNotRetried() {
     api.enqueue(StreamingSaveTest.json(body));
 
-    MalformedResponseException e = catchThrowableOfType(MalformedResponseException.class,
-        () -> client(body.length() - 1).generate("a fox"));
+    MalformedResponseException e =
+        catchThrowableOfType(
+            MalformedResponseException.class, () -> client(body.length() - 1).generate("a fox"));
 
-    assertThat(e).hasMessageContaining("larger than the limit of " + (body.length() - 1))
+    assertThat(e)
+        .hasMessageContaining("larger than the limit of " + (body.length() - 1))
         .hasMessageContaining("maxResponseBytes");
     assertThat(e.statusCode()).isEqualTo(200);
     assertThat(api.getRequestCount()).isEqualTo(1);
@@ -33,11 +39,15 @@ class ResponseLimitTest {
 
   @Test
   void chunkedBodyPastTheLimitFailsWhileReading() {
-    api.enqueue(new MockResponse.Builder().addHeader("Content-Type", "application/json")
-        .chunkedBody(new Buffer().writeUtf8(body), 256).build());
+    api.enqueue(
+        new MockResponse.Builder()
+            .addHeader("Content-Type", "application/json")
+            .chunkedBody(new Buffer().writeUtf8(body), 256)
+            .build());
 
-    MalformedResponseException e = catchThrowableOfType(MalformedResponseException.class,
-        () -> client(body.length() / 2).generate("a fox"));
+    MalformedResponseException e =
+        catchThrowableOfType(
+            MalformedResponseException.class, () -> client(body.length() / 2).generate("a fox"));
 
     assertThat(e).hasMessageContaining("larger than the limit of " + body.length() / 2);
     assertThat(api.getRequestCount()).isEqualTo(1);
@@ -45,11 +55,17 @@ class ResponseLimitTest {
 
   @Test
   void streamingSaveObeysTheLimitAndLeavesNothing() throws Exception {
-    api.enqueue(new MockResponse.Builder().addHeader("Content-Type", "application/json")
-        .chunkedBody(new Buffer().writeUtf8(body), 256).build());
+    api.enqueue(
+        new MockResponse.Builder()
+            .addHeader("Content-Type", "application/json")
+            .chunkedBody(new Buffer().writeUtf8(body), 256)
+            .build());
 
-    MalformedResponseException e = catchThrowableOfType(MalformedResponseException.class,
-        () -> client(body.length() / 2).generateAndSave(ImageGenerationRequest.of("a fox"), dir));
+    MalformedResponseException e =
+        catchThrowableOfType(
+            MalformedResponseException.class,
+            () ->
+                client(body.length() / 2).generateAndSave(ImageGenerationRequest.of("a fox"), dir));
 
     assertThat(e).hasMessageContaining("maxResponseBytes");
     assertThat(TestImages.names(dir)).isEmpty();
@@ -63,7 +79,10 @@ class ResponseLimitTest {
   }
 
   private TogetherImages client(long maxResponseBytes) {
-    return TogetherImages.builder().apiKey("sk-test").baseUrl(api.url("/v1/").toString())
-        .maxResponseBytes(maxResponseBytes).build();
+    return TogetherImages.builder()
+        .apiKey("sk-test")
+        .baseUrl(api.url("/v1/").toString())
+        .maxResponseBytes(maxResponseBytes)
+        .build();
   }
 }

@@ -27,11 +27,14 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Which failures are retried and how long the client waits in between, for blocking and async
- * calls alike. Waits are recorded, never slept: jitter is pinned to none and the clock is fixed.
+ * Which failures are retried and how long the client waits in between, for blocking and async calls
+ * alike. Waits are recorded, never slept: jitter is pinned to none and the clock is fixed.
  */
 class RetriesTest {
-  enum Mode { SYNC, ASYNC }
+  enum Mode {
+    SYNC,
+    ASYNC
+  }
 
   private static final Instant NOW = Instant.parse("2025-01-01T00:00:00Z");
   private static final String OK_BODY =
@@ -44,7 +47,8 @@ class RetriesTest {
   /** Every wait the client asked for, through the sleeper (sync) or the scheduler (async). */
   private final List<Duration> delays = new CopyOnWriteArrayList<>();
 
-  @ParameterizedTest @EnumSource(Mode.class)
+  @ParameterizedTest
+  @EnumSource(Mode.class)
   void status429WithRetryAfterSecondsIsRetried(Mode mode) {
     server.enqueue(error(429).addHeader("Retry-After", "2").build());
     server.enqueue(ok());
@@ -56,7 +60,8 @@ class RetriesTest {
     assertThat(server.getRequestCount()).isEqualTo(2);
   }
 
-  @ParameterizedTest @EnumSource(Mode.class)
+  @ParameterizedTest
+  @EnumSource(Mode.class)
   void retryAfterHttpDateIsHonoured(Mode mode) {
     server.enqueue(error(429).addHeader("Retry-After", "Wed, 01 Jan 2025 00:00:03 GMT").build());
     server.enqueue(ok());
@@ -67,7 +72,8 @@ class RetriesTest {
     assertThat(delays).containsExactly(Duration.ofSeconds(3));
   }
 
-  @ParameterizedTest @EnumSource(Mode.class)
+  @ParameterizedTest
+  @EnumSource(Mode.class)
   void retryAfterHttpDateInThePastRetriesAtOnce(Mode mode) {
     server.enqueue(error(503).addHeader("Retry-After", "Tue, 31 Dec 2024 23:59:00 GMT").build());
     server.enqueue(ok());
@@ -78,9 +84,11 @@ class RetriesTest {
     assertThat(delays).containsExactly(Duration.ZERO);
   }
 
-  @ParameterizedTest @EnumSource(Mode.class)
+  @ParameterizedTest
+  @EnumSource(Mode.class)
   void retryAfterMsIsHonouredBeforeRetryAfter(Mode mode) {
-    server.enqueue(error(429).addHeader("retry-after-ms", "1500").addHeader("Retry-After", "2").build());
+    server.enqueue(
+        error(429).addHeader("retry-after-ms", "1500").addHeader("Retry-After", "2").build());
     server.enqueue(error(429).addHeader("retry-after-ms", "250.5").build());
     server.enqueue(ok());
 
@@ -90,7 +98,8 @@ class RetriesTest {
     assertThat(delays).containsExactly(Duration.ofMillis(1500), Duration.ofNanos(250_500_000));
   }
 
-  @ParameterizedTest @EnumSource(Mode.class)
+  @ParameterizedTest
+  @EnumSource(Mode.class)
   void retryAfterAbove60SecondsFallsBackToBackoff(Mode mode) {
     server.enqueue(error(429).addHeader("Retry-After", "120").build());
     server.enqueue(error(429).addHeader("Retry-After", "soon").build());
@@ -102,7 +111,8 @@ class RetriesTest {
     assertThat(delays).containsExactly(Duration.ofMillis(500), Duration.ofSeconds(1));
   }
 
-  @ParameterizedTest @EnumSource(Mode.class)
+  @ParameterizedTest
+  @EnumSource(Mode.class)
   void status503ThenSuccessResendsTheSameRequest(Mode mode) throws Exception {
     server.enqueue(error(503).build());
     server.enqueue(ok());
@@ -117,7 +127,8 @@ class RetriesTest {
     assertThat(delays).containsExactly(Duration.ofMillis(500));
   }
 
-  @ParameterizedTest @EnumSource(Mode.class)
+  @ParameterizedTest
+  @EnumSource(Mode.class)
   void retriesExhaustedReportsAttemptsAfterDoublingBackoff(Mode mode) {
     for (int i = 0; i < 4; i++) {
       server.enqueue(error(500).addHeader("x-request-id", "req-" + i).build());
@@ -134,7 +145,8 @@ class RetriesTest {
     assertThat(server.getRequestCount()).isEqualTo(4);
   }
 
-  @ParameterizedTest @EnumSource(Mode.class)
+  @ParameterizedTest
+  @EnumSource(Mode.class)
   void backoffIsCappedAt8Seconds(Mode mode) {
     for (int i = 0; i < 7; i++) {
       server.enqueue(error(502).build());
@@ -147,7 +159,8 @@ class RetriesTest {
     assertThat(delays).containsExactly(millis(500, 1000, 2000, 4000, 8000, 8000));
   }
 
-  @ParameterizedTest @EnumSource(Mode.class)
+  @ParameterizedTest
+  @EnumSource(Mode.class)
   void jitterShortensBackoffByAtMostAQuarter(Mode mode) {
     server.enqueue(error(500).build());
     server.enqueue(error(500).build());
@@ -159,9 +172,13 @@ class RetriesTest {
     assertThat(delays).containsExactly(millis(375, 750));
   }
 
-  @ParameterizedTest @EnumSource(Mode.class)
+  @ParameterizedTest
+  @EnumSource(Mode.class)
   void connectionDroppedBeforeResponseIsRetried(Mode mode) {
-    server.enqueue(new MockResponse.Builder().onResponseStart(SocketEffect.ShutdownConnection.INSTANCE).build());
+    server.enqueue(
+        new MockResponse.Builder()
+            .onResponseStart(SocketEffect.ShutdownConnection.INSTANCE)
+            .build());
     server.enqueue(ok());
 
     try (TogetherImages client = client(2)) {
@@ -171,14 +188,16 @@ class RetriesTest {
     assertThat(server.getRequestCount()).isEqualTo(2);
   }
 
-  @ParameterizedTest @EnumSource(Mode.class)
+  @ParameterizedTest
+  @EnumSource(Mode.class)
   void connectionDroppedMidBodyIsRetried(Mode mode) {
-    server.enqueue(new MockResponse.Builder()
-        .addHeader("Content-Type", "application/json")
-        .body(OK_BODY)
-        .throttleBody(20, 0, TimeUnit.MILLISECONDS)
-        .onResponseBody(SocketEffect.ShutdownConnection.INSTANCE)
-        .build());
+    server.enqueue(
+        new MockResponse.Builder()
+            .addHeader("Content-Type", "application/json")
+            .body(OK_BODY)
+            .throttleBody(20, 0, TimeUnit.MILLISECONDS)
+            .onResponseBody(SocketEffect.ShutdownConnection.INSTANCE)
+            .build());
     server.enqueue(ok());
 
     try (TogetherImages client = client(2)) {
@@ -187,12 +206,15 @@ class RetriesTest {
     assertThat(delays).containsExactly(Duration.ofMillis(500));
   }
 
-  @ParameterizedTest @EnumSource(Mode.class)
+  @ParameterizedTest
+  @EnumSource(Mode.class)
   void readTimeoutIsRetried(Mode mode) {
-    server.enqueue(new MockResponse.Builder().body(OK_BODY).headersDelay(2, TimeUnit.SECONDS).build());
+    server.enqueue(
+        new MockResponse.Builder().body(OK_BODY).headersDelay(2, TimeUnit.SECONDS).build());
     server.enqueue(ok());
 
-    try (TogetherImages client = builder(1, () -> 0.0).readTimeout(Duration.ofMillis(200)).build()) {
+    try (TogetherImages client =
+        builder(1, () -> 0.0).readTimeout(Duration.ofMillis(200)).build()) {
       assertThat(generate(mode, client).id()).isEqualTo("gen-1");
     }
     assertThat(delays).containsExactly(Duration.ofMillis(500));
@@ -205,7 +227,8 @@ class RetriesTest {
     server.enqueue(ok());
 
     try (TogetherImages client = client(2)) {
-      TogetherException e = catchThrowableOfType(TogetherException.class, () -> generate(mode, client));
+      TogetherException e =
+          catchThrowableOfType(TogetherException.class, () -> generate(mode, client));
       assertThat(e.statusCode()).isEqualTo(status);
       assertThat(e.attempts()).isEqualTo(1);
       assertThat(e.getMessage()).doesNotContain("attempts");
@@ -226,20 +249,23 @@ class RetriesTest {
     assertThat(server.getRequestCount()).isEqualTo(2);
   }
 
-  @ParameterizedTest @EnumSource(Mode.class)
+  @ParameterizedTest
+  @EnumSource(Mode.class)
   void exhausted409IsPlainTogetherException(Mode mode) {
     server.enqueue(error(409).build());
     server.enqueue(error(409).build());
 
     try (TogetherImages client = client(1)) {
-      TogetherException e = catchThrowableOfType(TogetherException.class, () -> generate(mode, client));
+      TogetherException e =
+          catchThrowableOfType(TogetherException.class, () -> generate(mode, client));
       assertThat(e).isExactlyInstanceOf(TogetherException.class);
       assertThat(e.statusCode()).isEqualTo(409);
       assertThat(e).hasMessageEndingWith("; after 2 attempts");
     }
   }
 
-  @ParameterizedTest @EnumSource(Mode.class)
+  @ParameterizedTest
+  @EnumSource(Mode.class)
   void maxRetriesZeroSendsExactlyOneRequest(Mode mode) {
     server.enqueue(error(503).build());
     server.enqueue(ok());
@@ -265,7 +291,9 @@ class RetriesTest {
         .flatMap(mode -> Arrays.stream(statuses).mapToObj(status -> Arguments.of(mode, status)));
   }
 
-  /** Calls the client the way {@code mode} says; async failures are unwrapped to what sync throws. */
+  /**
+   * Calls the client the way {@code mode} says; async failures are unwrapped to what sync throws.
+   */
   private static ImageGenerationResult generate(Mode mode, TogetherImages client) {
     if (mode == Mode.SYNC) {
       return client.generate("a cat");
@@ -291,15 +319,16 @@ class RetriesTest {
   }
 
   private TogetherImages.Builder builder(int maxRetries, DoubleSupplier random) {
-    RetryPolicy recording = new RetryPolicy(
-        maxRetries,
-        delays::add,
-        (delay, task) -> {
-          delays.add(delay);
-          task.run();
-        },
-        random,
-        Clock.fixed(NOW, ZoneOffset.UTC));
+    RetryPolicy recording =
+        new RetryPolicy(
+            maxRetries,
+            delays::add,
+            (delay, task) -> {
+              delays.add(delay);
+              task.run();
+            },
+            random,
+            Clock.fixed(NOW, ZoneOffset.UTC));
     return TogetherImages.builder()
         .apiKey("test-key")
         .baseUrl(server.url("/v1/").toString())
@@ -314,10 +343,14 @@ class RetriesTest {
     return new MockResponse.Builder()
         .code(status)
         .addHeader("Content-Type", "application/json")
-        .body("{\"error\":{\"message\":\"Try again\",\"type\":\"server_error\",\"param\":null,\"code\":null}}");
+        .body(
+            "{\"error\":{\"message\":\"Try again\",\"type\":\"server_error\",\"param\":null,\"code\":null}}");
   }
 
   private static MockResponse ok() {
-    return new MockResponse.Builder().addHeader("Content-Type", "application/json").body(OK_BODY).build();
+    return new MockResponse.Builder()
+        .addHeader("Content-Type", "application/json")
+        .body(OK_BODY)
+        .build();
   }
 }

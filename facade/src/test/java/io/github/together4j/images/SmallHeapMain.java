@@ -12,13 +12,14 @@ import java.util.Base64;
 import java.util.List;
 
 /**
- * Run in a child JVM with a small heap by {@link SmallHeapTest}: loads base64 image texts the way
- * a parsed response holds them, then saves them all, with together4j or the naive way.
+ * Run in a child JVM with a small heap by {@link SmallHeapTest}: loads base64 image texts the way a
+ * parsed response holds them, then saves them all, with together4j or the naive way.
  *
- * <p>Arguments: {@code stream|naive <free bytes> <output dir> <base64 file>...}. After loading,
- * the child fills the old generation (Serial GC) with ballast until only {@code free bytes} stay
- * free, so the test does not depend on how much heap the JDK and OkHttp take on this machine. Exit code 0 on success; an
- * {@link OutOfMemoryError} ends the JVM with a non-zero code and its message on stderr.
+ * <p>Arguments: {@code stream|naive <free bytes> <output dir> <base64 file>...}. After loading, the
+ * child fills the old generation (Serial GC) with ballast until only {@code free bytes} stay free,
+ * so the test does not depend on how much heap the JDK and OkHttp take on this machine. Exit code 0
+ * on success; an {@link OutOfMemoryError} ends the JVM with a non-zero code and its message on
+ * stderr.
  */
 final class SmallHeapMain {
   private SmallHeapMain() {}
@@ -36,17 +37,25 @@ final class SmallHeapMain {
       texts.add(Files.readString(Path.of(args[i]), StandardCharsets.ISO_8859_1));
     }
     System.gc();
-    MemoryPoolMXBean old = ManagementFactory.getMemoryPoolMXBeans().stream()
-        .filter(pool -> pool.getName().equals("Tenured Gen"))
-        .findFirst()
-        .orElseThrow(() -> new IllegalStateException("run with -XX:+UseSerialGC"));
+    MemoryPoolMXBean old =
+        ManagementFactory.getMemoryPoolMXBeans().stream()
+            .filter(pool -> pool.getName().equals("Tenured Gen"))
+            .findFirst()
+            .orElseThrow(() -> new IllegalStateException("run with -XX:+UseSerialGC"));
     MemoryUsage usage = old.getUsage();
     byte[] ballast = new byte[(int) (usage.getMax() - usage.getUsed() - free)];
     System.gc();
     usage = old.getUsage();
-    System.out.println("texts " + texts.stream().mapToLong(String::length).sum() + " chars; old gen "
-        + usage.getUsed() / 1024 + " KiB used (ballast " + ballast.length / 1024 + " KiB), "
-        + (usage.getMax() - usage.getUsed()) / 1024 + " KiB free");
+    System.out.println(
+        "texts "
+            + texts.stream().mapToLong(String::length).sum()
+            + " chars; old gen "
+            + usage.getUsed() / 1024
+            + " KiB used (ballast "
+            + ballast.length / 1024
+            + " KiB), "
+            + (usage.getMax() - usage.getUsed()) / 1024
+            + " KiB free");
     if (mode.equals("stream")) {
       List<ImageChoicesData> data = new ArrayList<>();
       for (int i = 0; i < texts.size(); i++) {

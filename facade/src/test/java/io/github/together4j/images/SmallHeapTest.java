@@ -23,13 +23,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Proves what {@link ImageGenerationResult#saveAll} documents: saving needs the response plus a
- * fixed buffer, not a decoded copy of an image. A child JVM ({@code -Xmx32m}, Serial GC) holds
- * four ~1.5 MB PNGs as base64 text, as a parsed response does, and is then filled with ballast
- * until 1 MiB of heap is left: the streaming save fits in that; decoding each image whole, as the
- * Python recipe does (a 2 MB copy of the text, then the 1.5 MB image), runs out of memory.
+ * fixed buffer, not a decoded copy of an image. A child JVM ({@code -Xmx32m}, Serial GC) holds four
+ * ~1.5 MB PNGs as base64 text, as a parsed response does, and is then filled with ballast until 1
+ * MiB of heap is left: the streaming save fits in that; decoding each image whole, as the Python
+ * recipe does (a 2 MB copy of the text, then the 1.5 MB image), runs out of memory.
  */
 class SmallHeapTest {
   static final int IMAGES = 4;
+
   /** Free heap left above the loaded texts: 16 buffers' worth, under one decoded image. */
   static final long HEADROOM = 1024 * 1024;
 
@@ -52,11 +53,12 @@ class SmallHeapTest {
       ImageIO.write(image, "png", png);
       images.add(png.toByteArray());
       Path file = work.resolve("image" + i + ".b64");
-      Files.writeString(file, Base64.getEncoder().encodeToString(png.toByteArray()),
-          StandardCharsets.ISO_8859_1);
+      Files.writeString(
+          file, Base64.getEncoder().encodeToString(png.toByteArray()), StandardCharsets.ISO_8859_1);
       files.add(file.toString());
     }
-    assertThat(images).allSatisfy(bytes -> assertThat(bytes.length).isBetween(1_400_000, 1_700_000));
+    assertThat(images)
+        .allSatisfy(bytes -> assertThat(bytes.length).isBetween(1_400_000, 1_700_000));
   }
 
   @Test
@@ -69,7 +71,8 @@ class SmallHeapTest {
     assertThat(naive.output).contains("OutOfMemoryError");
     assertThat(stream.exit).as(stream.output).isZero();
     for (int i = 0; i < IMAGES; i++) {
-      assertThat(work.resolve("stream").resolve("image_" + i + ".png")).hasBinaryContent(images.get(i));
+      assertThat(work.resolve("stream").resolve("image_" + i + ".png"))
+          .hasBinaryContent(images.get(i));
     }
   }
 
@@ -79,28 +82,54 @@ class SmallHeapTest {
    */
   @Test
   void generateAndSaveStreamsFourImagesThroughATwelveMegabyteHeap() throws Exception {
-    StringBuilder body = new StringBuilder("{\"id\":\"gen-heap\",\"model\":\"m\",\"object\":\"list\",\"data\":[");
+    StringBuilder body =
+        new StringBuilder("{\"id\":\"gen-heap\",\"model\":\"m\",\"object\":\"list\",\"data\":[");
     for (int i = 0; i < IMAGES; i++) {
-      body.append(i == 0 ? "" : ",").append("{\"index\":").append(i).append(",\"b64_json\":\"")
-          .append(Base64.getEncoder().encodeToString(images.get(i))).append("\"}");
+      body.append(i == 0 ? "" : ",")
+          .append("{\"index\":")
+          .append(i)
+          .append(",\"b64_json\":\"")
+          .append(Base64.getEncoder().encodeToString(images.get(i)))
+          .append("\"}");
     }
     byte[] json = body.append("]}").toString().getBytes(StandardCharsets.UTF_8);
     try (MockWebServer server = new MockWebServer()) {
       server.start();
       for (int i = 0; i < 2; i++) {
-        server.enqueue(new MockResponse.Builder().addHeader("Content-Type", "application/json")
-            .body(new Buffer().write(json)).build());
+        server.enqueue(
+            new MockResponse.Builder()
+                .addHeader("Content-Type", "application/json")
+                .body(new Buffer().write(json))
+                .build());
       }
-      Run stream = child(List.of("-Xmx12m"), WireHeapMain.class, "stream", server.url("/v1/").toString(), "4",
-          work.resolve("wire-stream").toString());
-      Run typed = child(List.of("-Xmx12m"), WireHeapMain.class, "typed", server.url("/v1/").toString(), "4",
-          work.resolve("wire-typed").toString());
-      System.out.println("SmallHeapTest wire, " + json.length + " bytes of JSON: stream exit " + stream.exit
-          + ", typed exit " + typed.exit);
+      Run stream =
+          child(
+              List.of("-Xmx12m"),
+              WireHeapMain.class,
+              "stream",
+              server.url("/v1/").toString(),
+              "4",
+              work.resolve("wire-stream").toString());
+      Run typed =
+          child(
+              List.of("-Xmx12m"),
+              WireHeapMain.class,
+              "typed",
+              server.url("/v1/").toString(),
+              "4",
+              work.resolve("wire-typed").toString());
+      System.out.println(
+          "SmallHeapTest wire, "
+              + json.length
+              + " bytes of JSON: stream exit "
+              + stream.exit
+              + ", typed exit "
+              + typed.exit);
 
       assertThat(stream.exit).as(stream.output).isZero();
       for (int i = 0; i < IMAGES; i++) {
-        assertThat(work.resolve("wire-stream").resolve("image_" + i + ".png")).hasBinaryContent(images.get(i));
+        assertThat(work.resolve("wire-stream").resolve("image_" + i + ".png"))
+            .hasBinaryContent(images.get(i));
       }
       assertThat(typed.exit).as(typed.output).isNotZero();
       assertThat(typed.output).contains("OutOfMemoryError");
@@ -110,10 +139,14 @@ class SmallHeapTest {
   record Run(int exit, String output) {}
 
   private static Run child(List<String> heap, Class<?> main, String... args) throws Exception {
-    String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+    String classPath =
+        System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1"));
     command.addAll(heap);
     command.addAll(List.of("-cp", classPath, main.getName()));
     command.addAll(List.of(args));
@@ -128,5 +161,4 @@ class SmallHeapTest {
     args.addAll(files);
     return child(List.of("-Xmx32m", "-Xmn1m"), SmallHeapMain.class, args.toArray(String[]::new));
   }
-
 }

@@ -22,7 +22,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@link TogetherImages#generateAndSave}: images decoded from the wire to files, all or nothing. */
+/**
+ * {@link TogetherImages#generateAndSave}: images decoded from the wire to files, all or nothing.
+ */
 class StreamingSaveTest {
   @StartStop final MockWebServer api = new MockWebServer();
   @StartStop final MockWebServer storage = new MockWebServer();
@@ -42,19 +44,28 @@ class StreamingSaveTest {
   void savesEveryImageWithItsNameFormatAndMetadata() throws Exception {
     api.enqueue(json(body("gen-9", item(0, png), item(1, jpeg), item(2, png))));
 
-    SavedImages saved = client(0).generateAndSave(
-        ImageGenerationRequest.builder("a fox").n(3).build(), dir.resolve("out"), "fox_{index}");
+    SavedImages saved =
+        client(0)
+            .generateAndSave(
+                ImageGenerationRequest.builder("a fox").n(3).build(),
+                dir.resolve("out"),
+                "fox_{index}");
 
     assertThat(saved.id()).isEqualTo("gen-9");
     assertThat(saved.model()).isEqualTo("m");
     assertThat(saved.object()).isEqualTo("list");
-    assertThat(saved.paths()).containsExactly(dir.resolve("out/fox_0.png"), dir.resolve("out/fox_1.jpg"),
-        dir.resolve("out/fox_2.png"));
-    assertThat(saved.images()).extracting(SavedImages.Image::format)
+    assertThat(saved.paths())
+        .containsExactly(
+            dir.resolve("out/fox_0.png"),
+            dir.resolve("out/fox_1.jpg"),
+            dir.resolve("out/fox_2.png"));
+    assertThat(saved.images())
+        .extracting(SavedImages.Image::format)
         .containsExactly(ImageFormat.PNG, ImageFormat.JPEG, ImageFormat.PNG);
     assertThat(saved.images().get(1).size()).isEqualTo(jpeg.length);
     assertThat(dir.resolve("out/fox_1.jpg")).hasBinaryContent(jpeg);
-    assertThat(TestImages.names(dir.resolve("out"))).containsExactly("fox_0.png", "fox_1.jpg", "fox_2.png");
+    assertThat(TestImages.names(dir.resolve("out")))
+        .containsExactly("fox_0.png", "fox_1.jpg", "fox_2.png");
     String sent = api.takeRequest().getBody().utf8();
     assertThat(sent).contains("\"response_format\":\"base64\"", "\"n\":3");
   }
@@ -62,11 +73,18 @@ class StreamingSaveTest {
   @Test
   void readsEscapesLineBreaksFieldOrderAndUnknownFields() throws Exception {
     // index after b64_json, escaped slashes, MIME line breaks, fields the contract does not know.
-    String b64 = java.util.Base64.getMimeEncoder().encodeToString(png)
-        .replace("/", "\\/").replace("\r\n", "\\r\\n");
-    api.enqueue(json("{\"created\":null,\"data\":[{\"b64_json\":\"" + b64 + "\",\"url\":null,"
-        + "\"revised_prompt\":null,\"timings\":{\"inference\":1.5},\"index\":0}],"
-        + "\"id\":\"gen-1\",\"model\":\"m\",\"object\":\"list\"}"));
+    String b64 =
+        java.util.Base64.getMimeEncoder()
+            .encodeToString(png)
+            .replace("/", "\\/")
+            .replace("\r\n", "\\r\\n");
+    api.enqueue(
+        json(
+            "{\"created\":null,\"data\":[{\"b64_json\":\""
+                + b64
+                + "\",\"url\":null,"
+                + "\"revised_prompt\":null,\"timings\":{\"inference\":1.5},\"index\":0}],"
+                + "\"id\":\"gen-1\",\"model\":\"m\",\"object\":\"list\"}"));
 
     SavedImages saved = client(0).generateAndSave(ImageGenerationRequest.of("a fox"), dir);
 
@@ -77,11 +95,17 @@ class StreamingSaveTest {
   @Test
   void explicitUrlFormatIsDownloaded() throws Exception {
     storage.enqueue(new MockResponse.Builder().body(new Buffer().write(jpeg)).build());
-    api.enqueue(json("{\"id\":\"g\",\"model\":\"m\",\"object\":\"list\",\"data\":[{\"index\":0,\"url\":\""
-        + storage.url("/img.jpg?sig=s") + "\",\"type\":\"url\"}]}"));
+    api.enqueue(
+        json(
+            "{\"id\":\"g\",\"model\":\"m\",\"object\":\"list\",\"data\":[{\"index\":0,\"url\":\""
+                + storage.url("/img.jpg?sig=s")
+                + "\",\"type\":\"url\"}]}"));
 
-    SavedImages saved = client(0).generateAndSave(
-        ImageGenerationRequest.builder("a fox").responseFormat(ResponseFormat.URL).build(), dir);
+    SavedImages saved =
+        client(0)
+            .generateAndSave(
+                ImageGenerationRequest.builder("a fox").responseFormat(ResponseFormat.URL).build(),
+                dir);
 
     assertThat(saved.paths()).containsExactly(dir.resolve("image_0.jpg"));
     assertThat(dir.resolve("image_0.jpg")).hasBinaryContent(jpeg);
@@ -92,13 +116,17 @@ class StreamingSaveTest {
   @Test
   void bodyCutMidwayLeavesNothingAndIsRetried() throws Exception {
     String body = body("gen-1", item(0, png), item(1, png));
-    api.enqueue(new MockResponse.Builder().addHeader("Content-Type", "application/json").body(body)
-        .throttleBody(1024, 0, TimeUnit.MILLISECONDS)
-        .onResponseBody(SocketEffect.ShutdownConnection.INSTANCE).build());
+    api.enqueue(
+        new MockResponse.Builder()
+            .addHeader("Content-Type", "application/json")
+            .body(body)
+            .throttleBody(1024, 0, TimeUnit.MILLISECONDS)
+            .onResponseBody(SocketEffect.ShutdownConnection.INSTANCE)
+            .build());
     api.enqueue(json(body));
 
-    SavedImages saved = client(1).generateAndSave(
-        ImageGenerationRequest.builder("a fox").n(2).build(), dir);
+    SavedImages saved =
+        client(1).generateAndSave(ImageGenerationRequest.builder("a fox").n(2).build(), dir);
 
     assertThat(saved.paths()).hasSize(2);
     assertThat(TestImages.names(dir)).containsExactly("image_0.png", "image_1.png");
@@ -108,13 +136,20 @@ class StreamingSaveTest {
 
   @Test
   void bodyCutMidwayWithoutRetriesLeavesAnEmptyDirectory() throws Exception {
-    api.enqueue(new MockResponse.Builder().addHeader("Content-Type", "application/json")
-        .body(body("gen-1", item(0, png), item(1, png)))
-        .throttleBody(1024, 0, TimeUnit.MILLISECONDS)
-        .onResponseBody(SocketEffect.ShutdownConnection.INSTANCE).build());
+    api.enqueue(
+        new MockResponse.Builder()
+            .addHeader("Content-Type", "application/json")
+            .body(body("gen-1", item(0, png), item(1, png)))
+            .throttleBody(1024, 0, TimeUnit.MILLISECONDS)
+            .onResponseBody(SocketEffect.ShutdownConnection.INSTANCE)
+            .build());
 
-    ApiConnectionException e = catchThrowableOfType(ApiConnectionException.class,
-        () -> client(0).generateAndSave(ImageGenerationRequest.builder("a fox").n(2).build(), dir));
+    ApiConnectionException e =
+        catchThrowableOfType(
+            ApiConnectionException.class,
+            () ->
+                client(0)
+                    .generateAndSave(ImageGenerationRequest.builder("a fox").n(2).build(), dir));
 
     assertThat(e).isNotNull();
     assertThat(TestImages.names(dir)).isEmpty();
@@ -125,11 +160,16 @@ class StreamingSaveTest {
     String bad = TestImages.withBadCharNearEnd(TestImages.base64(png), '%', 10);
     api.enqueue(json(body("gen-1", item(0, png), "{\"index\":1,\"b64_json\":\"" + bad + "\"}")));
 
-    MalformedResponseException e = catchThrowableOfType(MalformedResponseException.class,
-        () -> client(0).generateAndSave(ImageGenerationRequest.builder("a fox").n(2).build(), dir));
+    MalformedResponseException e =
+        catchThrowableOfType(
+            MalformedResponseException.class,
+            () ->
+                client(0)
+                    .generateAndSave(ImageGenerationRequest.builder("a fox").n(2).build(), dir));
 
-    assertThat(e).hasMessageContaining("$.data[1]").hasMessageContaining("unexpected '%' at offset "
-        + (TestImages.base64(png).length() - 10));
+    assertThat(e)
+        .hasMessageContaining("$.data[1]")
+        .hasMessageContaining("unexpected '%' at offset " + (TestImages.base64(png).length() - 10));
     assertThat(e.statusCode()).isEqualTo(200);
     assertThat(TestImages.names(dir)).isEmpty();
     assertThat(api.getRequestCount()).isEqualTo(1);
@@ -137,11 +177,16 @@ class StreamingSaveTest {
 
   @Test
   void responseThatIsNotTheContractLeavesNothing() throws Exception {
-    api.enqueue(json("{\"id\":\"g\",\"model\":\"m\",\"object\":\"list\",\"data\":[{\"b64_json\":\""
-        + TestImages.base64(png) + "\"}]}"));
+    api.enqueue(
+        json(
+            "{\"id\":\"g\",\"model\":\"m\",\"object\":\"list\",\"data\":[{\"b64_json\":\""
+                + TestImages.base64(png)
+                + "\"}]}"));
 
-    MalformedResponseException e = catchThrowableOfType(MalformedResponseException.class,
-        () -> client(0).generateAndSave(ImageGenerationRequest.of("a fox"), dir));
+    MalformedResponseException e =
+        catchThrowableOfType(
+            MalformedResponseException.class,
+            () -> client(0).generateAndSave(ImageGenerationRequest.of("a fox"), dir));
 
     assertThat(e).hasMessageContaining("index is required at $.data[0]");
     assertThat(TestImages.names(dir)).isEmpty();
@@ -152,8 +197,12 @@ class StreamingSaveTest {
     Files.writeString(dir.resolve("image_1.png"), "previous");
     api.enqueue(json(body("gen-1", item(0, png), item(1, png))));
 
-    UncheckedIOException e = catchThrowableOfType(UncheckedIOException.class,
-        () -> client(0).generateAndSave(ImageGenerationRequest.builder("a fox").n(2).build(), dir));
+    UncheckedIOException e =
+        catchThrowableOfType(
+            UncheckedIOException.class,
+            () ->
+                client(0)
+                    .generateAndSave(ImageGenerationRequest.builder("a fox").n(2).build(), dir));
 
     assertThat(e.getCause()).isInstanceOf(FileAlreadyExistsException.class);
     assertThat(TestImages.names(dir)).containsExactly("image_1.png");
@@ -172,14 +221,24 @@ class StreamingSaveTest {
 
   @Test
   void errorStatusIsMappedAndRetryableStatusRetried() throws Exception {
-    api.enqueue(new MockResponse.Builder().code(503).addHeader("Content-Type", "application/json")
-        .body("{\"error\":{\"message\":\"busy\",\"type\":\"server_overloaded\"}}").build());
-    api.enqueue(new MockResponse.Builder().code(400).addHeader("Content-Type", "application/json")
-        .body("{\"error\":{\"message\":\"bad width\",\"type\":\"invalid_request_error\",\"param\":\"width\"}}")
-        .build());
+    api.enqueue(
+        new MockResponse.Builder()
+            .code(503)
+            .addHeader("Content-Type", "application/json")
+            .body("{\"error\":{\"message\":\"busy\",\"type\":\"server_overloaded\"}}")
+            .build());
+    api.enqueue(
+        new MockResponse.Builder()
+            .code(400)
+            .addHeader("Content-Type", "application/json")
+            .body(
+                "{\"error\":{\"message\":\"bad width\",\"type\":\"invalid_request_error\",\"param\":\"width\"}}")
+            .build());
 
-    BadRequestException e = catchThrowableOfType(BadRequestException.class,
-        () -> client(2).generateAndSave(ImageGenerationRequest.of("a fox"), dir));
+    BadRequestException e =
+        catchThrowableOfType(
+            BadRequestException.class,
+            () -> client(2).generateAndSave(ImageGenerationRequest.of("a fox"), dir));
 
     assertThat(e.param()).isEqualTo("width");
     assertThat(e.attempts()).isEqualTo(2);
@@ -188,32 +247,55 @@ class StreamingSaveTest {
 
   @Test
   void patternWithoutIndexForSeveralImagesIsRefusedBeforeTheCall() {
-    IllegalArgumentException e = catchThrowableOfType(IllegalArgumentException.class,
-        () -> client(0).generateAndSave(ImageGenerationRequest.builder("a fox").n(2).build(), dir, "fox"));
+    IllegalArgumentException e =
+        catchThrowableOfType(
+            IllegalArgumentException.class,
+            () ->
+                client(0)
+                    .generateAndSave(
+                        ImageGenerationRequest.builder("a fox").n(2).build(), dir, "fox"));
 
     assertThat(e).hasMessageContaining("{index}");
     assertThat(api.getRequestCount()).isZero();
   }
 
   private TogetherImages client(int maxRetries) {
-    TogetherImages client = TogetherImages.builder().apiKey("sk-test").baseUrl(api.url("/v1/").toString())
-        .retryPolicy(new RetryPolicy(maxRetries, delays::add, RetryPolicy.DELAYED_EXECUTOR,
-            () -> 1.0, java.time.Clock.systemUTC()))
-        .build();
+    TogetherImages client =
+        TogetherImages.builder()
+            .apiKey("sk-test")
+            .baseUrl(api.url("/v1/").toString())
+            .retryPolicy(
+                new RetryPolicy(
+                    maxRetries,
+                    delays::add,
+                    RetryPolicy.DELAYED_EXECUTOR,
+                    () -> 1.0,
+                    java.time.Clock.systemUTC()))
+            .build();
     clients.add(client);
     return client;
   }
 
   static String item(int index, byte[] image) {
-    return "{\"index\":" + index + ",\"b64_json\":\"" + TestImages.base64(image) + "\",\"type\":\"b64_json\"}";
+    return "{\"index\":"
+        + index
+        + ",\"b64_json\":\""
+        + TestImages.base64(image)
+        + "\",\"type\":\"b64_json\"}";
   }
 
   static String body(String id, String... items) {
-    return "{\"id\":\"" + id + "\",\"model\":\"m\",\"object\":\"list\",\"data\":[" + String.join(",", items) + "]}";
+    return "{\"id\":\""
+        + id
+        + "\",\"model\":\"m\",\"object\":\"list\",\"data\":["
+        + String.join(",", items)
+        + "]}";
   }
 
   static MockResponse json(String body) {
-    return new MockResponse.Builder().addHeader("Content-Type", "application/json")
-        .body(new Buffer().writeString(body, StandardCharsets.UTF_8)).build();
+    return new MockResponse.Builder()
+        .addHeader("Content-Type", "application/json")
+        .body(new Buffer().writeString(body, StandardCharsets.UTF_8))
+        .build();
   }
 }

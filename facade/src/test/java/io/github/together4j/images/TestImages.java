@@ -43,8 +43,9 @@ final class TestImages {
   static byte[] webp() {
     byte[] riff = {'R', 'I', 'F', 'F', 26, 0, 0, 0, 'W', 'E', 'B', 'P'};
     byte[] chunk = {'V', 'P', '8', 'L', 13, 0, 0, 0};
-    byte[] bitstream = {0x2f, 0, 0, 0, 0x10, 0x07, 0x10, 0x11, 0x11, (byte) 0x88, (byte) 0x88,
-        (byte) 0xfe, 0x07};
+    byte[] bitstream = {
+      0x2f, 0, 0, 0, 0x10, 0x07, 0x10, 0x11, 0x11, (byte) 0x88, (byte) 0x88, (byte) 0xfe, 0x07
+    };
     byte[] out = new byte[riff.length + chunk.length + bitstream.length + 1];
     System.arraycopy(riff, 0, out, 0, riff.length);
     System.arraycopy(chunk, 0, out, riff.length, chunk.length);
@@ -61,19 +62,30 @@ final class TestImages {
   static ImageGenerationResult base64Result(String... b64) {
     List<ImageChoicesData> data = new ArrayList<>();
     for (int i = 0; i < b64.length; i++) {
-      data.add(ImageChoicesData.builder().index(i).b64Json(b64[i])
-          .type(ImageChoicesData.TypeEnum.B64_JSON).build());
+      data.add(
+          ImageChoicesData.builder()
+              .index(i)
+              .b64Json(b64[i])
+              .type(ImageChoicesData.TypeEnum.B64_JSON)
+              .build());
     }
     return ImageGenerationResult.of(response(data), downloader());
   }
 
   static ImageResponse response(List<ImageChoicesData> data) {
-    return ImageResponse.builder().id("gen-test").model("test/model")
-        .object(ImageResponse.ObjectEnum.LIST).data(data).build();
+    return ImageResponse.builder()
+        .id("gen-test")
+        .model("test/model")
+        .object(ImageResponse.ObjectEnum.LIST)
+        .data(data)
+        .build();
   }
 
   static Downloader downloader() {
-    return new Downloader(new OkHttpClient(), RetryPolicy.standard(0), Downloader.DEFAULT_MAX_BYTES,
+    return new Downloader(
+        new OkHttpClient(),
+        RetryPolicy.standard(0),
+        Downloader.DEFAULT_MAX_BYTES,
         "together4j-test");
   }
 

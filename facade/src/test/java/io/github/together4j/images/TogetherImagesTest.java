@@ -40,8 +40,11 @@ class TogetherImagesTest {
   }
 
   static MockResponse json(int code, String body) {
-    return new MockResponse.Builder().code(code).addHeader("Content-Type", "application/json")
-        .body(body).build();
+    return new MockResponse.Builder()
+        .code(code)
+        .addHeader("Content-Type", "application/json")
+        .body(body)
+        .build();
   }
 
   private TogetherImages track(TogetherImages client) {
@@ -74,8 +77,9 @@ class TogetherImagesTest {
     assertThat(request.getMethod()).isEqualTo("POST");
     assertThat(request.getUrl().encodedPath()).isEqualTo("/v1/images/generations");
     assertThat(body(request))
-        .isEqualTo("{\"prompt\":\"a cat\",\"model\":\"black-forest-labs/FLUX.1-schnell-Free\","
-            + "\"n\":1,\"height\":1024,\"width\":1024}");
+        .isEqualTo(
+            "{\"prompt\":\"a cat\",\"model\":\"black-forest-labs/FLUX.1-schnell-Free\","
+                + "\"n\":1,\"height\":1024,\"width\":1024}");
     assertThat(request.getHeaders().values("Authorization")).containsExactly("Bearer test-key");
     assertThat(request.getHeaders().get("User-Agent"))
         .matches("together4j/0\\.1\\.0-SNAPSHOT Java/.+")
@@ -89,23 +93,36 @@ class TogetherImagesTest {
     Map<String, Object> layer = new LinkedHashMap<>();
     layer.put("name", "base");
     layer.put("weight", 0.5);
-    ImageGenerationRequest request = ImageGenerationRequest.builder("a lighthouse")
-        .model("acme/painter").n(2).size(768, 512).steps(4).seed(42).negativePrompt("fog")
-        .responseFormat(ResponseFormat.BASE64).guidanceScale(7.5).outputFormat(OutputFormat.PNG)
-        .imageUrl("https://img.example/in.png").addImageLora("https://lora.example/a", 0.8)
-        .referenceImages(List.of("https://ref.example/1.png")).disableSafetyChecker(true)
-        .putExtra("aspect_ratio", "16:9").putExtra("layers", List.of(layer, 3, false))
-        .build();
+    ImageGenerationRequest request =
+        ImageGenerationRequest.builder("a lighthouse")
+            .model("acme/painter")
+            .n(2)
+            .size(768, 512)
+            .steps(4)
+            .seed(42)
+            .negativePrompt("fog")
+            .responseFormat(ResponseFormat.BASE64)
+            .guidanceScale(7.5)
+            .outputFormat(OutputFormat.PNG)
+            .imageUrl("https://img.example/in.png")
+            .addImageLora("https://lora.example/a", 0.8)
+            .referenceImages(List.of("https://ref.example/1.png"))
+            .disableSafetyChecker(true)
+            .putExtra("aspect_ratio", "16:9")
+            .putExtra("layers", List.of(layer, 3, false))
+            .build();
 
     track(builder().build()).generate(request);
 
-    assertThat(body(take())).isEqualTo("{\"prompt\":\"a lighthouse\",\"model\":\"acme/painter\","
-        + "\"steps\":4,\"image_url\":\"https://img.example/in.png\",\"seed\":42,\"n\":2,"
-        + "\"height\":512,\"width\":768,\"negative_prompt\":\"fog\",\"response_format\":\"base64\","
-        + "\"guidance_scale\":7.5,\"output_format\":\"png\","
-        + "\"image_loras\":[{\"path\":\"https://lora.example/a\",\"scale\":0.8}],"
-        + "\"reference_images\":[\"https://ref.example/1.png\"],\"disable_safety_checker\":true,"
-        + "\"aspect_ratio\":\"16:9\",\"layers\":[{\"name\":\"base\",\"weight\":0.5},3,false]}");
+    assertThat(body(take()))
+        .isEqualTo(
+            "{\"prompt\":\"a lighthouse\",\"model\":\"acme/painter\","
+                + "\"steps\":4,\"image_url\":\"https://img.example/in.png\",\"seed\":42,\"n\":2,"
+                + "\"height\":512,\"width\":768,\"negative_prompt\":\"fog\",\"response_format\":\"base64\","
+                + "\"guidance_scale\":7.5,\"output_format\":\"png\","
+                + "\"image_loras\":[{\"path\":\"https://lora.example/a\",\"scale\":0.8}],"
+                + "\"reference_images\":[\"https://ref.example/1.png\"],\"disable_safety_checker\":true,"
+                + "\"aspect_ratio\":\"16:9\",\"layers\":[{\"name\":\"base\",\"weight\":0.5},3,false]}");
   }
 
   @Test
@@ -141,10 +158,13 @@ class TogetherImagesTest {
 
   @Test
   void resultExposesMetadataAndImagesSortedByIndex() {
-    server.enqueue(json(200, "{\"id\":\"gen-1\",\"model\":\"acme/m\",\"object\":\"list\",\"data\":["
-        + "{\"index\":2,\"url\":\"https://cdn.example/2.png\",\"type\":\"url\"},"
-        + "{\"index\":0,\"b64_json\":\"AAAA\",\"type\":\"b64_json\"},"
-        + "{\"index\":1,\"b64_json\":\"BBBB\"}]}"));
+    server.enqueue(
+        json(
+            200,
+            "{\"id\":\"gen-1\",\"model\":\"acme/m\",\"object\":\"list\",\"data\":["
+                + "{\"index\":2,\"url\":\"https://cdn.example/2.png\",\"type\":\"url\"},"
+                + "{\"index\":0,\"b64_json\":\"AAAA\",\"type\":\"b64_json\"},"
+                + "{\"index\":1,\"b64_json\":\"BBBB\"}]}"));
 
     ImageGenerationResult result =
         track(builder().build()).generate(ImageGenerationRequest.builder("x").n(3).build());
@@ -154,7 +174,8 @@ class TogetherImagesTest {
     assertThat(result.object()).isEqualTo("list");
     assertThat(result.raw().data()).hasSize(3);
     assertThat(result.images()).extracting(GeneratedImage::index).containsExactly(0, 1, 2);
-    assertThat(result.images()).extracting(GeneratedImage::b64Json)
+    assertThat(result.images())
+        .extracting(GeneratedImage::b64Json)
         .containsExactly("AAAA", "BBBB", null);
     GeneratedImage url = result.images().get(2);
     assertThat(url.isUrl()).isTrue();
@@ -167,17 +188,22 @@ class TogetherImagesTest {
   @Test
   void missingOrBlankApiKeyIsRejectedNamingApiKey() {
     assertThatThrownBy(() -> TogetherImages.builder().build())
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("apiKey");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("apiKey");
     assertThatThrownBy(() -> TogetherImages.builder().apiKey(" \t").build())
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("apiKey");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("apiKey");
   }
 
   @Test
   void fromEnvReadsKeyAndBaseUrl() throws Exception {
     server.enqueue(json(200, OK_BODY));
-    Map<String, String> env = Map.of(
-        TogetherImages.API_KEY_ENV, " env-key ",
-        TogetherImages.BASE_URL_ENV, server.url("/v1").toString());
+    Map<String, String> env =
+        Map.of(
+            TogetherImages.API_KEY_ENV,
+            " env-key ",
+            TogetherImages.BASE_URL_ENV,
+            server.url("/v1").toString());
 
     TogetherImages client = track(TogetherImages.fromEnv(env::get));
     client.generate("a cat");
@@ -191,7 +217,8 @@ class TogetherImagesTest {
 
   @Test
   void fromEnvWithoutKeyExplainsWhereToGetOne() {
-    for (Map<String, String> env : List.of(Map.<String, String>of(), Map.of("TOGETHER_API_KEY", "  "))) {
+    for (Map<String, String> env :
+        List.of(Map.<String, String>of(), Map.of("TOGETHER_API_KEY", "  "))) {
       assertThatThrownBy(() -> TogetherImages.fromEnv(env::get))
           .isInstanceOf(IllegalStateException.class)
           .hasMessageContaining("TOGETHER_API_KEY")
@@ -213,10 +240,12 @@ class TogetherImagesTest {
 
   @Test
   void publicFromEnvWithoutKeyInTheEnvironmentFails() throws Exception {
-    ProcessBuilder process = new ProcessBuilder(
-        System.getProperty("java.home") + "/bin/java",
-        "-cp", System.getProperty("java.class.path"),
-        FromEnvMain.class.getName());
+    ProcessBuilder process =
+        new ProcessBuilder(
+            System.getProperty("java.home") + "/bin/java",
+            "-cp",
+            System.getProperty("java.class.path"),
+            FromEnvMain.class.getName());
     process.environment().remove(TogetherImages.API_KEY_ENV);
     process.environment().remove(TogetherImages.BASE_URL_ENV);
     process.redirectErrorStream(true);
@@ -230,8 +259,14 @@ class TogetherImagesTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"http://example.com/v1", "http://10.1.2.3/v1", "http://[2001:db8::1]/v1",
-      "http://localhost.example.com/v1", "http://127.0.0.1.example.com/v1"})
+  @ValueSource(
+      strings = {
+        "http://example.com/v1",
+        "http://10.1.2.3/v1",
+        "http://[2001:db8::1]/v1",
+        "http://localhost.example.com/v1",
+        "http://127.0.0.1.example.com/v1"
+      })
   void plainHttpToRemoteHostIsRefusedAtBuild(String baseUrl) {
     assertThatThrownBy(() -> builder().baseUrl(baseUrl).build())
         .isInstanceOf(IllegalArgumentException.class)
@@ -240,8 +275,13 @@ class TogetherImagesTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"http://127.0.0.1:8080/v1", "http://localhost/v1", "http://[::1]:9/v1",
-      "https://api.example.com/v1"})
+  @ValueSource(
+      strings = {
+        "http://127.0.0.1:8080/v1",
+        "http://localhost/v1",
+        "http://[::1]:9/v1",
+        "https://api.example.com/v1"
+      })
   void loopbackHttpAndHttpsAreAccepted(String baseUrl) {
     TogetherImages client = track(builder().baseUrl(baseUrl).build());
     assertThat(client.baseUrl()).startsWith(baseUrl).endsWith("/v1/");
@@ -288,9 +328,11 @@ class TogetherImagesTest {
 
     assertThat(client.httpClient().dispatcher().executorService().isShutdown()).isTrue();
     assertThatThrownBy(() -> client.generate("a cat"))
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("closed");
     assertThatThrownBy(() -> client.generateAsync("a cat"))
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("closed");
     assertThat(server.getRequestCount()).isZero();
   }
 
@@ -302,7 +344,8 @@ class TogetherImagesTest {
 
     derived.generate("a cat");
 
-    assertThat(derived.httpClient().connectionPool()).isSameAs(client.httpClient().connectionPool());
+    assertThat(derived.httpClient().connectionPool())
+        .isSameAs(client.httpClient().connectionPool());
     assertThat(derived.httpClient().dispatcher()).isSameAs(client.httpClient().dispatcher());
     assertThat(derived.baseUrl()).isEqualTo(client.baseUrl());
     assertThat(derived.toString()).contains("maxRetries=5");
@@ -314,8 +357,13 @@ class TogetherImagesTest {
     server.enqueue(json(200, "{}"));
     otherOrigin.enqueue(json(200, OK_BODY));
     TogetherImages parent = track(builder().build());
-    TogetherImages moved = track(parent.newBuilder()
-        .apiKey("derived-key").baseUrl(otherOrigin.url("/v1/").toString()).build());
+    TogetherImages moved =
+        track(
+            parent
+                .newBuilder()
+                .apiKey("derived-key")
+                .baseUrl(otherOrigin.url("/v1/").toString())
+                .build());
     TogetherImages derived = track(moved.newBuilder().build());
 
     derived.generate("a cat");
@@ -336,8 +384,11 @@ class TogetherImagesTest {
     TogetherImages client = track(builder().addHeader("X-Tenant", "blue").build());
     OkHttpClient http = client.httpClient();
 
-    try (Response same = http.newCall(new Request.Builder().url(server.url("/files/1")).build()).execute();
-        Response other = http.newCall(new Request.Builder().url(otherOrigin.url("/img/1.png")).build()).execute()) {
+    try (Response same =
+            http.newCall(new Request.Builder().url(server.url("/files/1")).build()).execute();
+        Response other =
+            http.newCall(new Request.Builder().url(otherOrigin.url("/img/1.png")).build())
+                .execute()) {
       assertThat(other.body().string()).isEqualTo("image bytes");
       assertThat(same.code()).isEqualTo(200);
     }
@@ -351,8 +402,11 @@ class TogetherImagesTest {
 
   @Test
   void redirectToAnotherOriginDropsTheAuthorization() throws Exception {
-    server.enqueue(new MockResponse.Builder().code(307)
-        .addHeader("Location", otherOrigin.url("/v1/images/generations")).build());
+    server.enqueue(
+        new MockResponse.Builder()
+            .code(307)
+            .addHeader("Location", otherOrigin.url("/v1/images/generations"))
+            .build());
     otherOrigin.enqueue(json(200, OK_BODY));
 
     track(builder().build()).generate("a cat");
@@ -366,8 +420,10 @@ class TogetherImagesTest {
   @Test
   void bigDecimalExtraIsRefusedAtPutExtraNamingTheAllowedTypes() {
     // Moshi cannot write BigDecimal; refusing it up front beats a failure at send time.
-    assertThatThrownBy(() ->
-            ImageGenerationRequest.builder("a cat").putExtra("strength", new BigDecimal("0.35")))
+    assertThatThrownBy(
+            () ->
+                ImageGenerationRequest.builder("a cat")
+                    .putExtra("strength", new BigDecimal("0.35")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("strength")
         .hasMessageContaining("java.math.BigDecimal")
@@ -379,15 +435,20 @@ class TogetherImagesTest {
   void invalidRetryAndTimeoutSettingsAreRejectedNamingTheField() {
     TogetherImages.Builder builder = TogetherImages.builder();
     assertThatThrownBy(() -> builder.maxRetries(-1))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxRetries = -1");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("maxRetries = -1");
     assertThatThrownBy(() -> builder.connectTimeout(Duration.ZERO))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("connectTimeout");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("connectTimeout");
     assertThatThrownBy(() -> builder.readTimeout(Duration.ofSeconds(-1)))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("readTimeout");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("readTimeout");
     assertThatThrownBy(() -> builder.callTimeout(Duration.ZERO))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("callTimeout");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("callTimeout");
     assertThatThrownBy(() -> builder.defaultModel(" "))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("model is blank");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("model is blank");
     builder.maxRetries(0).connectTimeout(Duration.ofMillis(1));
   }
 
@@ -395,7 +456,8 @@ class TogetherImagesTest {
   void addHeaderRefusesAuthorizationAndLineBreaks() {
     TogetherImages.Builder builder = TogetherImages.builder();
     assertThatThrownBy(() -> builder.addHeader("Authorization", "Bearer other"))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("apiKey");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("apiKey");
     assertThatThrownBy(() -> builder.addHeader("authorization", "Bearer other"))
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> builder.addHeader("X-Evil", "a\r\nAuthorization: Bearer x"))
@@ -416,6 +478,7 @@ class TogetherImagesTest {
   @Test
   void apiKeyWithLineBreakIsRejectedAtBuild() {
     assertThatThrownBy(() -> TogetherImages.builder().apiKey("test-key\n").build())
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("apiKey");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("apiKey");
   }
 }

@@ -25,8 +25,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class TruncatedJsonTest {
   /** Complete as HTTP (Content-Length matches), cut as JSON: inside the b64_json string. */
-  private static final String ENDS_INSIDE_B64 = "{\"id\":\"x\",\"model\":\"m\",\"object\":\"list\","
-      + "\"data\":[{\"index\":0,\"b64_json\":\"iVBORw0KGgoAAAANSUhEUgAA";
+  private static final String ENDS_INSIDE_B64 =
+      "{\"id\":\"x\",\"model\":\"m\",\"object\":\"list\","
+          + "\"data\":[{\"index\":0,\"b64_json\":\"iVBORw0KGgoAAAANSUhEUgAA";
 
   @StartStop private final MockWebServer server = new MockWebServer();
   @TempDir Path dir;
@@ -38,11 +39,15 @@ class TruncatedJsonTest {
   }
 
   enum Call {
-    SYNC, ASYNC, STREAMING;
+    SYNC,
+    ASYNC,
+    STREAMING;
 
     void run(TogetherImages client, Path dir) throws Throwable {
-      ImageGenerationRequest request = ImageGenerationRequest.builder("a fox")
-          .responseFormat(ImageGenerationRequest.ResponseFormat.BASE64).build();
+      ImageGenerationRequest request =
+          ImageGenerationRequest.builder("a fox")
+              .responseFormat(ImageGenerationRequest.ResponseFormat.BASE64)
+              .build();
       try {
         switch (this) {
           case SYNC -> client.generate(request);
@@ -56,15 +61,22 @@ class TruncatedJsonTest {
   }
 
   private TogetherImages client() {
-    TogetherImages client = TogetherImages.builder().apiKey("test-key-truncated")
-        .baseUrl(server.url("/v1/").toString()).maxRetries(2).build();
+    TogetherImages client =
+        TogetherImages.builder()
+            .apiKey("test-key-truncated")
+            .baseUrl(server.url("/v1/").toString())
+            .maxRetries(2)
+            .build();
     clients.add(client);
     return client;
   }
 
   private static MockResponse json(String body) {
-    return new MockResponse.Builder().code(200).addHeader("Content-Type", "application/json")
-        .body(body).build();
+    return new MockResponse.Builder()
+        .code(200)
+        .addHeader("Content-Type", "application/json")
+        .body(body)
+        .build();
   }
 
   @ParameterizedTest
@@ -76,7 +88,8 @@ class TruncatedJsonTest {
 
     Throwable thrown = catchThrowable(() -> call.run(client(), dir));
 
-    assertThat(thrown).isInstanceOf(MalformedResponseException.class)
+    assertThat(thrown)
+        .isInstanceOf(MalformedResponseException.class)
         .hasMessageStartingWith("response is not an ImageResponse: ")
         .hasMessageNotContaining("after");
     assertThat(((TogetherException) thrown).attempts()).isEqualTo(1);

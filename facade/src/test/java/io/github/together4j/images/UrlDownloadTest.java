@@ -39,8 +39,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Downloading {@code url} results: the bytes arrive exact, the API key never goes to the image
  * host, failures are mapped and retried like API calls, redirects are followed by hand within
  * limits, and neither messages nor logs repeat the URL's signature. Two servers on loopback: {@code
- * api} plays Together, {@code storage} the host the image URLs point at. Waits between retries
- * are recorded, never slept.
+ * api} plays Together, {@code storage} the host the image URLs point at. Waits between retries are
+ * recorded, never slept.
  */
 class UrlDownloadTest {
   static final String API_KEY = "sk-test-key";
@@ -78,7 +78,8 @@ class UrlDownloadTest {
     RecordedRequest get = take(storage);
     assertThat(get.getMethod()).isEqualTo("GET");
     assertThat(get.getUrl().encodedPath()).isEqualTo("/img/0.png");
-    assertThat(get.getUrl().queryParameter("X-Amz-Signature")).as("signed URL sent intact")
+    assertThat(get.getUrl().queryParameter("X-Amz-Signature"))
+        .as("signed URL sent intact")
         .isEqualTo("secret123");
   }
 
@@ -200,7 +201,8 @@ class UrlDownloadTest {
     GeneratedImage image = generateOne(client(2), signedUrl("/img/0.png"));
     NotFoundException e = catchThrowableOfType(NotFoundException.class, image::bytes);
 
-    assertThat(e).hasMessageContaining("downloading image 0 from")
+    assertThat(e)
+        .hasMessageContaining("downloading image 0 from")
         .hasMessageContaining("/img/0.png?…")
         .hasMessageContaining("failed: HTTP 404");
     assertThat(e.getMessage()).doesNotContain("secret123", "X-Amz-Signature", API_KEY);
@@ -214,7 +216,8 @@ class UrlDownloadTest {
     storage.enqueue(status(403));
 
     GeneratedImage image = generateOne(client(2), signedUrl("/img/0.png"));
-    PermissionDeniedException e = catchThrowableOfType(PermissionDeniedException.class, image::bytes);
+    PermissionDeniedException e =
+        catchThrowableOfType(PermissionDeniedException.class, image::bytes);
 
     assertThat(e).hasMessageContaining("HTTP 403").hasMessageContaining("expires");
     assertThat(e.getMessage()).doesNotContain("secret123", API_KEY);
@@ -224,11 +227,12 @@ class UrlDownloadTest {
   /** Downloads use the API's one status table (ErrorMapper.ofStatus): a 401 is authentication. */
   @ParameterizedTest
   @org.junit.jupiter.params.provider.CsvSource({
-      "400, io.github.together4j.images.BadRequestException",
-      "401, io.github.together4j.images.AuthenticationException",
-      "403, io.github.together4j.images.PermissionDeniedException",
-      "404, io.github.together4j.images.NotFoundException",
-      "409, io.github.together4j.images.TogetherException"})
+    "400, io.github.together4j.images.BadRequestException",
+    "401, io.github.together4j.images.AuthenticationException",
+    "403, io.github.together4j.images.PermissionDeniedException",
+    "404, io.github.together4j.images.NotFoundException",
+    "409, io.github.together4j.images.TogetherException"
+  })
   void statusesMapAsForApiCalls(int code, Class<? extends TogetherException> type) {
     storage.enqueue(status(code));
 
@@ -302,7 +306,8 @@ class UrlDownloadTest {
     }
 
     GeneratedImage image = generateOne(client(2), signedUrl("/img/0.png"));
-    MalformedResponseException e = catchThrowableOfType(MalformedResponseException.class, image::bytes);
+    MalformedResponseException e =
+        catchThrowableOfType(MalformedResponseException.class, image::bytes);
 
     assertThat(e).hasMessageContaining("redirected more than 5 times");
     assertThat(e.getMessage()).doesNotContain("sig=hop", "secret123");
@@ -314,7 +319,8 @@ class UrlDownloadTest {
     storage.enqueue(redirect(302, "ftp://example.invalid/x.png?sig=abc"));
 
     GeneratedImage image = generateOne(client(2), signedUrl("/img/0.png"));
-    MalformedResponseException e = catchThrowableOfType(MalformedResponseException.class, image::bytes);
+    MalformedResponseException e =
+        catchThrowableOfType(MalformedResponseException.class, image::bytes);
 
     assertThat(e).hasMessageContaining("only http and https");
     assertThat(e.getMessage()).doesNotContain("sig=abc", "secret123");
@@ -326,7 +332,8 @@ class UrlDownloadTest {
     storage.enqueue(new MockResponse.Builder().code(302).build());
 
     GeneratedImage image = generateOne(client(2), signedUrl("/img/0.png"));
-    MalformedResponseException e = catchThrowableOfType(MalformedResponseException.class, image::bytes);
+    MalformedResponseException e =
+        catchThrowableOfType(MalformedResponseException.class, image::bytes);
 
     assertThat(e).hasMessageContaining("no Location header");
     assertThat(storage.getRequestCount()).isEqualTo(1);
@@ -334,13 +341,18 @@ class UrlDownloadTest {
 
   @Test
   void htmlInsteadOfAnImageIsRefusedNamingTheContentType() {
-    storage.enqueue(new MockResponse.Builder().addHeader("Content-Type", "text/html; charset=utf-8")
-        .body("<!DOCTYPE html><html><body>Access denied</body></html>").build());
+    storage.enqueue(
+        new MockResponse.Builder()
+            .addHeader("Content-Type", "text/html; charset=utf-8")
+            .body("<!DOCTYPE html><html><body>Access denied</body></html>")
+            .build());
 
     GeneratedImage image = generateOne(client(2), signedUrl("/img/0.png"));
-    MalformedResponseException e = catchThrowableOfType(MalformedResponseException.class, image::bytes);
+    MalformedResponseException e =
+        catchThrowableOfType(MalformedResponseException.class, image::bytes);
 
-    assertThat(e).hasMessageContaining("is not a PNG, JPEG, WebP or GIF image")
+    assertThat(e)
+        .hasMessageContaining("is not a PNG, JPEG, WebP or GIF image")
         .hasMessageContaining("Content-Type: text/html");
     assertThat(e.getMessage()).doesNotContain("secret123");
     assertThat(storage.getRequestCount()).as("not retried").isEqualTo(1);
@@ -348,12 +360,16 @@ class UrlDownloadTest {
 
   @Test
   void emptyBodyIsRefused() {
-    storage.enqueue(new MockResponse.Builder().addHeader("Content-Type", "image/png").body("").build());
+    storage.enqueue(
+        new MockResponse.Builder().addHeader("Content-Type", "image/png").body("").build());
 
     GeneratedImage image = generateOne(client(2), signedUrl("/img/0.png"));
-    MalformedResponseException e = catchThrowableOfType(MalformedResponseException.class, image::bytes);
+    MalformedResponseException e =
+        catchThrowableOfType(MalformedResponseException.class, image::bytes);
 
-    assertThat(e).hasMessageContaining("is not a PNG, JPEG, WebP or GIF image").hasMessageContaining("empty");
+    assertThat(e)
+        .hasMessageContaining("is not a PNG, JPEG, WebP or GIF image")
+        .hasMessageContaining("empty");
     assertThat(storage.getRequestCount()).isEqualTo(1);
   }
 
@@ -362,7 +378,8 @@ class UrlDownloadTest {
   void urlThatIsNotHttpIsRefusedWithoutEchoingIt(String url) {
     GeneratedImage image = generateOne(client(0), url);
 
-    MalformedResponseException e = catchThrowableOfType(MalformedResponseException.class, image::bytes);
+    MalformedResponseException e =
+        catchThrowableOfType(MalformedResponseException.class, image::bytes);
 
     assertThat(e).hasMessageContaining("image 0 has a url that is not http or https");
     assertThat(e.getMessage()).doesNotContain("pw", "sig=abc", "user");
@@ -381,8 +398,14 @@ class UrlDownloadTest {
   @Test
   void userInfoInTheUrlIsNeitherSentAsAuthorizationNorShown() throws Exception {
     storage.enqueue(status(404));
-    String url = storage.url("/img/0.png?" + SIGNATURE).newBuilder()
-        .username("user").password("hunter2").build().toString();
+    String url =
+        storage
+            .url("/img/0.png?" + SIGNATURE)
+            .newBuilder()
+            .username("user")
+            .password("hunter2")
+            .build()
+            .toString();
 
     GeneratedImage image = generateOne(client(0), url);
     NotFoundException e = catchThrowableOfType(NotFoundException.class, image::bytes);
@@ -413,18 +436,19 @@ class UrlDownloadTest {
     Logger jul = Logger.getLogger("io.github.together4j.images");
     List<String> lines = Collections.synchronizedList(new ArrayList<>());
     SimpleFormatter formatter = new SimpleFormatter();
-    Handler capture = new Handler() {
-      @Override
-      public void publish(LogRecord record) {
-        lines.add(formatter.formatMessage(record));
-      }
+    Handler capture =
+        new Handler() {
+          @Override
+          public void publish(LogRecord record) {
+            lines.add(formatter.formatMessage(record));
+          }
 
-      @Override
-      public void flush() {}
+          @Override
+          public void flush() {}
 
-      @Override
-      public void close() {}
-    };
+          @Override
+          public void close() {}
+        };
     Level previous = jul.getLevel();
     jul.setLevel(Level.FINE);
     jul.addHandler(capture);
@@ -450,22 +474,32 @@ class UrlDownloadTest {
   static MockResponse generation(String... urls) {
     StringBuilder data = new StringBuilder();
     for (int i = 0; i < urls.length; i++) {
-      data.append(i == 0 ? "" : ",").append("{\"index\":").append(i).append(",\"url\":\"")
-          .append(urls[i]).append("\",\"type\":\"url\"}");
+      data.append(i == 0 ? "" : ",")
+          .append("{\"index\":")
+          .append(i)
+          .append(",\"url\":\"")
+          .append(urls[i])
+          .append("\",\"type\":\"url\"}");
     }
-    return new MockResponse.Builder().addHeader("Content-Type", "application/json")
+    return new MockResponse.Builder()
+        .addHeader("Content-Type", "application/json")
         .body("{\"id\":\"gen-1\",\"model\":\"m\",\"object\":\"list\",\"data\":[" + data + "]}")
         .build();
   }
 
   static MockResponse image(byte[] bytes, String contentType) {
-    return new MockResponse.Builder().addHeader("Content-Type", contentType)
-        .body(new Buffer().write(bytes)).build();
+    return new MockResponse.Builder()
+        .addHeader("Content-Type", contentType)
+        .body(new Buffer().write(bytes))
+        .build();
   }
 
   static MockResponse status(int code) {
-    return new MockResponse.Builder().code(code).addHeader("Content-Type", "application/xml")
-        .body("<Error><Code>AccessDenied</Code></Error>").build();
+    return new MockResponse.Builder()
+        .code(code)
+        .addHeader("Content-Type", "application/xml")
+        .body("<Error><Code>AccessDenied</Code></Error>")
+        .build();
   }
 
   static MockResponse redirect(int code, String location) {
@@ -473,7 +507,10 @@ class UrlDownloadTest {
   }
 
   static MockResponse unexpected() {
-    return new MockResponse.Builder().code(418).body("no answer was enqueued for this request").build();
+    return new MockResponse.Builder()
+        .code(418)
+        .body("no answer was enqueued for this request")
+        .build();
   }
 
   static RecordedRequest take(MockWebServer server) throws InterruptedException {
@@ -502,12 +539,20 @@ class UrlDownloadTest {
   }
 
   private TogetherImages.Builder builder(int maxRetries) {
-    RetryPolicy recording = new RetryPolicy(
-        maxRetries, delays::add, (delay, task) -> {
-          delays.add(delay);
-          task.run();
-        }, () -> 0.0, Clock.systemUTC());
-    return TogetherImages.builder().apiKey(API_KEY).baseUrl(api.url("/v1/").toString())
-        .maxRetries(maxRetries).retryPolicy(recording);
+    RetryPolicy recording =
+        new RetryPolicy(
+            maxRetries,
+            delays::add,
+            (delay, task) -> {
+              delays.add(delay);
+              task.run();
+            },
+            () -> 0.0,
+            Clock.systemUTC());
+    return TogetherImages.builder()
+        .apiKey(API_KEY)
+        .baseUrl(api.url("/v1/").toString())
+        .maxRetries(maxRetries)
+        .retryPolicy(recording);
   }
 }

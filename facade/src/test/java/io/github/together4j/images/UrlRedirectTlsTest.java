@@ -33,39 +33,52 @@ import org.junit.jupiter.api.Test;
 class UrlRedirectTlsTest {
   @StartStop final MockWebServer secure = new MockWebServer();
   @StartStop final MockWebServer plain = new MockWebServer();
+
   /** Plays a public image host reached at a documentation address (see {@link #mapping}). */
   @StartStop final MockWebServer publicHost = new MockWebServer();
+
   /** Plays a host inside the user's network, at 127.0.0.1. */
   @StartStop final MockWebServer intranet = new MockWebServer();
+
   final byte[] png = TestImages.png(8, 8);
   OkHttpClient trusting;
 
   @BeforeEach
   void serveHttps() {
-    HeldCertificate certificate = new HeldCertificate.Builder()
-        .addSubjectAlternativeName(secure.url("/").host())
-        .addSubjectAlternativeName("storage.test")
-        .addSubjectAlternativeName("intranet.test")
-        .addSubjectAlternativeName("rebind.test")
-        .build();
-    HandshakeCertificates server = new HandshakeCertificates.Builder().heldCertificate(certificate).build();
-    HandshakeCertificates client = new HandshakeCertificates.Builder()
-        .addTrustedCertificate(certificate.certificate()).build();
+    HeldCertificate certificate =
+        new HeldCertificate.Builder()
+            .addSubjectAlternativeName(secure.url("/").host())
+            .addSubjectAlternativeName("storage.test")
+            .addSubjectAlternativeName("intranet.test")
+            .addSubjectAlternativeName("rebind.test")
+            .build();
+    HandshakeCertificates server =
+        new HandshakeCertificates.Builder().heldCertificate(certificate).build();
+    HandshakeCertificates client =
+        new HandshakeCertificates.Builder()
+            .addTrustedCertificate(certificate.certificate())
+            .build();
     secure.useHttps(server.sslSocketFactory());
     publicHost.useHttps(server.sslSocketFactory());
     intranet.useHttps(server.sslSocketFactory());
-    trusting = new OkHttpClient.Builder()
-        .sslSocketFactory(client.sslSocketFactory(), client.trustManager())
-        .dns(host -> host.endsWith(".test")
-            ? List.of(InetAddress.getLoopbackAddress())
-            : Dns.SYSTEM.lookup(host))
-        .build();
+    trusting =
+        new OkHttpClient.Builder()
+            .sslSocketFactory(client.sslSocketFactory(), client.trustManager())
+            .dns(
+                host ->
+                    host.endsWith(".test")
+                        ? List.of(InetAddress.getLoopbackAddress())
+                        : Dns.SYSTEM.lookup(host))
+            .build();
   }
 
   @Test
   void httpsToHttpsRedirectIsFollowed() {
-    secure.enqueue(new MockResponse.Builder().code(302)
-        .addHeader("Location", secure.url("/moved.png").toString()).build());
+    secure.enqueue(
+        new MockResponse.Builder()
+            .code(302)
+            .addHeader("Location", secure.url("/moved.png").toString())
+            .build());
     secure.enqueue(new MockResponse.Builder().body(new Buffer().write(png)).build());
 
     assertThat(image(secure.url("/img.png?sig=s").toString()).bytes()).isEqualTo(png);
@@ -73,8 +86,11 @@ class UrlRedirectTlsTest {
 
   @Test
   void httpsToPlainHttpRedirectIsRefused() {
-    secure.enqueue(new MockResponse.Builder().code(302)
-        .addHeader("Location", plain.url("/img.png?sig=leak").toString()).build());
+    secure.enqueue(
+        new MockResponse.Builder()
+            .code(302)
+            .addHeader("Location", plain.url("/img.png?sig=leak").toString())
+            .build());
 
     assertThatThrownBy(() -> image(secure.url("/img.png?sig=s").toString()).bytes())
         .isInstanceOf(MalformedResponseException.class)
@@ -96,8 +112,11 @@ class UrlRedirectTlsTest {
 
   @Test
   void remoteHostCannotRedirectIntoLoopback() {
-    secure.enqueue(new MockResponse.Builder().code(302)
-        .addHeader("Location", secure.url("/internal.png").toString()).build());
+    secure.enqueue(
+        new MockResponse.Builder()
+            .code(302)
+            .addHeader("Location", secure.url("/internal.png").toString())
+            .build());
 
     assertThatThrownBy(() -> image(remote("/img.png")).bytes())
         .isInstanceOf(MalformedResponseException.class)
@@ -107,8 +126,11 @@ class UrlRedirectTlsTest {
 
   @Test
   void remoteHostCannotRedirectToANameThatResolvesInternally() {
-    secure.enqueue(new MockResponse.Builder().code(302)
-        .addHeader("Location", "https://intranet.test:" + secure.getPort() + "/admin.png").build());
+    secure.enqueue(
+        new MockResponse.Builder()
+            .code(302)
+            .addHeader("Location", "https://intranet.test:" + secure.getPort() + "/admin.png")
+            .build());
 
     assertThatThrownBy(() -> image(remote("/img.png")).bytes())
         .isInstanceOf(MalformedResponseException.class)
@@ -131,12 +153,17 @@ class UrlRedirectTlsTest {
   @Test
   void aNameThatRebindsAfterTheFirstLookupIsJudgedByTheAddressReached() {
     AtomicInteger lookups = new AtomicInteger();
-    OkHttpClient client = trusting.newBuilder()
-        .dns(rebinding(lookups, PUBLIC, InetAddress.getLoopbackAddress()))
-        .socketFactory(mapping(publicHost.getPort()))
-        .build();
-    secure.enqueue(new MockResponse.Builder().code(302)
-        .addHeader("Location", "https://rebind.test:" + intranet.getPort() + "/secret.png").build());
+    OkHttpClient client =
+        trusting
+            .newBuilder()
+            .dns(rebinding(lookups, PUBLIC, InetAddress.getLoopbackAddress()))
+            .socketFactory(mapping(publicHost.getPort()))
+            .build();
+    secure.enqueue(
+        new MockResponse.Builder()
+            .code(302)
+            .addHeader("Location", "https://rebind.test:" + intranet.getPort() + "/secret.png")
+            .build());
     publicHost.enqueue(new MockResponse.Builder().body(new Buffer().write(png)).build());
 
     assertThat(image(remote("/img.png"), client).bytes()).isEqualTo(png);
@@ -148,12 +175,17 @@ class UrlRedirectTlsTest {
   @Test
   void aNameThatAnswersPrivateToTheConnectionIsRefused() {
     AtomicInteger lookups = new AtomicInteger();
-    OkHttpClient client = trusting.newBuilder()
-        .dns(rebinding(lookups, InetAddress.getLoopbackAddress(), PUBLIC))
-        .socketFactory(mapping(publicHost.getPort()))
-        .build();
-    secure.enqueue(new MockResponse.Builder().code(302)
-        .addHeader("Location", "https://rebind.test:" + intranet.getPort() + "/secret.png").build());
+    OkHttpClient client =
+        trusting
+            .newBuilder()
+            .dns(rebinding(lookups, InetAddress.getLoopbackAddress(), PUBLIC))
+            .socketFactory(mapping(publicHost.getPort()))
+            .build();
+    secure.enqueue(
+        new MockResponse.Builder()
+            .code(302)
+            .addHeader("Location", "https://rebind.test:" + intranet.getPort() + "/secret.png")
+            .build());
 
     assertThatThrownBy(() -> image(remote("/img.png"), client).bytes())
         .isInstanceOf(MalformedResponseException.class)
@@ -173,11 +205,15 @@ class UrlRedirectTlsTest {
     }
   }
 
-  /** *.test as 127.0.0.1, but rebind.test: {@code first} to the first lookup, then {@code later}. */
+  /**
+   * *.test as 127.0.0.1, but rebind.test: {@code first} to the first lookup, then {@code later}.
+   */
   private static Dns rebinding(AtomicInteger lookups, InetAddress first, InetAddress later) {
     return host -> {
       if (!host.equals("rebind.test")) {
-        return host.endsWith(".test") ? List.of(InetAddress.getLoopbackAddress()) : Dns.SYSTEM.lookup(host);
+        return host.endsWith(".test")
+            ? List.of(InetAddress.getLoopbackAddress())
+            : Dns.SYSTEM.lookup(host);
       }
       return List.of(lookups.getAndIncrement() == 0 ? first : later);
     };
@@ -196,7 +232,8 @@ class UrlRedirectTlsTest {
           public void connect(SocketAddress endpoint, int timeout) throws IOException {
             InetAddress target = ((InetSocketAddress) endpoint).getAddress();
             if (target.equals(PUBLIC)) {
-              super.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), publicPort), timeout);
+              super.connect(
+                  new InetSocketAddress(InetAddress.getLoopbackAddress(), publicPort), timeout);
             } else if (target.isLoopbackAddress()) {
               super.connect(endpoint, timeout);
             } else {
@@ -222,7 +259,8 @@ class UrlRedirectTlsTest {
       }
 
       @Override
-      public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort) {
+      public Socket createSocket(
+          InetAddress address, int port, InetAddress localAddress, int localPort) {
         throw new UnsupportedOperationException();
       }
     };
@@ -238,8 +276,9 @@ class UrlRedirectTlsTest {
   }
 
   private GeneratedImage image(String url, OkHttpClient client) {
-    Downloader downloader = new Downloader(client, RetryPolicy.standard(0),
-        Downloader.DEFAULT_MAX_BYTES, "together4j-test");
+    Downloader downloader =
+        new Downloader(
+            client, RetryPolicy.standard(0), Downloader.DEFAULT_MAX_BYTES, "together4j-test");
     ImageChoicesData data = ImageChoicesData.builder().index(0).url(url).build();
     return ImageGenerationResult.of(TestImages.response(List.of(data)), downloader).images().get(0);
   }

@@ -98,8 +98,11 @@ class UrlSaveTest {
   }
 
   static Stream<Arguments> servedImages() {
-    return Stream.of(Arguments.of("png", PNG), Arguments.of("jpg", JPEG),
-        Arguments.of("webp", TestImages.webp()), Arguments.of("gif", TestImages.gif(8, 8)));
+    return Stream.of(
+        Arguments.of("png", PNG),
+        Arguments.of("jpg", JPEG),
+        Arguments.of("webp", TestImages.webp()),
+        Arguments.of("gif", TestImages.gif(8, 8)));
   }
 
   @Test
@@ -138,7 +141,8 @@ class UrlSaveTest {
     ImageGenerationResult result = client.generate(urlRequest(2));
     List<Path> files = result.saveAll(dir.resolve("out"));
 
-    assertThat(files).containsExactly(dir.resolve("out/image_0.png"), dir.resolve("out/image_1.jpg"));
+    assertThat(files)
+        .containsExactly(dir.resolve("out/image_0.png"), dir.resolve("out/image_1.jpg"));
     assertThat(Files.readAllBytes(files.get(0))).isEqualTo(PNG);
     assertThat(Files.readAllBytes(files.get(1))).isEqualTo(JPEG);
     assertThat(storage.takeRequest().getUrl().encodedPath()).isEqualTo("/img/0.png");
@@ -151,8 +155,8 @@ class UrlSaveTest {
     storage.enqueue(image(PNG, "image/png"));
 
     GeneratedImage image = generateOne(client(0));
-    UncheckedIOException e = catchThrowableOfType(UncheckedIOException.class,
-        () -> image.saveTo(dir.resolve("cat")));
+    UncheckedIOException e =
+        catchThrowableOfType(UncheckedIOException.class, () -> image.saveTo(dir.resolve("cat")));
 
     assertThat(e.getCause()).isInstanceOf(FileAlreadyExistsException.class);
     assertThat(e).hasMessageContaining("OVERWRITE");
@@ -165,8 +169,8 @@ class UrlSaveTest {
     Path existing = Files.write(dir.resolve("cat.png"), new byte[] {1, 2, 3});
 
     GeneratedImage image = generateOne(client(0));
-    UncheckedIOException e = catchThrowableOfType(UncheckedIOException.class,
-        () -> image.saveTo(existing));
+    UncheckedIOException e =
+        catchThrowableOfType(UncheckedIOException.class, () -> image.saveTo(existing));
 
     assertThat(e.getCause()).isInstanceOf(FileAlreadyExistsException.class);
     assertThat(storage.getRequestCount()).isZero();
@@ -187,8 +191,11 @@ class UrlSaveTest {
 
   @Test
   void htmlInsteadOfAnImageLeavesNoFile() throws Exception {
-    storage.enqueue(new MockResponse.Builder().addHeader("Content-Type", "text/html")
-        .body("<!DOCTYPE html><html><body>Expired</body></html>").build());
+    storage.enqueue(
+        new MockResponse.Builder()
+            .addHeader("Content-Type", "text/html")
+            .body("<!DOCTYPE html><html><body>Expired</body></html>")
+            .build());
 
     GeneratedImage image = generateOne(client(2));
 
@@ -219,8 +226,11 @@ class UrlSaveTest {
 
   @Test
   void oversizedChunkedBodyIsStoppedWhileStreaming() throws Exception {
-    storage.enqueue(new MockResponse.Builder().addHeader("Content-Type", "image/png")
-        .chunkedBody(new Buffer().write(BIG), 256).build());
+    storage.enqueue(
+        new MockResponse.Builder()
+            .addHeader("Content-Type", "image/png")
+            .chunkedBody(new Buffer().write(BIG), 256)
+            .build());
     storage.enqueue(image(BIG, "image/png"));
 
     GeneratedImage image = generateOne(track(builder(2).maxDownloadBytes(1000).build()));
@@ -236,9 +246,13 @@ class UrlSaveTest {
   @ValueSource(booleans = {false, true})
   void imageOfExactlyTheLimitIsSaved(boolean chunked) throws Exception {
     Buffer body = new Buffer().write(PNG);
-    storage.enqueue(chunked
-        ? new MockResponse.Builder().addHeader("Content-Type", "image/png").chunkedBody(body, 256).build()
-        : image(PNG, "image/png"));
+    storage.enqueue(
+        chunked
+            ? new MockResponse.Builder()
+                .addHeader("Content-Type", "image/png")
+                .chunkedBody(body, 256)
+                .build()
+            : image(PNG, "image/png"));
 
     GeneratedImage image = generateOne(track(builder(0).maxDownloadBytes(PNG.length).build()));
 
@@ -247,11 +261,17 @@ class UrlSaveTest {
 
   @Test
   void openStreamPastTheLimitFailsTheRead() throws Exception {
-    storage.enqueue(new MockResponse.Builder().addHeader("Content-Type", "image/png")
-        .chunkedBody(new Buffer().write(BIG), 256).build());
+    storage.enqueue(
+        new MockResponse.Builder()
+            .addHeader("Content-Type", "image/png")
+            .chunkedBody(new Buffer().write(BIG), 256)
+            .build());
 
-    try (InputStream in = generateOne(track(builder(0).maxDownloadBytes(1000).build())).openStream()) {
-      assertThatThrownBy(in::readAllBytes).isInstanceOf(IOException.class).hasMessageContaining("1000");
+    try (InputStream in =
+        generateOne(track(builder(0).maxDownloadBytes(1000).build())).openStream()) {
+      assertThatThrownBy(in::readAllBytes)
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("1000");
     }
   }
 
@@ -264,8 +284,12 @@ class UrlSaveTest {
       gzip.write(inflated);
     }
     assertThat(compressed.size()).isLessThan(10_000);
-    storage.enqueue(new MockResponse.Builder().addHeader("Content-Type", "image/png")
-        .addHeader("Content-Encoding", "gzip").body(compressed).build());
+    storage.enqueue(
+        new MockResponse.Builder()
+            .addHeader("Content-Type", "image/png")
+            .addHeader("Content-Encoding", "gzip")
+            .body(compressed)
+            .build());
 
     GeneratedImage image = generateOne(track(builder(0).maxDownloadBytes(10_000).build()));
 
@@ -292,8 +316,8 @@ class UrlSaveTest {
     storage.enqueue(cutMidBody(PNG));
 
     GeneratedImage image = generateOne(client(0));
-    ApiConnectionException e = catchThrowableOfType(ApiConnectionException.class,
-        () -> image.saveTo(dir.resolve("cat")));
+    ApiConnectionException e =
+        catchThrowableOfType(ApiConnectionException.class, () -> image.saveTo(dir.resolve("cat")));
 
     assertThat(e).hasMessageContaining("downloading image 0");
     assertThat(e.getMessage()).doesNotContain("secret123");
@@ -317,7 +341,8 @@ class UrlSaveTest {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
 
     GeneratedImage image = generateOne(client(2));
-    ApiConnectionException e = catchThrowableOfType(ApiConnectionException.class, () -> image.writeTo(out));
+    ApiConnectionException e =
+        catchThrowableOfType(ApiConnectionException.class, () -> image.writeTo(out));
 
     assertThat(e.attempts()).isEqualTo(1);
     assertThat(storage.getRequestCount()).isEqualTo(1);
@@ -340,17 +365,18 @@ class UrlSaveTest {
     storage.enqueue(image(PNG, "image/png"));
     storage.enqueue(image(PNG, "image/png"));
     IOException diskFull = new IOException("disk full");
-    OutputStream failing = new OutputStream() {
-      @Override
-      public void write(int b) throws IOException {
-        throw diskFull;
-      }
+    OutputStream failing =
+        new OutputStream() {
+          @Override
+          public void write(int b) throws IOException {
+            throw diskFull;
+          }
 
-      @Override
-      public void write(byte[] b, int off, int len) throws IOException {
-        throw diskFull;
-      }
-    };
+          @Override
+          public void write(byte[] b, int off, int len) throws IOException {
+            throw diskFull;
+          }
+        };
 
     GeneratedImage image = generateOne(client(2));
 
@@ -360,8 +386,12 @@ class UrlSaveTest {
 
   @Test
   void headersSlowerThanTheReadTimeoutAreApiTimeout() {
-    storage.enqueue(new MockResponse.Builder().addHeader("Content-Type", "image/png")
-        .body(new Buffer().write(PNG)).headersDelay(1, TimeUnit.SECONDS).build());
+    storage.enqueue(
+        new MockResponse.Builder()
+            .addHeader("Content-Type", "image/png")
+            .body(new Buffer().write(PNG))
+            .headersDelay(1, TimeUnit.SECONDS)
+            .build());
     TogetherImages client = track(builder(0).readTimeout(Duration.ofMillis(300)).build());
 
     GeneratedImage image = generateOne(client);
@@ -375,8 +405,12 @@ class UrlSaveTest {
   @Test
   void bodyStallingBeyondTheReadTimeoutIsApiTimeout() {
     // The first 64 bytes pass the format check; the rest comes a second later.
-    storage.enqueue(new MockResponse.Builder().addHeader("Content-Type", "image/png")
-        .body(new Buffer().write(PNG)).throttleBody(64, 1, TimeUnit.SECONDS).build());
+    storage.enqueue(
+        new MockResponse.Builder()
+            .addHeader("Content-Type", "image/png")
+            .body(new Buffer().write(PNG))
+            .throttleBody(64, 1, TimeUnit.SECONDS)
+            .build());
     TogetherImages client = track(builder(0).readTimeout(Duration.ofMillis(300)).build());
 
     GeneratedImage image = generateOne(client);
@@ -389,8 +423,12 @@ class UrlSaveTest {
   @Test
   void downloadSlowerThanTheCallTimeoutIsApiTimeout() {
     // Every chunk comes well within the read timeout; the whole takes far longer than 300 ms.
-    storage.enqueue(new MockResponse.Builder().addHeader("Content-Type", "image/png")
-        .body(new Buffer().write(PNG)).throttleBody(64, 100, TimeUnit.MILLISECONDS).build());
+    storage.enqueue(
+        new MockResponse.Builder()
+            .addHeader("Content-Type", "image/png")
+            .body(new Buffer().write(PNG))
+            .throttleBody(64, 100, TimeUnit.MILLISECONDS)
+            .build());
     TogetherImages client = track(builder(0).callTimeout(Duration.ofMillis(300)).build());
 
     GeneratedImage image = generateOne(client);
@@ -402,8 +440,10 @@ class UrlSaveTest {
 
   @Test
   void connectionDroppedBeforeTheResponseIsRetried() {
-    storage.enqueue(new MockResponse.Builder()
-        .onResponseStart(SocketEffect.ShutdownConnection.INSTANCE).build());
+    storage.enqueue(
+        new MockResponse.Builder()
+            .onResponseStart(SocketEffect.ShutdownConnection.INSTANCE)
+            .build());
     storage.enqueue(image(PNG, "image/png"));
 
     assertThat(generateOne(client(1)).bytes()).isEqualTo(PNG);
@@ -421,11 +461,13 @@ class UrlSaveTest {
     api.enqueue(generation("http://127.0.0.1:" + closedPort + "/img/0.png?" + SIGNATURE));
     GeneratedImage image = client.generate(urlRequest(1)).images().get(0);
 
-    ApiConnectionException e = catchThrowableOfType(ApiConnectionException.class,
-        () -> image.saveTo(dir.resolve("cat")));
+    ApiConnectionException e =
+        catchThrowableOfType(ApiConnectionException.class, () -> image.saveTo(dir.resolve("cat")));
 
     assertThat(e.attempts()).isEqualTo(3);
-    assertThat(e).hasMessageContaining("downloading image 0").hasMessageEndingWith("after 3 attempts");
+    assertThat(e)
+        .hasMessageContaining("downloading image 0")
+        .hasMessageEndingWith("after 3 attempts");
     assertThat(e.getMessage()).doesNotContain("secret123");
     assertThat(delays).containsExactly(Duration.ofMillis(500), Duration.ofSeconds(1));
     assertThat(files()).isEmpty();
@@ -433,7 +475,8 @@ class UrlSaveTest {
 
   /** Sends half of {@code bytes}, then drops the connection. */
   private static MockResponse cutMidBody(byte[] bytes) {
-    return new MockResponse.Builder().addHeader("Content-Type", "image/png")
+    return new MockResponse.Builder()
+        .addHeader("Content-Type", "image/png")
         .body(new Buffer().write(bytes))
         .throttleBody(256, 0, TimeUnit.MILLISECONDS)
         .onResponseBody(SocketEffect.ShutdownConnection.INSTANCE)
@@ -465,12 +508,20 @@ class UrlSaveTest {
   }
 
   private TogetherImages.Builder builder(int maxRetries) {
-    RetryPolicy recording = new RetryPolicy(
-        maxRetries, delays::add, (delay, task) -> {
-          delays.add(delay);
-          task.run();
-        }, () -> 0.0, Clock.systemUTC());
-    return TogetherImages.builder().apiKey(API_KEY).baseUrl(api.url("/v1/").toString())
-        .maxRetries(maxRetries).retryPolicy(recording);
+    RetryPolicy recording =
+        new RetryPolicy(
+            maxRetries,
+            delays::add,
+            (delay, task) -> {
+              delays.add(delay);
+              task.run();
+            },
+            () -> 0.0,
+            Clock.systemUTC());
+    return TogetherImages.builder()
+        .apiKey(API_KEY)
+        .baseUrl(api.url("/v1/").toString())
+        .maxRetries(maxRetries)
+        .retryPolicy(recording);
   }
 }

@@ -12,9 +12,13 @@ final class WireHeapMain {
   private WireHeapMain() {}
 
   public static void main(String[] args) {
-    ImageGenerationRequest request = ImageGenerationRequest.builder("a fox")
-        .n(Integer.parseInt(args[2])).responseFormat(ImageGenerationRequest.ResponseFormat.BASE64).build();
-    try (TogetherImages client = TogetherImages.builder().apiKey("k").baseUrl(args[1]).maxRetries(0).build()) {
+    ImageGenerationRequest request =
+        ImageGenerationRequest.builder("a fox")
+            .n(Integer.parseInt(args[2]))
+            .responseFormat(ImageGenerationRequest.ResponseFormat.BASE64)
+            .build();
+    try (TogetherImages client =
+        TogetherImages.builder().apiKey("k").baseUrl(args[1]).maxRetries(0).build()) {
       Path out = Path.of(args[3]);
       if (args[0].equals("stream")) {
         System.out.println("saved " + client.generateAndSave(request, out).paths());

@@ -16,8 +16,8 @@ import org.jspecify.annotations.Nullable;
  * the internal {@link Base64Decoder} fed in chunks of random sizes, must give the JDK's bytes or
  * refuse where the JDK refuses.
  *
- * <p>Our decoder deliberately differs from the JDK's basic decoder in two ways, both documented
- * in {@link Base64Images}, and the oracle allows exactly those: CR and LF are skipped anywhere
+ * <p>Our decoder deliberately differs from the JDK's basic decoder in two ways, both documented in
+ * {@link Base64Images}, and the oracle allows exactly those: CR and LF are skipped anywhere
  * (MIME-style line breaks), and a text without any base64 data (empty, or only line breaks) is
  * refused, since it is no image. Everything else the JDK accepts (padding optional but complete
  * when present, nothing after it) we accept, and everything it refuses we refuse.
@@ -25,16 +25,30 @@ import org.jspecify.annotations.Nullable;
  * <p>Half the inputs are raw text; the other half are valid base64 of random bytes (up to 400, or
  * for one in eight up to 200,000), laid out in one of five ways and then hit by up to three
  * mutations (a bad character, a space, padding, a line break, a character beyond Latin-1, a
- * deletion, a truncation), placed at random, near a 64 KiB chunk boundary of the stream or the
- * save path, or near the end.
+ * deletion, a truncation), placed at random, near a 64 KiB chunk boundary of the stream or the save
+ * path, or near the end.
  */
 class Base64FuzzTest {
   /** Characters decoded per chunk by {@link Base64Stream}. */
   private static final int STREAM_CHUNK = Base64Stream.BUFFER_SIZE / 3 * 4 - 4;
 
   private static final String[] INSERTS = {
-    " ", "\t", "=", "==", "-", "_", "\n", "\r", "\r\n", "\u00e9", "\u0100", "\ud83d", "\u0000", "A",
-    "data:image/png;base64,", "\u00ff"
+    " ",
+    "\t",
+    "=",
+    "==",
+    "-",
+    "_",
+    "\n",
+    "\r",
+    "\r\n",
+    "\u00e9",
+    "\u0100",
+    "\ud83d",
+    "\u0000",
+    "A",
+    "data:image/png;base64,",
+    "\u00ff"
   };
 
   @FuzzTest(maxDuration = "60s")
@@ -88,14 +102,21 @@ class Base64FuzzTest {
 
   private static void agree(String what, byte @Nullable [] expected, byte @Nullable [] actual) {
     if (expected == null && actual != null) {
-      throw new AssertionError(what + " decoded " + actual.length + " bytes from text the JDK refuses");
+      throw new AssertionError(
+          what + " decoded " + actual.length + " bytes from text the JDK refuses");
     }
     if (expected != null && actual == null) {
-      throw new AssertionError(what + " refused text the JDK decodes to " + expected.length + " bytes");
+      throw new AssertionError(
+          what + " refused text the JDK decodes to " + expected.length + " bytes");
     }
     if (expected != null && !Arrays.equals(expected, actual)) {
-      throw new AssertionError(what + " decoded other bytes than the JDK (" + actual.length + " vs "
-          + expected.length + ")");
+      throw new AssertionError(
+          what
+              + " decoded other bytes than the JDK ("
+              + actual.length
+              + " vs "
+              + expected.length
+              + ")");
     }
   }
 
@@ -156,11 +177,12 @@ class Base64FuzzTest {
     try {
       int pos = 0;
       while (pos < bytes.length) {
-        int len = switch (random.nextInt(4)) {
-          case 0 -> 1 + random.nextInt(8);
-          case 1 -> 65_536;
-          default -> 1 + random.nextInt(90_000);
-        };
+        int len =
+            switch (random.nextInt(4)) {
+              case 0 -> 1 + random.nextInt(8);
+              case 1 -> 65_536;
+              default -> 1 + random.nextInt(90_000);
+            };
         len = Math.min(len, bytes.length - pos);
         int n;
         byte[] decoded;
@@ -204,25 +226,29 @@ class Base64FuzzTest {
     content.nextBytes(bytes);
     if (length >= 8 && content.nextBoolean()) {
       // Start like a PNG, so detectFormat has something to find.
-      System.arraycopy(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'}, 0, bytes, 0, 8);
+      System.arraycopy(
+          new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'}, 0, bytes, 0, 8);
     }
-    StringBuilder text = new StringBuilder(switch (layout) {
-      case 0 -> Base64.getEncoder().encodeToString(bytes);
-      case 1 -> Base64.getEncoder().withoutPadding().encodeToString(bytes);
-      case 2 -> Base64.getMimeEncoder().encodeToString(bytes);
-      case 3 -> Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(bytes);
-      default -> Base64.getEncoder().encodeToString(bytes) + "\n";
-    });
+    StringBuilder text =
+        new StringBuilder(
+            switch (layout) {
+              case 0 -> Base64.getEncoder().encodeToString(bytes);
+              case 1 -> Base64.getEncoder().withoutPadding().encodeToString(bytes);
+              case 2 -> Base64.getMimeEncoder().encodeToString(bytes);
+              case 3 -> Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(bytes);
+              default -> Base64.getEncoder().encodeToString(bytes) + "\n";
+            });
     for (int m = 0; m < mutations; m++) {
       int anchor = data.consumeInt(0, 3);
       int offset = data.consumeInt(-8, 8);
       int kind = data.consumeInt(0, INSERTS.length + 1);
-      int position = switch (anchor) {
-        case 0 -> data.consumeInt(0, Math.max(0, text.length()));
-        case 1 -> STREAM_CHUNK * data.consumeInt(1, 3) + offset;
-        case 2 -> Base64Stream.BUFFER_SIZE * data.consumeInt(1, 4) + offset;
-        default -> text.length() + offset;
-      };
+      int position =
+          switch (anchor) {
+            case 0 -> data.consumeInt(0, Math.max(0, text.length()));
+            case 1 -> STREAM_CHUNK * data.consumeInt(1, 3) + offset;
+            case 2 -> Base64Stream.BUFFER_SIZE * data.consumeInt(1, 4) + offset;
+            default -> text.length() + offset;
+          };
       position = Math.max(0, Math.min(position, text.length()));
       if (kind == INSERTS.length) {
         if (position < text.length()) {

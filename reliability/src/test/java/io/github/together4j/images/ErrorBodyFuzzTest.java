@@ -21,15 +21,14 @@ import okhttp3.ResponseBody;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Hostile error responses. An input reads like an HTTP response without its protocol: a first
- * line with the status (any number, folded into 400–599), header lines, an empty line, then the
- * body. {@code {KEY}} anywhere stands for the API key, so the fuzzer can make the server echo it.
+ * Hostile error responses. An input reads like an HTTP response without its protocol: a first line
+ * with the status (any number, folded into 400–599), header lines, an empty line, then the body.
+ * {@code {KEY}} anywhere stands for the API key, so the fuzzer can make the server echo it.
  *
  * <p>Each input goes to {@link ErrorMapper#fromStatus} directly and through the public {@code
- * generate()} and {@code generateAndSave()}: the exception must be the status's subclass (also
- * when the body is not ErrorData, as a proxy's page is not), carry the status and
- * request id, and have a short message without the key; the retry delay the headers ask for must
- * be a sane duration.
+ * generate()} and {@code generateAndSave()}: the exception must be the status's subclass (also when
+ * the body is not ErrorData, as a proxy's page is not), carry the status and request id, and have a
+ * short message without the key; the retry delay the headers ask for must be a sane duration.
  */
 class ErrorBodyFuzzTest {
   static final int MAX_MESSAGE = 2000;
@@ -37,7 +36,8 @@ class ErrorBodyFuzzTest {
   private static final SyntheticServer SERVER = new SyntheticServer();
   private static final TogetherImages CLIENT = FuzzSupport.client(SERVER);
   private static final Path ROOT = FuzzSupport.tempDirectory("together4j-fuzz-error");
-  private static final ImageGenerationRequest REQUEST = ImageGenerationRequest.of("a lighthouse at dusk");
+  private static final ImageGenerationRequest REQUEST =
+      ImageGenerationRequest.of("a lighthouse at dusk");
   private static final MediaType JSON_TYPE = MediaType.get("application/json");
   private static final RetryPolicy RETRIES = RetryPolicy.standard(2);
 
@@ -47,7 +47,8 @@ class ErrorBodyFuzzTest {
       String text = new String(input, ISO_8859_1);
       int headEnd = text.indexOf("\n\n");
       String head = headEnd < 0 ? text : text.substring(0, headEnd);
-      byte[] body = headEnd < 0 ? new byte[0] : Arrays.copyOfRange(input, headEnd + 2, input.length);
+      byte[] body =
+          headEnd < 0 ? new byte[0] : Arrays.copyOfRange(input, headEnd + 2, input.length);
       String[] lines = head.split("\n", -1);
       long number = 0;
       for (char c : lines[0].toCharArray()) {
@@ -64,8 +65,10 @@ class ErrorBodyFuzzTest {
         }
         String name = lines[i].substring(0, colon).strip();
         // OkHttp reads a header's bytes as UTF-8 and drops none but the line break.
-        String value = new String(lines[i].substring(colon + 1).strip().getBytes(ISO_8859_1), UTF_8)
-            .replace("{KEY}", API_KEY).replace("\r", "");
+        String value =
+            new String(lines[i].substring(colon + 1).strip().getBytes(ISO_8859_1), UTF_8)
+                .replace("{KEY}", API_KEY)
+                .replace("\r", "");
         if (name.isEmpty() || !name.chars().allMatch(c -> c > ' ' && c < 0x7f)) {
           continue;
         }
@@ -77,9 +80,26 @@ class ErrorBodyFuzzTest {
   }
 
   @DictionaryEntries({
-    "{KEY}", "x-request-id: ", "request-id: ", "Retry-After: ", "retry-after-ms: ",
-    "{\"error\":{", "\"message\":", "\"type\":", "\"param\":", "\"code\":", "null", "\"\\u",
-    "Wed, 21 Oct 2015 07:28:00 GMT", "NaN", "Infinity", "1e9", "-1", "0x1p3", "<html>", "}}"
+    "{KEY}",
+    "x-request-id: ",
+    "request-id: ",
+    "Retry-After: ",
+    "retry-after-ms: ",
+    "{\"error\":{",
+    "\"message\":",
+    "\"type\":",
+    "\"param\":",
+    "\"code\":",
+    "null",
+    "\"\\u",
+    "Wed, 21 Oct 2015 07:28:00 GMT",
+    "NaN",
+    "Infinity",
+    "1e9",
+    "-1",
+    "0x1p3",
+    "<html>",
+    "}}"
   })
   @DictionaryFile(resourcePath = "ErrorBodyFuzzTest.dict")
   @FuzzTest(maxDuration = "60s")
@@ -87,8 +107,13 @@ class ErrorBodyFuzzTest {
     ErrorResponse response = ErrorResponse.parse(input);
     int status = response.status();
 
-    TogetherException mapped = ErrorMapper.fromStatus(status, response.headers(),
-        ResponseBody.create(response.body(), JSON_TYPE), 1, API_KEY);
+    TogetherException mapped =
+        ErrorMapper.fromStatus(
+            status,
+            response.headers(),
+            ResponseBody.create(response.body(), JSON_TYPE),
+            1,
+            API_KEY);
     check(mapped, response);
 
     SERVER.respond(status, response.headers(), response.body(), "application/json");
@@ -100,7 +125,8 @@ class ErrorBodyFuzzTest {
       thrown = e;
     }
     check(thrown, response);
-    if (thrown.getClass() != mapped.getClass() || !thrown.getMessage().equals(mapped.getMessage())) {
+    if (thrown.getClass() != mapped.getClass()
+        || !thrown.getMessage().equals(mapped.getMessage())) {
       throw new AssertionError("generate() threw " + thrown + " but ErrorMapper gives " + mapped);
     }
 
@@ -110,7 +136,8 @@ class ErrorBodyFuzzTest {
       throw new AssertionError("HTTP " + status + " saved images");
     } catch (TogetherException e) {
       if (e.getClass() != mapped.getClass() || !e.getMessage().equals(mapped.getMessage())) {
-        throw new AssertionError("generateAndSave() threw " + e + " but ErrorMapper gives " + mapped, e);
+        throw new AssertionError(
+            "generateAndSave() threw " + e + " but ErrorMapper gives " + mapped, e);
       }
     } finally {
       java.util.List<String> left = FuzzSupport.contents(ROOT);
@@ -154,8 +181,14 @@ class ErrorBodyFuzzTest {
     // The status picks the class, whether or not the body is ErrorData (a proxy's page is not).
     Class<?> expected = expectedClass(status);
     if (e.getClass() != expected) {
-      throw new AssertionError("HTTP " + status + " gave " + e.getClass().getSimpleName() + ", expected "
-          + expected.getSimpleName(), e);
+      throw new AssertionError(
+          "HTTP "
+              + status
+              + " gave "
+              + e.getClass().getSimpleName()
+              + ", expected "
+              + expected.getSimpleName(),
+          e);
     }
     if (isErrorData(response.body()) != (e.errorType() != null && e.serverMessage() != null)) {
       throw new AssertionError("ErrorData parsed wrongly (type, message) in " + e, e);
@@ -175,8 +208,10 @@ class ErrorBodyFuzzTest {
 
   /** Whether the first 64 KiB of the body, as UTF-8, is an ErrorData object. */
   private static boolean isErrorData(byte[] body) {
-    byte[] head = body.length > ErrorMapper.MAX_ERROR_BODY
-        ? Arrays.copyOf(body, (int) ErrorMapper.MAX_ERROR_BODY) : body;
+    byte[] head =
+        body.length > ErrorMapper.MAX_ERROR_BODY
+            ? Arrays.copyOf(body, (int) ErrorMapper.MAX_ERROR_BODY)
+            : body;
     String text = new String(head, UTF_8).replace(API_KEY, "██");
     if (text.isBlank()) {
       return false;

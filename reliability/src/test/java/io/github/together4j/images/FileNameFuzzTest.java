@@ -17,10 +17,9 @@ import okhttp3.Headers;
  * ImageFiles#name} and {@link ImageFiles#resolve}, and the public {@link
  * ImageGenerationResult#saveAll(Path, String, SaveOption...)} and {@code
  * TogetherImages.generateAndSave(request, dir, pattern)}. A pattern is refused with an {@link
- * IllegalArgumentException} that names it, or every file lands directly in the target directory:
- * a plain name (no separator, no control character, no lone surrogate, not {@code .} or {@code
- * ..}, at most 255 bytes with its extension), nothing created anywhere else, no temporary file
- * left.
+ * IllegalArgumentException} that names it, or every file lands directly in the target directory: a
+ * plain name (no separator, no control character, no lone surrogate, not {@code .} or {@code ..},
+ * at most 255 bytes with its extension), nothing created anywhere else, no temporary file left.
  *
  * <p>An input is the pattern, its text first, then (from the end) how many images, their indexes
  * and the save options.
@@ -28,8 +27,10 @@ import okhttp3.Headers;
 class FileNameFuzzTest {
   private static final SyntheticServer SERVER = new SyntheticServer();
   private static final TogetherImages CLIENT = FuzzSupport.client(SERVER);
+
   /** The root holds only the target directories; anything else in it escaped them. */
   private static final Path ROOT = FuzzSupport.tempDirectory("together4j-fuzz-names");
+
   private static final Path DIR = ROOT.resolve("target");
   private static final Path STREAMED = ROOT.resolve("streamed");
 
@@ -64,11 +65,18 @@ class FileNameFuzzTest {
         checkNothingOutside();
         checkNoPartFiles(DIR);
       }
-      SERVER.respond(200, Headers.of(), body(indexes).getBytes(java.nio.charset.StandardCharsets.UTF_8),
+      SERVER.respond(
+          200,
+          Headers.of(),
+          body(indexes).getBytes(java.nio.charset.StandardCharsets.UTF_8),
           "application/json");
       try {
-        SavedImages saved = CLIENT.generateAndSave(
-            ImageGenerationRequest.builder("a cat").n(count).build(), STREAMED, pattern, options);
+        SavedImages saved =
+            CLIENT.generateAndSave(
+                ImageGenerationRequest.builder("a cat").n(count).build(),
+                STREAMED,
+                pattern,
+                options);
         checkFiles(saved.paths(), STREAMED, count, pattern);
       } catch (IllegalArgumentException | UncheckedIOException e) {
         checkRefusal(e, pattern, accepted);
@@ -96,16 +104,23 @@ class FileNameFuzzTest {
   /** An accepted pattern names a plain file in the directory, for any index. */
   private static void checkName(String pattern, int index, boolean keepExtension) {
     String name = ImageFiles.name(pattern, index);
-    if (name.isEmpty() || name.equals(".") || name.equals("..") || name.indexOf('/') >= 0
-        || name.indexOf('\\') >= 0 || name.chars().anyMatch(Character::isISOControl)
-        || !name.equals(new String(name.getBytes(java.nio.charset.StandardCharsets.UTF_8),
-            java.nio.charset.StandardCharsets.UTF_8))
+    if (name.isEmpty()
+        || name.equals(".")
+        || name.equals("..")
+        || name.indexOf('/') >= 0
+        || name.indexOf('\\') >= 0
+        || name.chars().anyMatch(Character::isISOControl)
+        || !name.equals(
+            new String(
+                name.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                java.nio.charset.StandardCharsets.UTF_8))
         || name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length + ".webp".length() > 255) {
       throw new AssertionError(
           "pattern \"" + pattern + "\" gives image " + index + " the name \"" + name + "\"");
     }
     Path requested = DIR.resolve(name);
-    if (!DIR.equals(requested.normalize().getParent()) || !requested.getFileName().toString().equals(name)) {
+    if (!DIR.equals(requested.normalize().getParent())
+        || !requested.getFileName().toString().equals(name)) {
       throw new AssertionError("\"" + name + "\" does not name a file directly in " + DIR);
     }
     for (ImageFormat format : new ImageFormat[] {ImageFormat.PNG, ImageFormat.JPEG}) {
@@ -118,7 +133,8 @@ class FileNameFuzzTest {
         }
         continue;
       }
-      if (!DIR.equals(file.normalize().getParent()) || file.isAbsolute() != DIR.isAbsolute()
+      if (!DIR.equals(file.normalize().getParent())
+          || file.isAbsolute() != DIR.isAbsolute()
           || file.getFileName().toString().equals("..")) {
         throw new AssertionError("resolve() put \"" + name + "\" at " + file);
       }
@@ -152,7 +168,8 @@ class FileNameFuzzTest {
       throw new AssertionError("pattern \"" + pattern + "\" failed with an I/O error", e);
     }
     if (accepted && !e.getMessage().contains("extension")) {
-      throw new AssertionError("pattern \"" + pattern + "\" passed checkPattern but saving refused it", e);
+      throw new AssertionError(
+          "pattern \"" + pattern + "\" passed checkPattern but saving refused it", e);
     }
   }
 
@@ -187,14 +204,20 @@ class FileNameFuzzTest {
     StringBuilder data = new StringBuilder();
     for (int index : indexes) {
       data.append(data.length() == 0 ? "" : ",")
-          .append("{\"index\":").append(index).append(",\"b64_json\":\"").append(FuzzSupport.PNG_BASE64)
+          .append("{\"index\":")
+          .append(index)
+          .append(",\"b64_json\":\"")
+          .append(FuzzSupport.PNG_BASE64)
           .append("\"}");
     }
     return "{\"id\":\"gen-names\",\"model\":\"m\",\"object\":\"list\",\"data\":[" + data + "]}";
   }
 
   private static ImageGenerationResult result(List<Integer> indexes) {
-    SERVER.respond(200, Headers.of(), body(indexes).getBytes(java.nio.charset.StandardCharsets.UTF_8),
+    SERVER.respond(
+        200,
+        Headers.of(),
+        body(indexes).getBytes(java.nio.charset.StandardCharsets.UTF_8),
         "application/json");
     return CLIENT.generate("a cat");
   }

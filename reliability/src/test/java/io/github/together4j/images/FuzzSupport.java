@@ -22,9 +22,9 @@ import okhttp3.ResponseBody;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What the fuzz targets share: a client whose every call is answered in-process by an
- * interceptor (no socket is ever opened), a distinctive API key that no exception message may
- * contain, tiny real images, and temporary directories emptied between inputs.
+ * What the fuzz targets share: a client whose every call is answered in-process by an interceptor
+ * (no socket is ever opened), a distinctive API key that no exception message may contain, tiny
+ * real images, and temporary directories emptied between inputs.
  */
 final class FuzzSupport {
   /** The key every fuzzed client is built with; messages must never echo it. */
@@ -34,8 +34,10 @@ final class FuzzSupport {
   static final String BASE_URL = "http://127.0.0.1:9/v1/";
 
   /** The bytes a url result downloads: a complete 1×1 PNG. */
-  static final byte[] PNG = Base64.getDecoder().decode(
-      "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==");
+  static final byte[] PNG =
+      Base64.getDecoder()
+          .decode(
+              "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==");
 
   /** The same PNG as base64, for results built in the test. */
   static final String PNG_BASE64 = Base64.getEncoder().encodeToString(PNG);
@@ -67,18 +69,19 @@ final class FuzzSupport {
     @Override
     public Response intercept(Chain chain) {
       Request request = chain.request();
-      Response.Builder response = new Response.Builder()
-          .request(request)
-          .protocol(Protocol.HTTP_1_1);
+      Response.Builder response =
+          new Response.Builder().request(request).protocol(Protocol.HTTP_1_1);
       if (request.url().encodedPath().endsWith("/images/generations")) {
         String type = contentType;
-        return response.code(status)
+        return response
+            .code(status)
             .message("synthetic")
             .headers(headers)
             .body(ResponseBody.create(body, type == null ? null : MediaType.get(type)))
             .build();
       }
-      return response.code(200)
+      return response
+          .code(200)
           .message("OK")
           .header("Content-Type", "image/png")
           .body(ResponseBody.create(PNG, MediaType.get("image/png")))
@@ -141,19 +144,23 @@ final class FuzzSupport {
       return;
     }
     try {
-      Files.walkFileTree(path, new SimpleFileVisitor<>() {
-        @Override
-        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-          Files.delete(file);
-          return FileVisitResult.CONTINUE;
-        }
+      Files.walkFileTree(
+          path,
+          new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+                throws IOException {
+              Files.delete(file);
+              return FileVisitResult.CONTINUE;
+            }
 
-        @Override
-        public FileVisitResult postVisitDirectory(Path d, @Nullable IOException e) throws IOException {
-          Files.delete(d);
-          return FileVisitResult.CONTINUE;
-        }
-      });
+            @Override
+            public FileVisitResult postVisitDirectory(Path d, @Nullable IOException e)
+                throws IOException {
+              Files.delete(d);
+              return FileVisitResult.CONTINUE;
+            }
+          });
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -180,8 +187,15 @@ final class FuzzSupport {
       throw new AssertionError("the message contains the API key: " + message, e);
     }
     if (message.length() > maxLength) {
-      throw new AssertionError("a message of " + message.length() + " characters (limit " + maxLength
-          + "): " + message.substring(0, 300) + "…", e);
+      throw new AssertionError(
+          "a message of "
+              + message.length()
+              + " characters (limit "
+              + maxLength
+              + "): "
+              + message.substring(0, 300)
+              + "…",
+          e);
     }
   }
 }

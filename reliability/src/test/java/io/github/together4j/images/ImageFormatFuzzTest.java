@@ -32,24 +32,32 @@ class ImageFormatFuzzTest {
       throw new AssertionError("the first " + ImageFormat.HEADER_LENGTH + " bytes do not suffice");
     }
     // A prefix tells the same format, or none yet; appending never changes a detected format.
-    for (int length = 0; length <= bytes.length && length <= ImageFormat.HEADER_LENGTH + 2; length++) {
+    for (int length = 0;
+        length <= bytes.length && length <= ImageFormat.HEADER_LENGTH + 2;
+        length++) {
       ImageFormat prefix = ImageFormat.detect(bytes, length);
       if (prefix != ImageFormat.detect(Arrays.copyOf(bytes, length))) {
         throw new AssertionError("detect(bytes, " + length + ") looks past the length");
       }
       if (prefix != ImageFormat.UNKNOWN && prefix != format) {
-        throw new AssertionError("a prefix of " + length + " bytes is " + prefix + ", the whole " + format);
+        throw new AssertionError(
+            "a prefix of " + length + " bytes is " + prefix + ", the whole " + format);
       }
     }
     if (format != ImageFormat.UNKNOWN) {
       byte[] longer = Arrays.copyOf(bytes, bytes.length + 7);
       Arrays.fill(longer, bytes.length, longer.length, (byte) 0xa5);
       if (ImageFormat.detect(longer) != format) {
-        throw new AssertionError("appending bytes changed " + format + " to " + ImageFormat.detect(longer));
+        throw new AssertionError(
+            "appending bytes changed " + format + " to " + ImageFormat.detect(longer));
       }
     }
-    if (!format.mimeType().equals(format == ImageFormat.UNKNOWN ? "application/octet-stream"
-        : "image/" + (format == ImageFormat.JPEG ? "jpeg" : format.extension()))) {
+    if (!format
+        .mimeType()
+        .equals(
+            format == ImageFormat.UNKNOWN
+                ? "application/octet-stream"
+                : "image/" + (format == ImageFormat.JPEG ? "jpeg" : format.extension()))) {
       throw new AssertionError("mime type " + format.mimeType() + " for " + format);
     }
     if (format.matchesExtension(format.extension()) == (format == ImageFormat.UNKNOWN)) {
@@ -58,7 +66,8 @@ class ImageFormatFuzzTest {
     if (bytes.length > 0) {
       String base64 = Base64.getEncoder().encodeToString(bytes);
       if (Base64Images.detectFormat(base64) != format) {
-        throw new AssertionError("detectFormat() on the base64 says " + Base64Images.detectFormat(base64));
+        throw new AssertionError(
+            "detectFormat() on the base64 says " + Base64Images.detectFormat(base64));
       }
     }
   }

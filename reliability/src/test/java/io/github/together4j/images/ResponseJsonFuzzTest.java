@@ -11,15 +11,13 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import okhttp3.Headers;
-import org.jspecify.annotations.Nullable;
 
 /**
- * Hostile 200 responses: arbitrary bytes as the {@code application/json} body of a successful
- * call, through the public {@code generate()} and {@code generateAndSave()} paths (Retrofit, Moshi,
- * the facade, the streaming decoder). What may come out is a result whose every image can be
- * touched, or a {@link TogetherException} whose message is short and never holds the API key.
- * Anything else (an NPE, an AssertionError, a Moshi exception leaking, a partial file left
- * behind) is a finding.
+ * Hostile 200 responses: arbitrary bytes as the {@code application/json} body of a successful call,
+ * through the public {@code generate()} and {@code generateAndSave()} paths (Retrofit, Moshi, the
+ * facade, the streaming decoder). What may come out is a result whose every image can be touched,
+ * or a {@link TogetherException} whose message is short and never holds the API key. Anything else
+ * (an NPE, an AssertionError, a Moshi exception leaking, a partial file left behind) is a finding.
  */
 class ResponseJsonFuzzTest {
   /** Messages quote at most excerpts of what the server sent. */
@@ -28,15 +26,40 @@ class ResponseJsonFuzzTest {
   private static final SyntheticServer SERVER = new SyntheticServer();
   private static final TogetherImages CLIENT = FuzzSupport.client(SERVER);
   private static final Path ROOT = FuzzSupport.tempDirectory("together4j-fuzz-json");
-  private static final ImageGenerationRequest REQUEST = ImageGenerationRequest.of("a lighthouse at dusk");
+  private static final ImageGenerationRequest REQUEST =
+      ImageGenerationRequest.of("a lighthouse at dusk");
   private static final Headers HEADERS = Headers.of("x-request-id", "req-fuzz");
 
   /** Keys, values and fragments of the contract, so mutations reach past the parser. */
   @DictionaryEntries({
-    "\"id\"", "\"model\"", "\"object\"", "\"list\"", "\"data\"", "\"index\"", "\"b64_json\"",
-    "\"url\"", "\"type\"", "null", "\"iVBORw0KGgo", "\"/9j/", "\"UklGR", "\"R0lGOD", "==\"",
-    "\\n", "\\u0041", "\\/", "\"https://img.example/a.png\"", "\"http://127.0.0.1:9/a.png\"",
-    "\"" + FuzzSupport.API_KEY + "\"", "1e400", "-1", "2147483648", "[", "]", "{", "}"
+    "\"id\"",
+    "\"model\"",
+    "\"object\"",
+    "\"list\"",
+    "\"data\"",
+    "\"index\"",
+    "\"b64_json\"",
+    "\"url\"",
+    "\"type\"",
+    "null",
+    "\"iVBORw0KGgo",
+    "\"/9j/",
+    "\"UklGR",
+    "\"R0lGOD",
+    "==\"",
+    "\\n",
+    "\\u0041",
+    "\\/",
+    "\"https://img.example/a.png\"",
+    "\"http://127.0.0.1:9/a.png\"",
+    "\"" + FuzzSupport.API_KEY + "\"",
+    "1e400",
+    "-1",
+    "2147483648",
+    "[",
+    "]",
+    "{",
+    "}"
   })
   @FuzzTest(maxDuration = "60s")
   void generate(byte[] body) {
@@ -52,13 +75,30 @@ class ResponseJsonFuzzTest {
   }
 
   /**
-   * The same bytes through the streaming save: a {@link TogetherException} and an empty
-   * directory, or files that hold exactly what {@code generate()} decodes from the same body.
+   * The same bytes through the streaming save: a {@link TogetherException} and an empty directory,
+   * or files that hold exactly what {@code generate()} decodes from the same body.
    */
   @DictionaryEntries({
-    "\"id\"", "\"model\"", "\"object\"", "\"list\"", "\"data\"", "\"index\"", "\"b64_json\"",
-    "\"url\"", "null", "\"iVBORw0KGgo", "\"/9j/", "\"UklGR", "\"R0lGOD", "==\"", "\\n", "\\u0041",
-    "\\/", "\"https://img.example/a.png\"", "\"" + FuzzSupport.API_KEY + "\"", "-1"
+    "\"id\"",
+    "\"model\"",
+    "\"object\"",
+    "\"list\"",
+    "\"data\"",
+    "\"index\"",
+    "\"b64_json\"",
+    "\"url\"",
+    "null",
+    "\"iVBORw0KGgo",
+    "\"/9j/",
+    "\"UklGR",
+    "\"R0lGOD",
+    "==\"",
+    "\\n",
+    "\\u0041",
+    "\\/",
+    "\"https://img.example/a.png\"",
+    "\"" + FuzzSupport.API_KEY + "\"",
+    "-1"
   })
   @FuzzTest(maxDuration = "60s")
   void generateAndSave(byte[] body) throws IOException {
@@ -130,8 +170,8 @@ class ResponseJsonFuzzTest {
         // Invalid for us must be invalid for the JDK too, once our documented extras are allowed.
         byte[] jdk = Base64FuzzTest.expected(Objects.requireNonNull(image.b64Json()));
         if (jdk != null) {
-          throw new AssertionError("bytes() refused base64 the JDK decodes to " + jdk.length
-              + " bytes", e);
+          throw new AssertionError(
+              "bytes() refused base64 the JDK decodes to " + jdk.length + " bytes", e);
         }
       }
       return;
@@ -140,8 +180,8 @@ class ResponseJsonFuzzTest {
       throw new AssertionError("format() failed but bytes() decoded " + bytes.length + " bytes");
     }
     if (ImageFormat.detect(bytes) != format) {
-      throw new AssertionError("format() said " + format + " but the bytes are "
-          + ImageFormat.detect(bytes));
+      throw new AssertionError(
+          "format() said " + format + " but the bytes are " + ImageFormat.detect(bytes));
     }
     if (image.isBase64()) {
       byte[] jdk = Base64FuzzTest.expected(Objects.requireNonNull(image.b64Json()));
@@ -150,7 +190,8 @@ class ResponseJsonFuzzTest {
       }
       String uri = image.dataUri();
       if (!uri.startsWith("data:" + format.mimeType() + ";base64,")) {
-        throw new AssertionError("dataUri() starts wrongly: " + uri.substring(0, Math.min(40, uri.length())));
+        throw new AssertionError(
+            "dataUri() starts wrongly: " + uri.substring(0, Math.min(40, uri.length())));
       }
     } else if (!Arrays.equals(bytes, FuzzSupport.PNG)) {
       throw new AssertionError("a url result did not download the served bytes");
@@ -176,9 +217,11 @@ class ResponseJsonFuzzTest {
     } catch (TogetherException e) {
       throw new AssertionError("generateAndSave() saved " + images + " but generate() failed", e);
     }
-    if (parsed.images().size() != images.size() || !parsed.id().equals(saved.id())
+    if (parsed.images().size() != images.size()
+        || !parsed.id().equals(saved.id())
         || !parsed.model().equals(saved.model())) {
-      throw new AssertionError("generateAndSave() and generate() disagree: " + saved + " vs " + parsed);
+      throw new AssertionError(
+          "generateAndSave() and generate() disagree: " + saved + " vs " + parsed);
     }
     for (int i = 0; i < images.size(); i++) {
       SavedImages.Image image = images.get(i);
@@ -190,7 +233,8 @@ class ResponseJsonFuzzTest {
         throw new AssertionError("a temporary file was published: " + file);
       }
       byte[] content = Files.readAllBytes(file);
-      if (content.length != image.size() || ImageFormat.detect(content) != image.format()
+      if (content.length != image.size()
+          || ImageFormat.detect(content) != image.format()
           || image.format() == ImageFormat.UNKNOWN) {
         throw new AssertionError("the file does not match what the save reported: " + image);
       }

@@ -4,12 +4,13 @@ import java.nio.file.Path;
 
 /**
  * One way of generating images and writing each to a file: together4j's two and the two raw
- * baselines. Implementations are thread-safe; each worker thread writes its own files (names
- * start with {@code w<worker>_}), replaced by its next request, so the disk does not fill up.
+ * baselines. Implementations are thread-safe; each worker thread writes its own files (names start
+ * with {@code w<worker>_}), replaced by its next request, so the disk does not fill up.
  */
 interface ImageClient extends AutoCloseable {
   /** The names the driver and {@link #create} know, in the order the table lists them. */
   String TOGETHER4J_GENERATE = "together4j-generate";
+
   String TOGETHER4J_STREAM = "together4j-stream";
   String RAW_STRING = "raw-string";
   String RAW_STREAM = "raw-stream";
@@ -31,6 +32,7 @@ interface ImageClient extends AutoCloseable {
   record Target(String baseUrl, String apiKey, Path directory) {
     /** What every client asks for, so every request gets the same body from the server. */
     static final String PROMPT = "a benchmark image";
+
     static final String MODEL = "black-forest-labs/FLUX.1-schnell";
   }
 
@@ -40,8 +42,13 @@ interface ImageClient extends AutoCloseable {
       case TOGETHER4J_STREAM -> new Together4jStreamClient(target);
       case RAW_STRING -> new RawStringClient(target);
       case RAW_STREAM -> new RawStreamClient(target);
-      default -> throw new IllegalArgumentException("unknown client " + name + ": use "
-          + String.join(", ", TOGETHER4J_GENERATE, TOGETHER4J_STREAM, RAW_STRING, RAW_STREAM));
+      default ->
+          throw new IllegalArgumentException(
+              "unknown client "
+                  + name
+                  + ": use "
+                  + String.join(
+                      ", ", TOGETHER4J_GENERATE, TOGETHER4J_STREAM, RAW_STRING, RAW_STREAM));
     };
   }
 }

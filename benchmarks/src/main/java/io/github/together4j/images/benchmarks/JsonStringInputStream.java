@@ -8,10 +8,10 @@ import okio.BufferedSource;
 
 /**
  * The characters of one JSON string value, read from its raw JSON text (as {@code
- * JsonReader.nextSource()} returns it, quotes included), for base64 text: {@code \/} becomes
- * {@code /}, the escaped line breaks {@code \n} and {@code \r} are dropped, a {@code \}{@code
- * u00XX} escape becomes its ASCII character, and the closing quote ends the stream. Any other
- * escape cannot be base64 and fails.
+ * JsonReader.nextSource()} returns it, quotes included), for base64 text: {@code \/} becomes {@code
+ * /}, the escaped line breaks {@code \n} and {@code \r} are dropped, a {@code \}{@code u00XX}
+ * escape becomes its ASCII character, and the closing quote ends the stream. Any other escape
+ * cannot be base64 and fails.
  *
  * <p>Both reads work straight on Okio's buffer: {@code Base64.getDecoder().wrap(…)} calls {@link
  * #read()} once per character, so that path must not allocate or copy.
@@ -108,7 +108,8 @@ final class JsonStringInputStream extends InputStream {
         source.require(4);
         int code = Integer.parseInt(buffer.readUtf8(4), 16);
         if (code >= 128) {
-          throw new IOException("non-ASCII character U+" + Integer.toHexString(code) + " in base64 text");
+          throw new IOException(
+              "non-ASCII character U+" + Integer.toHexString(code) + " in base64 text");
         }
         return code == '\n' || code == '\r' ? SKIP : code;
       default:

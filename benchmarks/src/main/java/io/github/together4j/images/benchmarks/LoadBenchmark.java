@@ -35,8 +35,8 @@ import okio.Okio;
  * serving one pre-rendered ~1.5 MB noise PNG (so rendering is not measured), then measures each
  * client in each scenario, with the default heap and with {@code -Xmx32m}, each measurement in a
  * fresh child JVM ({@link LoadChild}), several runs interleaved; then the cold start (a new JVM to
- * its first image on disk). Prints a Markdown report and writes it to {@code
- * target/results.md} ({@code target/results-smoke.md} with {@code --smoke}).
+ * its first image on disk). Prints a Markdown report and writes it to {@code target/results.md}
+ * ({@code target/results-smoke.md} with {@code --smoke}).
  *
  * <pre>
  * LoadBenchmark [--smoke] [--runs 3] [--duration 3] [--warmup 1.5] [--cold-runs 5]
@@ -44,15 +44,20 @@ import okio.Okio;
  *               [--child-jvm-arg ARG]... [--out target/results.md]
  * </pre>
  *
- * <p>{@code --smoke} is CI's pass: one run of a few requests per client and cell, one cold
- * start each; it exits 1 if a child reports nothing or a default-heap request fails.
+ * <p>{@code --smoke} is CI's pass: one run of a few requests per client and cell, one cold start
+ * each; it exits 1 if a child reports nothing or a default-heap request fails.
  */
 public final class LoadBenchmark {
-  static final List<String> CLIENTS = List.of(ImageClient.TOGETHER4J_GENERATE, ImageClient.RAW_STRING,
-      ImageClient.TOGETHER4J_STREAM, ImageClient.RAW_STREAM);
-  static final Map<String, String> BASELINES = Map.of(
-      ImageClient.TOGETHER4J_GENERATE, ImageClient.RAW_STRING,
-      ImageClient.TOGETHER4J_STREAM, ImageClient.RAW_STREAM);
+  static final List<String> CLIENTS =
+      List.of(
+          ImageClient.TOGETHER4J_GENERATE,
+          ImageClient.RAW_STRING,
+          ImageClient.TOGETHER4J_STREAM,
+          ImageClient.RAW_STREAM);
+  static final Map<String, String> BASELINES =
+      Map.of(
+          ImageClient.TOGETHER4J_GENERATE, ImageClient.RAW_STRING,
+          ImageClient.TOGETHER4J_STREAM, ImageClient.RAW_STREAM);
   static final String SMALL_HEAP = "32m";
   static final String DEFAULT_HEAP = "default";
 
@@ -61,8 +66,10 @@ public final class LoadBenchmark {
   private final String classPath = System.getProperty("java.class.path");
   private final Map<Cell, List<Measurement>> results = new LinkedHashMap<>();
   private final Map<String, List<Cold>> colds = new LinkedHashMap<>();
+
   /** What makes a smoke pass fail. */
   private final List<String> failures = new ArrayList<>();
+
   private String baseUrl = "";
   private byte[] image = new byte[0];
 
@@ -74,7 +81,10 @@ public final class LoadBenchmark {
   record Cell(Scenario scenario, String heap, String client) {}
 
   /** One cold start: from spawning the JVM to the line it prints once its image is on disk. */
-  record Cold(long spawnToImageNanos, long jvmStartToMainNanos, long mainToClientNanos,
+  record Cold(
+      long spawnToImageNanos,
+      long jvmStartToMainNanos,
+      long mainToClientNanos,
       long mainToImageNanos) {}
 
   /**
@@ -96,8 +106,13 @@ public final class LoadBenchmark {
     Path work = Files.createTempDirectory("together4j-bench-");
     Path png = work.resolve("fixed.png");
     Files.write(png, image);
-    System.out.printf(Locale.ROOT, "Image: %dx%d noise PNG, %,d bytes (%,d base64 characters)%n",
-        NoisePng.SIDE, NoisePng.SIDE, image.length, (image.length + 2) / 3 * 4);
+    System.out.printf(
+        Locale.ROOT,
+        "Image: %dx%d noise PNG, %,d bytes (%,d base64 characters)%n",
+        NoisePng.SIDE,
+        NoisePng.SIDE,
+        image.length,
+        (image.length + 2) / 3 * 4);
     System.out.println("Estimated time: " + estimateSeconds(clients) + " s");
 
     Process server = startServer(png);
@@ -112,8 +127,15 @@ public final class LoadBenchmark {
               Cell cell = new Cell(scenario, heap, client);
               Measurement m = measure(cell, work);
               results.computeIfAbsent(cell, c -> new ArrayList<>()).add(m);
-              System.out.printf(Locale.ROOT, "run %d/%d  %-22s %-7s %-20s %s%n", run, options.runs,
-                  scenario.describe(), heap, client, summary(m));
+              System.out.printf(
+                  Locale.ROOT,
+                  "run %d/%d  %-22s %-7s %-20s %s%n",
+                  run,
+                  options.runs,
+                  scenario.describe(),
+                  heap,
+                  client,
+                  summary(m));
             }
           }
         }
@@ -123,8 +145,13 @@ public final class LoadBenchmark {
           Cold cold = cold(client, work);
           if (cold != null) {
             colds.computeIfAbsent(client, c -> new ArrayList<>()).add(cold);
-            System.out.printf(Locale.ROOT, "cold %d/%d %-20s %.0f ms to the first image on disk%n", i + 1,
-                options.coldRuns, client, cold.spawnToImageNanos / 1e6);
+            System.out.printf(
+                Locale.ROOT,
+                "cold %d/%d %-20s %.0f ms to the first image on disk%n",
+                i + 1,
+                options.coldRuns,
+                client,
+                cold.spawnToImageNanos / 1e6);
           }
         }
       }
@@ -150,34 +177,45 @@ public final class LoadBenchmark {
 
   private long estimateSeconds(List<String> clients) {
     double perChild = options.smoke ? 1.0 : options.warmup + options.duration + 1.2;
-    return Math.round(options.runs * options.scenarios.size() * options.heaps.size() * clients.size()
-        * perChild + options.coldRuns * clients.size() * 1.0 + 5);
+    return Math.round(
+        options.runs * options.scenarios.size() * options.heaps.size() * clients.size() * perChild
+            + options.coldRuns * clients.size() * 1.0
+            + 5);
   }
 
   /** Starts the fake server in its own JVM on a free loopback port, and returns once it listens. */
   private Process startServer(Path png) throws Exception {
-    List<String> command = List.of(javaBin, "-Djava.awt.headless=true", "-cp", classPath,
-        FakeTogetherServer.class.getName(), "--fixed-image", png.toString());
+    List<String> command =
+        List.of(
+            javaBin,
+            "-Djava.awt.headless=true",
+            "-cp",
+            classPath,
+            FakeTogetherServer.class.getName(),
+            "--fixed-image",
+            png.toString());
     Process server = new ProcessBuilder(command).redirectErrorStream(true).start();
-    BufferedReader lines = new BufferedReader(
-        new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
-    CompletableFuture<String> url = CompletableFuture.supplyAsync(() -> {
-      try {
-        for (String line; (line = lines.readLine()) != null; ) {
-          int at = line.indexOf("Fake Together server at ");
-          if (at >= 0) {
-            return line.substring(at + "Fake Together server at ".length()).split(" ")[0];
-          }
-          System.out.println("server: " + line);
-        }
-        throw new IllegalStateException("the server exited with " + server.waitFor());
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
-    });
+    BufferedReader lines =
+        new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+    CompletableFuture<String> url =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                for (String line; (line = lines.readLine()) != null; ) {
+                  int at = line.indexOf("Fake Together server at ");
+                  if (at >= 0) {
+                    return line.substring(at + "Fake Together server at ".length()).split(" ")[0];
+                  }
+                  System.out.println("server: " + line);
+                }
+                throw new IllegalStateException("the server exited with " + server.waitFor());
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+              }
+            });
     try {
       baseUrl = url.get(60, TimeUnit.SECONDS);
     } catch (TimeoutException | ExecutionException e) {
@@ -185,13 +223,16 @@ public final class LoadBenchmark {
       throw new IllegalStateException("the fake server did not start: " + e, e);
     }
     // Keep draining its output so it never blocks on a full pipe.
-    Thread drain = new Thread(() -> {
-      try {
-        lines.transferTo(Writer.nullWriter());
-      } catch (IOException e) {
-        // The server is gone.
-      }
-    }, "server-output");
+    Thread drain =
+        new Thread(
+            () -> {
+              try {
+                lines.transferTo(Writer.nullWriter());
+              } catch (IOException e) {
+                // The server is gone.
+              }
+            },
+            "server-output");
     drain.setDaemon(true);
     drain.start();
     System.out.println("Server: " + baseUrl + " (pid " + server.pid() + ", a separate JVM)");
@@ -201,7 +242,8 @@ public final class LoadBenchmark {
   /** Lets the server's JIT and its per-n bodies settle before the first measurement. */
   private void warmServer() throws IOException {
     Path none = Files.createTempDirectory("together4j-warm-");
-    RawHttp http = new RawHttp(new ImageClient.Target(baseUrl, FakeTogetherServer.DEFAULT_API_KEY, none));
+    RawHttp http =
+        new RawHttp(new ImageClient.Target(baseUrl, FakeTogetherServer.DEFAULT_API_KEY, none));
     try {
       long deadline = System.nanoTime() + (long) ((options.smoke ? 0.2 : 3.0) * 1e9);
       int count = 0;
@@ -228,16 +270,37 @@ public final class LoadBenchmark {
       command.add("-Xmx32m");
     }
     command.addAll(options.childJvmArgs);
-    command.addAll(List.of("-cp", classPath, LoadChild.class.getName(),
-        "--client", cell.client, "--base-url", baseUrl, "--api-key", FakeTogetherServer.DEFAULT_API_KEY,
-        "--dir", dir.toString(),
-        "--concurrency", Integer.toString(cell.scenario.concurrency), "--n", Integer.toString(cell.scenario.n)));
+    command.addAll(
+        List.of(
+            "-cp",
+            classPath,
+            LoadChild.class.getName(),
+            "--client",
+            cell.client,
+            "--base-url",
+            baseUrl,
+            "--api-key",
+            FakeTogetherServer.DEFAULT_API_KEY,
+            "--dir",
+            dir.toString(),
+            "--concurrency",
+            Integer.toString(cell.scenario.concurrency),
+            "--n",
+            Integer.toString(cell.scenario.n)));
     if (options.smoke) {
-      command.addAll(List.of("--warmup-requests", Integer.toString(cell.scenario.concurrency),
-          "--requests", Integer.toString(Math.max(3, cell.scenario.concurrency))));
+      command.addAll(
+          List.of(
+              "--warmup-requests",
+              Integer.toString(cell.scenario.concurrency),
+              "--requests",
+              Integer.toString(Math.max(3, cell.scenario.concurrency))));
     } else {
-      command.addAll(List.of("--warmup-seconds", Double.toString(options.warmup),
-          "--duration", Double.toString(options.duration)));
+      command.addAll(
+          List.of(
+              "--warmup-seconds",
+              Double.toString(options.warmup),
+              "--duration",
+              Double.toString(options.duration)));
     }
     Path stderr = work.resolve("child.err");
     Process child = new ProcessBuilder(command).redirectError(stderr.toFile()).start();
@@ -248,8 +311,11 @@ public final class LoadBenchmark {
         child.destroyForcibly().waitFor();
         return Measurement.crashed("no result within " + timeout + " s");
       }
-      String result = stdout.get(10, TimeUnit.SECONDS).stream()
-          .filter(line -> line.startsWith("RESULT ")).findFirst().orElse(null);
+      String result =
+          stdout.get(10, TimeUnit.SECONDS).stream()
+              .filter(line -> line.startsWith("RESULT "))
+              .findFirst()
+              .orElse(null);
       if (result == null) {
         return Measurement.crashed("exit " + child.exitValue() + ": " + tail(stderr));
       }
@@ -264,27 +330,43 @@ public final class LoadBenchmark {
     List<String> command = new ArrayList<>();
     command.add(javaBin);
     command.addAll(options.childJvmArgs);
-    command.addAll(List.of("-cp", classPath, LoadChild.class.getName(), "--cold",
-        "--client", client, "--base-url", baseUrl, "--api-key", FakeTogetherServer.DEFAULT_API_KEY,
-        "--dir", dir.toString()));
+    command.addAll(
+        List.of(
+            "-cp",
+            classPath,
+            LoadChild.class.getName(),
+            "--cold",
+            "--client",
+            client,
+            "--base-url",
+            baseUrl,
+            "--api-key",
+            FakeTogetherServer.DEFAULT_API_KEY,
+            "--dir",
+            dir.toString()));
     Path stderr = work.resolve("cold.err");
     long start = System.nanoTime();
     Process child = new ProcessBuilder(command).redirectError(stderr.toFile()).start();
-    try (BufferedReader lines = new BufferedReader(
-        new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader lines =
+        new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
       for (String line; (line = lines.readLine()) != null; ) {
         if (line.startsWith("COLD ")) {
           long seen = System.nanoTime() - start;
-          Map<String, Long> values = Arrays.stream(line.substring(5).split(" "))
-              .map(pair -> pair.split("=", 2))
-              .collect(Collectors.toMap(pair -> pair[0], pair -> Long.parseLong(pair[1])));
+          Map<String, Long> values =
+              Arrays.stream(line.substring(5).split(" "))
+                  .map(pair -> pair.split("=", 2))
+                  .collect(Collectors.toMap(pair -> pair[0], pair -> Long.parseLong(pair[1])));
           child.waitFor(30, TimeUnit.SECONDS);
-          return new Cold(seen, values.get("jvmStartToMainNanos"), values.get("mainToClientNanos"),
+          return new Cold(
+              seen,
+              values.get("jvmStartToMainNanos"),
+              values.get("mainToClientNanos"),
               values.get("mainToImageNanos"));
         }
       }
       child.waitFor(30, TimeUnit.SECONDS);
-      System.out.println("cold " + client + " failed: exit " + child.exitValue() + ": " + tail(stderr));
+      System.out.println(
+          "cold " + client + " failed: exit " + child.exitValue() + ": " + tail(stderr));
       failures.add("cold start of " + client + " printed no result");
       return null;
     } finally {
@@ -294,16 +376,23 @@ public final class LoadBenchmark {
   }
 
   private int smokeVerdict() {
-    results.forEach((cell, runs) -> {
-      for (Measurement m : runs) {
-        if (m.crashed()) {
-          failures.add(cell + " reported nothing: " + m.error());
-        } else if (cell.heap.equals(DEFAULT_HEAP) && (m.failed() > 0 || m.ok() == 0)) {
-          failures.add(cell + ": " + m.failed() + " of " + (m.ok() + m.failed()) + " requests failed: "
-              + m.error());
-        }
-      }
-    });
+    results.forEach(
+        (cell, runs) -> {
+          for (Measurement m : runs) {
+            if (m.crashed()) {
+              failures.add(cell + " reported nothing: " + m.error());
+            } else if (cell.heap.equals(DEFAULT_HEAP) && (m.failed() > 0 || m.ok() == 0)) {
+              failures.add(
+                  cell
+                      + ": "
+                      + m.failed()
+                      + " of "
+                      + (m.ok() + m.failed())
+                      + " requests failed: "
+                      + m.error());
+            }
+          }
+        });
     if (failures.isEmpty()) {
       System.out.println("Smoke pass: every client answered in every cell.");
       return 0;
@@ -313,8 +402,8 @@ public final class LoadBenchmark {
   }
 
   private static List<String> readLines(Process child) {
-    try (BufferedReader lines = new BufferedReader(
-        new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader lines =
+        new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
       return lines.lines().toList();
     } catch (IOException e) {
       return List.of();
@@ -334,11 +423,20 @@ public final class LoadBenchmark {
     if (m.crashed()) {
       return "CRASHED: " + m.error();
     }
-    return String.format(Locale.ROOT, "%7.1f req/s %7.1f MB/s p50 %6.1f ms p90 %6.1f ms heap %5.0f MiB"
+    return String.format(
+        Locale.ROOT,
+        "%7.1f req/s %7.1f MB/s p50 %6.1f ms p90 %6.1f ms heap %5.0f MiB"
             + " RSS %5.0f MiB CPU %.2f s alloc %.1f MB/req ok %d failed %d%s",
-        m.requestsPerSecond(), m.megabytesPerSecond(), m.p50Nanos() / 1e6, m.p90Nanos() / 1e6,
-        m.peakHeap() / 1048576.0, m.peakRss() / 1048576.0, m.cpuNanos() / 1e9, m.allocatedMegabytesPerRequest(),
-        m.ok(), m.failed(),
+        m.requestsPerSecond(),
+        m.megabytesPerSecond(),
+        m.p50Nanos() / 1e6,
+        m.p90Nanos() / 1e6,
+        m.peakHeap() / 1048576.0,
+        m.peakRss() / 1048576.0,
+        m.cpuNanos() / 1e9,
+        m.allocatedMegabytesPerRequest(),
+        m.ok(),
+        m.failed(),
         m.failed() > 0 ? " (" + m.error() + ")" : "");
   }
 
@@ -348,20 +446,35 @@ public final class LoadBenchmark {
     StringBuilder md = new StringBuilder();
     md.append("## Load benchmark results\n\n");
     md.append(machine()).append('\n');
-    md.append(String.format(Locale.ROOT, "Run %s, %s: %d run(s) per cell, %s, clients interleaved within"
-            + " each run; %.0f s in all.%n%n",
-        LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")),
-        options.smoke ? "SMOKE mode (numbers are not meaningful)" : "full",
-        options.runs,
-        options.smoke ? "a few requests each" : String.format(Locale.ROOT,
-            "%.1f s warm-up + %.1f s measured per child", options.warmup, options.duration),
-        elapsedSeconds));
-    md.append(String.format(Locale.ROOT, "Image: a %dx%d noise PNG of %,d bytes (%,d base64 characters"
-            + " per image in the JSON), served by the fake server in a separate JVM from a body built"
-            + " once per n.%n%n",
-        NoisePng.SIDE, NoisePng.SIDE, image.length, (image.length + 2) / 3 * 4));
-    md.append("| scenario | heap | client | req/s (median) | req/s (min–max) | MB/s | p50 ms | p90 ms"
-        + " | alloc MB/req | peak heap MiB | peak RSS MiB | CPU s | CPU ms/req | ok | vs baseline (ratio of medians) |\n");
+    md.append(
+        String.format(
+            Locale.ROOT,
+            "Run %s, %s: %d run(s) per cell, %s, clients interleaved within"
+                + " each run; %.0f s in all.%n%n",
+            LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")),
+            options.smoke ? "SMOKE mode (numbers are not meaningful)" : "full",
+            options.runs,
+            options.smoke
+                ? "a few requests each"
+                : String.format(
+                    Locale.ROOT,
+                    "%.1f s warm-up + %.1f s measured per child",
+                    options.warmup,
+                    options.duration),
+            elapsedSeconds));
+    md.append(
+        String.format(
+            Locale.ROOT,
+            "Image: a %dx%d noise PNG of %,d bytes (%,d base64 characters"
+                + " per image in the JSON), served by the fake server in a separate JVM from a body built"
+                + " once per n.%n%n",
+            NoisePng.SIDE,
+            NoisePng.SIDE,
+            image.length,
+            (image.length + 2) / 3 * 4));
+    md.append(
+        "| scenario | heap | client | req/s (median) | req/s (min–max) | MB/s | p50 ms | p90 ms"
+            + " | alloc MB/req | peak heap MiB | peak RSS MiB | CPU s | CPU ms/req | ok | vs baseline (ratio of medians) |\n");
     md.append("|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|\n");
     for (Scenario scenario : options.scenarios) {
       for (String heap : options.heaps) {
@@ -382,19 +495,40 @@ public final class LoadBenchmark {
     String name = "`" + cell.client + "`";
     String heap = cell.heap.equals(SMALL_HEAP) ? "-Xmx32m" : "default";
     if (runs.isEmpty()) {
-      return "| " + cell.scenario.describe() + " | " + heap + " | " + name + " | crashed |  |  |  |  |  |  |  |  |  |"
-          + " 0 | " + (all.isEmpty() ? "" : all.get(0).error()) + " |";
+      return "| "
+          + cell.scenario.describe()
+          + " | "
+          + heap
+          + " | "
+          + name
+          + " | crashed |  |  |  |  |  |  |  |  |  |"
+          + " 0 | "
+          + (all.isEmpty() ? "" : all.get(0).error())
+          + " |";
     }
     List<Double> rps = values(runs, Measurement::requestsPerSecond);
     long ok = runs.stream().mapToLong(Measurement::ok).sum();
     long failed = runs.stream().mapToLong(Measurement::failed).sum();
     long crashed = all.size() - runs.size();
-    String okText = failed == 0 && crashed == 0 ? ok + " (100%)"
-        : String.format(Locale.ROOT, "%d of %d (%.0f%%)%s", ok, ok + failed, 100.0 * ok / Math.max(1, ok + failed),
-            crashed > 0 ? ", " + crashed + " run(s) crashed" : "");
-    return String.format(Locale.ROOT, "| %s | %s | %s | %.1f | %.1f–%.1f | %.1f | %.1f | %.1f | %.2f | %.0f | %.0f | %.2f | %.1f | %s | %s |",
-        cell.scenario.describe(), heap, name,
-        Stats.median(rps), Stats.min(rps), Stats.max(rps),
+    String okText =
+        failed == 0 && crashed == 0
+            ? ok + " (100%)"
+            : String.format(
+                Locale.ROOT,
+                "%d of %d (%.0f%%)%s",
+                ok,
+                ok + failed,
+                100.0 * ok / Math.max(1, ok + failed),
+                crashed > 0 ? ", " + crashed + " run(s) crashed" : "");
+    return String.format(
+        Locale.ROOT,
+        "| %s | %s | %s | %.1f | %.1f–%.1f | %.1f | %.1f | %.1f | %.2f | %.0f | %.0f | %.2f | %.1f | %s | %s |",
+        cell.scenario.describe(),
+        heap,
+        name,
+        Stats.median(rps),
+        Stats.min(rps),
+        Stats.max(rps),
         median(runs, Measurement::megabytesPerSecond),
         median(runs, m -> m.p50Nanos() / 1e6),
         median(runs, m -> m.p90Nanos() / 1e6),
@@ -403,7 +537,8 @@ public final class LoadBenchmark {
         median(runs, m -> m.peakRss() / 1048576.0),
         median(runs, m -> m.cpuNanos() / 1e9),
         median(runs, Measurement::cpuMillisPerRequest),
-        okText, versus(cell));
+        okText,
+        versus(cell));
   }
 
   private String versus(Cell cell) {
@@ -417,8 +552,15 @@ public final class LoadBenchmark {
     double heap = ratio(cell, base, m -> (double) m.peakHeap());
     double cpu = ratio(cell, base, Measurement::cpuMillisPerRequest);
     double alloc = ratio(cell, base, Measurement::allocatedMegabytesPerRequest);
-    return String.format(Locale.ROOT, "%s: req/s %s, CPU/req %s, alloc/req %s, heap %s, RSS %s", baseline,
-        times(rps), times(cpu), times(alloc), times(heap), times(rss));
+    return String.format(
+        Locale.ROOT,
+        "%s: req/s %s, CPU/req %s, alloc/req %s, heap %s, RSS %s",
+        baseline,
+        times(rps),
+        times(cpu),
+        times(alloc),
+        times(heap),
+        times(rss));
   }
 
   private static String times(double ratio) {
@@ -436,16 +578,16 @@ public final class LoadBenchmark {
   }
 
   private List<Measurement> ok(Cell cell) {
-    return results.getOrDefault(cell, List.of()).stream().filter(m -> !m.crashed() && m.ok() > 0).toList();
+    return results.getOrDefault(cell, List.of()).stream()
+        .filter(m -> !m.crashed() && m.ok() > 0)
+        .toList();
   }
 
-  private static List<Double> values(List<Measurement> runs,
-      ToDoubleFunction<Measurement> metric) {
+  private static List<Double> values(List<Measurement> runs, ToDoubleFunction<Measurement> metric) {
     return runs.stream().map(m -> metric.applyAsDouble(m)).toList();
   }
 
-  private static double median(List<Measurement> runs,
-      ToDoubleFunction<Measurement> metric) {
+  private static double median(List<Measurement> runs, ToDoubleFunction<Measurement> metric) {
     return Stats.median(values(runs, metric));
   }
 
@@ -471,10 +613,13 @@ public final class LoadBenchmark {
     if (colds.isEmpty()) {
       return "";
     }
-    StringBuilder md = new StringBuilder("### Cold start: a new JVM (server already up) to its first image"
-        + " on disk, default heap\n\n");
-    md.append("| client | median ms | min–max ms | JVM start → main ms | main → client built ms"
-        + " | main → image on disk ms | runs |\n|---|--:|--:|--:|--:|--:|--:|\n");
+    StringBuilder md =
+        new StringBuilder(
+            "### Cold start: a new JVM (server already up) to its first image"
+                + " on disk, default heap\n\n");
+    md.append(
+        "| client | median ms | min–max ms | JVM start → main ms | main → client built ms"
+            + " | main → image on disk ms | runs |\n|---|--:|--:|--:|--:|--:|--:|\n");
     for (String client : clients) {
       List<Cold> runs = colds.get(client);
       if (runs == null) {
@@ -482,49 +627,85 @@ public final class LoadBenchmark {
         continue;
       }
       List<Double> total = runs.stream().map(c -> c.spawnToImageNanos / 1e6).toList();
-      md.append(String.format(Locale.ROOT, "| `%s` | %.0f | %.0f–%.0f | %.0f | %.0f | %.0f | %d |%n", client,
-          Stats.median(total), Stats.min(total), Stats.max(total),
-          Stats.median(runs.stream().map(c -> c.jvmStartToMainNanos / 1e6).toList()),
-          Stats.median(runs.stream().map(c -> c.mainToClientNanos / 1e6).toList()),
-          Stats.median(runs.stream().map(c -> c.mainToImageNanos / 1e6).toList()),
-          runs.size()));
+      md.append(
+          String.format(
+              Locale.ROOT,
+              "| `%s` | %.0f | %.0f–%.0f | %.0f | %.0f | %.0f | %d |%n",
+              client,
+              Stats.median(total),
+              Stats.min(total),
+              Stats.max(total),
+              Stats.median(runs.stream().map(c -> c.jvmStartToMainNanos / 1e6).toList()),
+              Stats.median(runs.stream().map(c -> c.mainToClientNanos / 1e6).toList()),
+              Stats.median(runs.stream().map(c -> c.mainToImageNanos / 1e6).toList()),
+              runs.size()));
     }
-    md.append("\nThe total is timed by the driver from spawning `java` to reading the child's line"
-        + " written after the file was closed; the split is the child's own (JVM uptime at that"
-        + " point minus the time in main).\n");
+    md.append(
+        "\nThe total is timed by the driver from spawning `java` to reading the child's line"
+            + " written after the file was closed; the split is the child's own (JVM uptime at that"
+            + " point minus the time in main).\n");
     return md.toString();
   }
 
   private String targets(List<String> clients) {
     StringBuilder md = new StringBuilder("\n### Targets (medians of this run)\n\n");
-    boolean stream = clients.contains(ImageClient.TOGETHER4J_STREAM) && clients.contains(ImageClient.RAW_STREAM);
-    boolean string = clients.contains(ImageClient.TOGETHER4J_GENERATE) && clients.contains(ImageClient.RAW_STRING);
+    boolean stream =
+        clients.contains(ImageClient.TOGETHER4J_STREAM) && clients.contains(ImageClient.RAW_STREAM);
+    boolean string =
+        clients.contains(ImageClient.TOGETHER4J_GENERATE)
+            && clients.contains(ImageClient.RAW_STRING);
     if (stream) {
       for (String heap : options.heaps) {
         if (options.scenarios.contains(Scenario.CONCURRENT)) {
-          double r = ratio(new Cell(Scenario.CONCURRENT, heap, ImageClient.TOGETHER4J_STREAM),
-              new Cell(Scenario.CONCURRENT, heap, ImageClient.RAW_STREAM), Measurement::requestsPerSecond);
-          md.append(check("streaming save ≥ 0.90× raw-stream req/s at concurrency 8 (" + heapName(heap) + ")",
-              r, r >= 0.90));
-          double rss = ratio(new Cell(Scenario.CONCURRENT, heap, ImageClient.TOGETHER4J_STREAM),
-              new Cell(Scenario.CONCURRENT, heap, ImageClient.RAW_STREAM), m -> (double) m.peakRss());
-          md.append(check("streaming save peak RSS ≤ 1.20× raw-stream's at concurrency 8 (" + heapName(heap) + ")",
-              rss, rss <= 1.20));
+          double r =
+              ratio(
+                  new Cell(Scenario.CONCURRENT, heap, ImageClient.TOGETHER4J_STREAM),
+                  new Cell(Scenario.CONCURRENT, heap, ImageClient.RAW_STREAM),
+                  Measurement::requestsPerSecond);
+          md.append(
+              check(
+                  "streaming save ≥ 0.90× raw-stream req/s at concurrency 8 ("
+                      + heapName(heap)
+                      + ")",
+                  r,
+                  r >= 0.90));
+          double rss =
+              ratio(
+                  new Cell(Scenario.CONCURRENT, heap, ImageClient.TOGETHER4J_STREAM),
+                  new Cell(Scenario.CONCURRENT, heap, ImageClient.RAW_STREAM),
+                  m -> (double) m.peakRss());
+          md.append(
+              check(
+                  "streaming save peak RSS ≤ 1.20× raw-stream's at concurrency 8 ("
+                      + heapName(heap)
+                      + ")",
+                  rss,
+                  rss <= 1.20));
         }
       }
     }
     if (options.heaps.contains(SMALL_HEAP) && options.scenarios.contains(Scenario.CONCURRENT_N4)) {
       for (String client : clients) {
-        List<Measurement> runs = results.getOrDefault(new Cell(Scenario.CONCURRENT_N4, SMALL_HEAP, client), List.of());
+        List<Measurement> runs =
+            results.getOrDefault(new Cell(Scenario.CONCURRENT_N4, SMALL_HEAP, client), List.of());
         long ok = runs.stream().mapToLong(Measurement::ok).sum();
         long failed = runs.stream().mapToLong(Measurement::failed).sum();
         long crashed = runs.stream().filter(Measurement::crashed).count();
         boolean all = crashed == 0 && failed == 0 && ok > 0;
-        String what = String.format(Locale.ROOT, "%s: %d of %d n=4 requests succeeded under -Xmx32m%s",
-            client, ok, ok + failed, crashed > 0 ? " (" + crashed + " run(s) crashed)" : "");
+        String what =
+            String.format(
+                Locale.ROOT,
+                "%s: %d of %d n=4 requests succeeded under -Xmx32m%s",
+                client,
+                ok,
+                ok + failed,
+                crashed > 0 ? " (" + crashed + " run(s) crashed)" : "");
         if (client.equals(ImageClient.TOGETHER4J_STREAM)) {
-          md.append("- ").append(all ? "**MET**" : "**NOT MET**").append(": 100% required of the streaming save; ")
-              .append(what).append('\n');
+          md.append("- ")
+              .append(all ? "**MET**" : "**NOT MET**")
+              .append(": 100% required of the streaming save; ")
+              .append(what)
+              .append('\n');
         } else {
           md.append("- (for comparison) ").append(what).append('\n');
         }
@@ -533,10 +714,20 @@ public final class LoadBenchmark {
     if (string) {
       for (Scenario scenario : options.scenarios) {
         for (String heap : options.heaps) {
-          double r = ratio(new Cell(scenario, heap, ImageClient.TOGETHER4J_GENERATE),
-              new Cell(scenario, heap, ImageClient.RAW_STRING), Measurement::requestsPerSecond);
-          md.append(check("generate()+writeTo ≥ 0.95× raw-string req/s, " + scenario.describe() + " ("
-              + heapName(heap) + ")", r, r >= 0.95));
+          double r =
+              ratio(
+                  new Cell(scenario, heap, ImageClient.TOGETHER4J_GENERATE),
+                  new Cell(scenario, heap, ImageClient.RAW_STRING),
+                  Measurement::requestsPerSecond);
+          md.append(
+              check(
+                  "generate()+writeTo ≥ 0.95× raw-string req/s, "
+                      + scenario.describe()
+                      + " ("
+                      + heapName(heap)
+                      + ")",
+                  r,
+                  r >= 0.95));
         }
       }
     }
@@ -554,30 +745,47 @@ public final class LoadBenchmark {
     if (Double.isNaN(ratio)) {
       return "- **NOT MEASURED**: " + target + ": a cell has no successful run\n";
     }
-    return String.format(Locale.ROOT, "- **%s**: %s: %.3f×%n", met ? "MET" : "NOT MET", target, ratio);
+    return String.format(
+        Locale.ROOT, "- **%s**: %s: %.3f×%n", met ? "MET" : "NOT MET", target, ratio);
   }
 
   private static String machine() {
     String cpu = "unknown CPU";
     long memKb = -1;
     try {
-      cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
-          .filter(line -> line.startsWith("model name")).findFirst()
-          .map(line -> line.substring(line.indexOf(':') + 1).strip()).orElse(cpu);
-      memKb = Files.readAllLines(Path.of("/proc/meminfo")).stream()
-          .filter(line -> line.startsWith("MemTotal:")).findFirst()
-          .map(line -> Long.parseLong(line.replaceAll("[^0-9]", ""))).orElse(-1L);
+      cpu =
+          Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+              .filter(line -> line.startsWith("model name"))
+              .findFirst()
+              .map(line -> line.substring(line.indexOf(':') + 1).strip())
+              .orElse(cpu);
+      memKb =
+          Files.readAllLines(Path.of("/proc/meminfo")).stream()
+              .filter(line -> line.startsWith("MemTotal:"))
+              .findFirst()
+              .map(line -> Long.parseLong(line.replaceAll("[^0-9]", "")))
+              .orElse(-1L);
     } catch (IOException | RuntimeException e) {
       // Not Linux.
     }
-    String gc = ManagementFactory.getGarbageCollectorMXBeans().stream()
-        .map(GarbageCollectorMXBean::getName).collect(Collectors.joining(", "));
-    return String.format(Locale.ROOT, "Machine: %d cores (%s), %.1f GiB RAM, %s %s (%s), %s %s %s; children"
+    String gc =
+        ManagementFactory.getGarbageCollectorMXBeans().stream()
+            .map(GarbageCollectorMXBean::getName)
+            .collect(Collectors.joining(", "));
+    return String.format(
+        Locale.ROOT,
+        "Machine: %d cores (%s), %.1f GiB RAM, %s %s (%s), %s %s %s; children"
             + " run with the JVM's defaults (GC: %s) plus `-Xmx32m` where the heap column says so.%n",
-        Runtime.getRuntime().availableProcessors(), cpu, memKb / 1048576.0,
-        System.getProperty("java.vm.name"), System.getProperty("java.runtime.version"),
-        System.getProperty("java.vendor"), System.getProperty("os.name"), System.getProperty("os.version"),
-        System.getProperty("os.arch"), gc);
+        Runtime.getRuntime().availableProcessors(),
+        cpu,
+        memKb / 1048576.0,
+        System.getProperty("java.vm.name"),
+        System.getProperty("java.runtime.version"),
+        System.getProperty("java.vendor"),
+        System.getProperty("os.name"),
+        System.getProperty("os.version"),
+        System.getProperty("os.arch"),
+        gc);
   }
 
   private static void deleteTree(Path root) {
@@ -594,8 +802,17 @@ public final class LoadBenchmark {
   }
 
   /** The command line. */
-  record Options(boolean smoke, int runs, double duration, double warmup, int coldRuns, List<String> clients,
-      List<Scenario> scenarios, List<String> heaps, List<String> childJvmArgs, Path out) {
+  record Options(
+      boolean smoke,
+      int runs,
+      double duration,
+      double warmup,
+      int coldRuns,
+      List<String> clients,
+      List<Scenario> scenarios,
+      List<String> heaps,
+      List<String> childJvmArgs,
+      Path out) {
     static Options parse(String[] args) {
       boolean smoke = false;
       Integer runs = null;
@@ -623,7 +840,8 @@ public final class LoadBenchmark {
           case "--warmup" -> warmup = Double.parseDouble(value);
           case "--cold-runs" -> coldRuns = Integer.parseInt(value);
           case "--clients" -> clients = List.of(value.split(","));
-          case "--scenarios" -> scenarios = Arrays.stream(value.split(",")).map(Scenario::of).toList();
+          case "--scenarios" ->
+              scenarios = Arrays.stream(value.split(",")).map(Scenario::of).toList();
           case "--heaps" -> heaps = List.of(value.split(","));
           case "--child-jvm-arg" -> jvmArgs.add(value);
           case "--out" -> out = Path.of(value);
@@ -637,13 +855,21 @@ public final class LoadBenchmark {
       }
       for (String client : clients) {
         if (!CLIENTS.contains(client)) {
-          throw new IllegalArgumentException("unknown client " + client + ": use " + String.join(", ", CLIENTS));
+          throw new IllegalArgumentException(
+              "unknown client " + client + ": use " + String.join(", ", CLIENTS));
         }
       }
-      return new Options(smoke, runs != null ? runs : smoke ? 1 : 3, duration, smoke ? 0 : warmup,
-          coldRuns != null ? coldRuns : smoke ? 1 : 5, clients, scenarios, heaps, List.copyOf(jvmArgs),
+      return new Options(
+          smoke,
+          runs != null ? runs : smoke ? 1 : 3,
+          duration,
+          smoke ? 0 : warmup,
+          coldRuns != null ? coldRuns : smoke ? 1 : 5,
+          clients,
+          scenarios,
+          heaps,
+          List.copyOf(jvmArgs),
           out != null ? out : Path.of("target", smoke ? "results-smoke.md" : "results.md"));
     }
   }
-
 }

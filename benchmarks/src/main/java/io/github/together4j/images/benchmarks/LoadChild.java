@@ -30,8 +30,9 @@ public final class LoadChild {
   public static void main(String[] args) throws Exception {
     long mainNanos = System.nanoTime();
     Map<String, String> options = parse(args);
-    ImageClient.Target target = new ImageClient.Target(options.get("base-url"), options.get("api-key"),
-        Path.of(options.get("dir")));
+    ImageClient.Target target =
+        new ImageClient.Target(
+            options.get("base-url"), options.get("api-key"), Path.of(options.get("dir")));
     String name = options.get("client");
     if (options.containsKey("cold")) {
       cold(name, target, mainNanos);
@@ -49,26 +50,45 @@ public final class LoadChild {
       System.gc();
       boolean rssReset = ProcessStats.resetPeaks();
       long cpu0 = ProcessStats.cpuNanos();
-      Phase measured = options.containsKey("duration")
-          ? phase(client, concurrency, n, (long) (Double.parseDouble(options.get("duration")) * 1e9), 0)
-          : phase(client, concurrency, n, 0, Integer.parseInt(options.get("requests")));
+      Phase measured =
+          options.containsKey("duration")
+              ? phase(
+                  client,
+                  concurrency,
+                  n,
+                  (long) (Double.parseDouble(options.get("duration")) * 1e9),
+                  0)
+              : phase(client, concurrency, n, 0, Integer.parseInt(options.get("requests")));
       long cpu = ProcessStats.cpuNanos() - cpu0;
       long[] latencies = measured.latencies;
       Arrays.sort(latencies);
       StringBuilder line = new StringBuilder("RESULT");
-      line.append(" ok=").append(latencies.length)
-          .append(" failed=").append(measured.failed)
-          .append(" bytes=").append(measured.bytes)
-          .append(" wallNanos=").append(measured.wallNanos)
-          .append(" cpuNanos=").append(cpu)
-          .append(" p50Nanos=").append(latencies.length == 0 ? -1 : Stats.percentile(latencies, 50))
-          .append(" p90Nanos=").append(latencies.length == 0 ? -1 : Stats.percentile(latencies, 90))
-          .append(" allocated=").append(measured.allocated)
-          .append(" peakHeap=").append(ProcessStats.peakHeapBytes())
-          .append(" peakRss=").append(ProcessStats.peakRssBytes())
-          .append(" rssReset=").append(rssReset)
-          .append(" error=").append(URLEncoder.encode(
-              measured.firstError == null ? "" : measured.firstError, StandardCharsets.UTF_8));
+      line.append(" ok=")
+          .append(latencies.length)
+          .append(" failed=")
+          .append(measured.failed)
+          .append(" bytes=")
+          .append(measured.bytes)
+          .append(" wallNanos=")
+          .append(measured.wallNanos)
+          .append(" cpuNanos=")
+          .append(cpu)
+          .append(" p50Nanos=")
+          .append(latencies.length == 0 ? -1 : Stats.percentile(latencies, 50))
+          .append(" p90Nanos=")
+          .append(latencies.length == 0 ? -1 : Stats.percentile(latencies, 90))
+          .append(" allocated=")
+          .append(measured.allocated)
+          .append(" peakHeap=")
+          .append(ProcessStats.peakHeapBytes())
+          .append(" peakRss=")
+          .append(ProcessStats.peakRssBytes())
+          .append(" rssReset=")
+          .append(rssReset)
+          .append(" error=")
+          .append(
+              URLEncoder.encode(
+                  measured.firstError == null ? "" : measured.firstError, StandardCharsets.UTF_8));
       System.out.println(line);
       System.out.flush();
     }
@@ -77,7 +97,8 @@ public final class LoadChild {
   }
 
   /** A new JVM's first image: the driver times the line this prints from the process's start. */
-  private static void cold(String name, ImageClient.Target target, long mainNanos) throws Exception {
+  private static void cold(String name, ImageClient.Target target, long mainNanos)
+      throws Exception {
     long bytes;
     long createdNanos;
     try (ImageClient client = ImageClient.create(name, target)) {
@@ -86,15 +107,26 @@ public final class LoadChild {
     }
     long doneNanos = System.nanoTime();
     long uptimeMs = ManagementFactory.getRuntimeMXBean().getUptime();
-    System.out.println("COLD bytes=" + bytes + " mainToClientNanos=" + (createdNanos - mainNanos)
-        + " mainToImageNanos=" + (doneNanos - mainNanos)
-        + " jvmStartToMainNanos=" + Math.max(0, uptimeMs * 1_000_000 - (System.nanoTime() - mainNanos)));
+    System.out.println(
+        "COLD bytes="
+            + bytes
+            + " mainToClientNanos="
+            + (createdNanos - mainNanos)
+            + " mainToImageNanos="
+            + (doneNanos - mainNanos)
+            + " jvmStartToMainNanos="
+            + Math.max(0, uptimeMs * 1_000_000 - (System.nanoTime() - mainNanos)));
     System.out.flush();
     System.exit(0);
   }
 
   /** What one phase (warm-up or measurement) did. */
-  private record Phase(long[] latencies, long failed, long bytes, long wallNanos, long allocated,
+  private record Phase(
+      long[] latencies,
+      long failed,
+      long bytes,
+      long wallNanos,
+      long allocated,
       String firstError) {}
 
   /**
@@ -116,29 +148,34 @@ public final class LoadChild {
     for (int w = 0; w < concurrency; w++) {
       int worker = w;
       perWorker[w] = new long[1024];
-      workers[w] = new Thread(() -> {
-        try {
-          start.await();
-        } catch (InterruptedException e) {
-          return;
-        }
-        long allocatedBefore = ProcessStats.threadAllocatedBytes();
-        while (nanos > 0 ? System.nanoTime() - deadline[0] < 0 : remaining.getAndDecrement() > 0) {
-          long begin = System.nanoTime();
-          try {
-            bytes.addAndGet(client.generateAndWrite(worker, n));
-            long latency = System.nanoTime() - begin;
-            if (counts[worker] == perWorker[worker].length) {
-              perWorker[worker] = Arrays.copyOf(perWorker[worker], counts[worker] * 2);
-            }
-            perWorker[worker][counts[worker]++] = latency;
-          } catch (Throwable e) {
-            failed.incrementAndGet();
-            firstError.compareAndSet(null, e.toString());
-          }
-        }
-        allocated.addAndGet(ProcessStats.threadAllocatedBytes() - allocatedBefore);
-      }, "worker-" + w);
+      workers[w] =
+          new Thread(
+              () -> {
+                try {
+                  start.await();
+                } catch (InterruptedException e) {
+                  return;
+                }
+                long allocatedBefore = ProcessStats.threadAllocatedBytes();
+                while (nanos > 0
+                    ? System.nanoTime() - deadline[0] < 0
+                    : remaining.getAndDecrement() > 0) {
+                  long begin = System.nanoTime();
+                  try {
+                    bytes.addAndGet(client.generateAndWrite(worker, n));
+                    long latency = System.nanoTime() - begin;
+                    if (counts[worker] == perWorker[worker].length) {
+                      perWorker[worker] = Arrays.copyOf(perWorker[worker], counts[worker] * 2);
+                    }
+                    perWorker[worker][counts[worker]++] = latency;
+                  } catch (Throwable e) {
+                    failed.incrementAndGet();
+                    firstError.compareAndSet(null, e.toString());
+                  }
+                }
+                allocated.addAndGet(ProcessStats.threadAllocatedBytes() - allocatedBefore);
+              },
+              "worker-" + w);
       workers[w].start();
     }
     long begin = System.nanoTime();

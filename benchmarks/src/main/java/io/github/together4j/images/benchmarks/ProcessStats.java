@@ -14,7 +14,9 @@ final class ProcessStats {
 
   private ProcessStats() {}
 
-  /** CPU time of the whole process (every thread: JIT, GC, OkHttp), in nanoseconds; -1 if unknown. */
+  /**
+   * CPU time of the whole process (every thread: JIT, GC, OkHttp), in nanoseconds; -1 if unknown.
+   */
   static long cpuNanos() {
     if (ManagementFactory.getOperatingSystemMXBean()
         instanceof com.sun.management.OperatingSystemMXBean os) {
@@ -50,8 +52,8 @@ final class ProcessStats {
 
   /**
    * The sum of each heap pool's peak usage since the last reset. The pools peak at different
-   * moments, so this is an upper bound of the heap's peak; with a small heap it is capped by
-   * what the pools can hold.
+   * moments, so this is an upper bound of the heap's peak; with a small heap it is capped by what
+   * the pools can hold.
    */
   static long peakHeapBytes() {
     long sum = 0;

@@ -7,7 +7,9 @@ import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
 
-/** What both raw baselines share: a default OkHttpClient and the same JSON body together4j sends. */
+/**
+ * What both raw baselines share: a default OkHttpClient and the same JSON body together4j sends.
+ */
 final class RawHttp {
   private static final MediaType JSON = MediaType.get("application/json; charset=utf-8");
 
@@ -20,14 +22,24 @@ final class RawHttp {
 
   /** Sends the request and returns a successful response; the caller closes it. */
   Response post(int n) throws IOException {
-    String body = "{\"model\":\"" + ImageClient.Target.MODEL + "\",\"prompt\":\"" + ImageClient.Target.PROMPT
-        + "\",\"n\":" + n + ",\"width\":" + NoisePng.SIDE + ",\"height\":" + NoisePng.SIDE
-        + ",\"response_format\":\"base64\",\"output_format\":\"png\"}";
-    Request request = new Request.Builder()
-        .url(target.baseUrl() + "images/generations")
-        .header("Authorization", "Bearer " + target.apiKey())
-        .post(RequestBody.create(body, JSON))
-        .build();
+    String body =
+        "{\"model\":\""
+            + ImageClient.Target.MODEL
+            + "\",\"prompt\":\""
+            + ImageClient.Target.PROMPT
+            + "\",\"n\":"
+            + n
+            + ",\"width\":"
+            + NoisePng.SIDE
+            + ",\"height\":"
+            + NoisePng.SIDE
+            + ",\"response_format\":\"base64\",\"output_format\":\"png\"}";
+    Request request =
+        new Request.Builder()
+            .url(target.baseUrl() + "images/generations")
+            .header("Authorization", "Bearer " + target.apiKey())
+            .post(RequestBody.create(body, JSON))
+            .build();
     Response response = http.newCall(request).execute();
     if (!response.isSuccessful()) {
       response.close();

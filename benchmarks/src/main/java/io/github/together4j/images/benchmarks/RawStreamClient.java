@@ -28,7 +28,8 @@ final class RawStreamClient implements ImageClient {
   @Override
   public long generateAndWrite(int worker, int n) throws Exception {
     long total = 0;
-    try (Response response = http.post(n); JsonReader reader = JsonReader.of(response.body().source())) {
+    try (Response response = http.post(n);
+        JsonReader reader = JsonReader.of(response.body().source())) {
       reader.beginObject();
       while (reader.hasNext()) {
         if (reader.selectName(TOP) != 0) {
@@ -48,7 +49,8 @@ final class RawStreamClient implements ImageClient {
             try (BufferedSource value = reader.nextSource();
                 InputStream in = Base64.getDecoder().wrap(new JsonStringInputStream(value));
                 OutputStream out =
-                    Files.newOutputStream(target.directory().resolve("w" + worker + "_" + position + ".png"))) {
+                    Files.newOutputStream(
+                        target.directory().resolve("w" + worker + "_" + position + ".png"))) {
               total += in.transferTo(out);
             }
           }

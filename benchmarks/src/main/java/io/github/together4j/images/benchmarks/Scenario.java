@@ -17,7 +17,11 @@ enum Scenario {
   }
 
   String describe() {
-    return label + ": " + (concurrency == 1 ? "sequential" : "concurrency " + concurrency) + ", n=" + n;
+    return label
+        + ": "
+        + (concurrency == 1 ? "sequential" : "concurrency " + concurrency)
+        + ", n="
+        + n;
   }
 
   static Scenario of(String label) {

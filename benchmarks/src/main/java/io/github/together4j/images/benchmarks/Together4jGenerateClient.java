@@ -7,14 +7,17 @@ import io.github.together4j.images.TogetherImages;
 import java.io.OutputStream;
 import java.nio.file.Files;
 
-/** together4j as the README's recipe uses it: {@code generate()}, then {@code writeTo} per image. */
+/**
+ * together4j as the README's recipe uses it: {@code generate()}, then {@code writeTo} per image.
+ */
 final class Together4jGenerateClient implements ImageClient {
   private final TogetherImages client;
   private final Target target;
 
   Together4jGenerateClient(Target target) {
     this.target = target;
-    this.client = TogetherImages.builder().apiKey(target.apiKey()).baseUrl(target.baseUrl()).build();
+    this.client =
+        TogetherImages.builder().apiKey(target.apiKey()).baseUrl(target.baseUrl()).build();
   }
 
   /** The request every together4j client sends: base64 PNGs of the benchmark size. */
@@ -34,7 +37,8 @@ final class Together4jGenerateClient implements ImageClient {
     long total = 0;
     for (GeneratedImage image : result.images()) {
       try (OutputStream out =
-          Files.newOutputStream(target.directory().resolve("w" + worker + "_" + image.index() + ".png"))) {
+          Files.newOutputStream(
+              target.directory().resolve("w" + worker + "_" + image.index() + ".png"))) {
         total += image.writeTo(out);
       }
     }

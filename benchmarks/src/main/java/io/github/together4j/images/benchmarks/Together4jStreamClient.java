@@ -11,13 +11,18 @@ final class Together4jStreamClient implements ImageClient {
 
   Together4jStreamClient(Target target) {
     this.target = target;
-    this.client = TogetherImages.builder().apiKey(target.apiKey()).baseUrl(target.baseUrl()).build();
+    this.client =
+        TogetherImages.builder().apiKey(target.apiKey()).baseUrl(target.baseUrl()).build();
   }
 
   @Override
   public long generateAndWrite(int worker, int n) {
-    SavedImages saved = client.generateAndSave(Together4jGenerateClient.request(n), target.directory(),
-        "w" + worker + "_{index}", SaveOption.OVERWRITE);
+    SavedImages saved =
+        client.generateAndSave(
+            Together4jGenerateClient.request(n),
+            target.directory(),
+            "w" + worker + "_{index}",
+            SaveOption.OVERWRITE);
     long total = 0;
     for (SavedImages.Image image : saved.images()) {
       total += image.size();

@@ -20,8 +20,10 @@ class StatsTest {
 
   @Test
   void percentileRefusesNothingAndOutOfRange() {
-    assertThatThrownBy(() -> Stats.percentile(new long[0], 50)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> Stats.percentile(new long[] {1}, 0)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Stats.percentile(new long[0], 50))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Stats.percentile(new long[] {1}, 0))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
@@ -35,9 +37,11 @@ class StatsTest {
 
   @Test
   void resultLineRoundTrips() {
-    Measurement m = Measurement.parse("RESULT ok=10 failed=1 bytes=15000000 wallNanos=2000000000"
-        + " cpuNanos=3000000000 p50Nanos=5000000 p90Nanos=9000000 peakHeap=1048576 peakRss=2097152"
-        + " allocated=5000000 rssReset=true error=java.lang.OutOfMemoryError%3A+Java+heap+space");
+    Measurement m =
+        Measurement.parse(
+            "RESULT ok=10 failed=1 bytes=15000000 wallNanos=2000000000"
+                + " cpuNanos=3000000000 p50Nanos=5000000 p90Nanos=9000000 peakHeap=1048576 peakRss=2097152"
+                + " allocated=5000000 rssReset=true error=java.lang.OutOfMemoryError%3A+Java+heap+space");
     assertThat(m.requestsPerSecond()).isEqualTo(5.0);
     assertThat(m.megabytesPerSecond()).isEqualTo(7.5);
     assertThat(m.cpuMillisPerRequest()).isEqualTo(300.0);

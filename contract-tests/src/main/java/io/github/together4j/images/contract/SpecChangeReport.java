@@ -40,15 +40,17 @@ import org.openapitools.openapidiff.core.output.MarkdownRender;
 
 /**
  * The spec change report: what changed in {@code openapi/images.yaml} since a git revision, each
- * change classified as {@link Severity#COMPATIBLE COMPATIBLE} or {@link Severity#BREAKING BREAKING}.
+ * change classified as {@link Severity#COMPATIBLE COMPATIBLE} or {@link Severity#BREAKING
+ * BREAKING}.
  *
- * <p>The comparison is done by <a href="https://github.com/OpenAPITools/openapi-diff">openapi-diff</a>
- * ({@link OpenApiCompare}); this class walks its result and prints one line per change, in the
- * dotted property paths {@code UpstreamSpecDriftTest} and {@code upstream-drift-allowlist.yaml}
- * use ({@code ImageResponse.data[].url}). Each change keeps openapi-diff's classification, made
- * stricter where the generated client's API changes even though the wire stays compatible: a
- * removed property (request or response, required or not) and a changed {@code operationId} are
- * breaking here, while openapi-diff calls them compatible. A line that follows such a rule says so.
+ * <p>The comparison is done by <a
+ * href="https://github.com/OpenAPITools/openapi-diff">openapi-diff</a> ({@link OpenApiCompare});
+ * this class walks its result and prints one line per change, in the dotted property paths {@code
+ * UpstreamSpecDriftTest} and {@code upstream-drift-allowlist.yaml} use ({@code
+ * ImageResponse.data[].url}). Each change keeps openapi-diff's classification, made stricter where
+ * the generated client's API changes even though the wire stays compatible: a removed property
+ * (request or response, required or not) and a changed {@code operationId} are breaking here, while
+ * openapi-diff calls them compatible. A line that follows such a rule says so.
  *
  * <p>Run by {@code ./mvnw -q -pl contract-tests -am verify -Dmaven.test.skip=true -Pspec-change},
  * which first regenerates the client and compiles the facade against it. From the command line:
@@ -59,9 +61,9 @@ import org.openapitools.openapidiff.core.output.MarkdownRender;
  *
  * <p>Exit status: 0 when nothing changed, when every change is compatible, or when the breaking
  * ones are acknowledged with {@code --accept-breaking}; 1 when a breaking change is not
- * acknowledged; 2 when a spec cannot be read (no git, no such revision, not OpenAPI). With
- * {@code --no-exit} (for in-process runners such as {@code exec:java}) a nonzero status is thrown
- * as an {@link IllegalStateException} instead of ending the JVM.
+ * acknowledged; 2 when a spec cannot be read (no git, no such revision, not OpenAPI). With {@code
+ * --no-exit} (for in-process runners such as {@code exec:java}) a nonzero status is thrown as an
+ * {@link IllegalStateException} instead of ending the JVM.
  */
 public final class SpecChangeReport {
   /** The option that acknowledges breaking changes. */
@@ -138,15 +140,15 @@ public final class SpecChangeReport {
     }
 
     /**
-     * Returns the change as report lines: the classification, the subject and what happened,
-     * where it shows and, for a breaking change, what breaks.
+     * Returns the change as report lines: the classification, the subject and what happened, where
+     * it shows and, for a breaking change, what breaks.
      *
      * @return one or two lines, without a trailing newline
      */
     public String render() {
       StringBuilder line =
-          new StringBuilder(String.format(Locale.ROOT, "  %-10s  %s: %s", severity, subject,
-              description));
+          new StringBuilder(
+              String.format(Locale.ROOT, "  %-10s  %s: %s", severity, subject, description));
       if (!locations.isEmpty()) {
         line.append(" (").append(renderLocations(locations)).append(')');
       }
@@ -247,7 +249,10 @@ public final class SpecChangeReport {
      */
     public String render(boolean acknowledged) {
       StringBuilder s = new StringBuilder();
-      s.append("Spec change report: ").append(baseLabel).append(" -> ").append(newLabel)
+      s.append("Spec change report: ")
+          .append(baseLabel)
+          .append(" -> ")
+          .append(newLabel)
           .append('\n');
       for (Change change : changes) {
         s.append(change.render()).append('\n');
@@ -258,22 +263,38 @@ public final class SpecChangeReport {
       if (isUnchanged()) {
         s.append("Verdict: no changes (").append(tool).append(").\n");
       } else if (breaking == 0) {
-        s.append("Verdict: COMPATIBLE: ").append(count(total, "change")).append(", none breaking (")
-            .append(tool).append(").\n");
+        s.append("Verdict: COMPATIBLE: ")
+            .append(count(total, "change"))
+            .append(", none breaking (")
+            .append(tool)
+            .append(").\n");
       } else if (acknowledged) {
-        s.append("Verdict: BREAKING, acknowledged: ").append(breaking).append(" of ")
-            .append(count(total, "change")).append(breaking == 1 ? " is" : " are")
-            .append(" breaking (").append(tool)
-            .append("); passing because ").append(ACCEPT_BREAKING_PROPERTY).append("=true.\n");
+        s.append("Verdict: BREAKING, acknowledged: ")
+            .append(breaking)
+            .append(" of ")
+            .append(count(total, "change"))
+            .append(breaking == 1 ? " is" : " are")
+            .append(" breaking (")
+            .append(tool)
+            .append("); passing because ")
+            .append(ACCEPT_BREAKING_PROPERTY)
+            .append("=true.\n");
       } else {
-        s.append("Verdict: BREAKING: ").append(breaking).append(" of ")
-            .append(count(total, "change")).append(breaking == 1 ? " is" : " are")
-            .append(" breaking (").append(tool)
+        s.append("Verdict: BREAKING: ")
+            .append(breaking)
+            .append(" of ")
+            .append(count(total, "change"))
+            .append(breaking == 1 ? " is" : " are")
+            .append(" breaking (")
+            .append(tool)
             .append(").\n")
             .append("  Once the facade, its tests and the allow-lists follow the change (README,")
             .append(" \"When the spec changes\"),\n")
-            .append("  acknowledge it: -D").append(ACCEPT_BREAKING_PROPERTY)
-            .append("=true (or ").append(ACCEPT_BREAKING_OPTION).append(").\n");
+            .append("  acknowledge it: -D")
+            .append(ACCEPT_BREAKING_PROPERTY)
+            .append("=true (or ")
+            .append(ACCEPT_BREAKING_OPTION)
+            .append(").\n");
       }
       return s.toString();
     }
@@ -301,8 +322,7 @@ public final class SpecChangeReport {
    * @return the classified changes
    * @throws IllegalArgumentException if either is not a readable OpenAPI document
    */
-  public static Report compare(String baseLabel, String baseYaml, String newLabel,
-      String newYaml) {
+  public static Report compare(String baseLabel, String baseYaml, String newLabel, String newYaml) {
     ChangedOpenApi diff;
     try {
       diff = OpenApiCompare.fromContents(baseYaml, newYaml);
@@ -314,16 +334,27 @@ public final class SpecChangeReport {
     Walker walker = new Walker();
     walker.walk(diff);
     DiffResult toolResult = diff.isChanged();
-    if (toolResult.isIncompatible() && walker.changes.values().stream().noneMatch(Change::isBreaking)) {
-      walker.add(Severity.BREAKING, "the spec", "an incompatible change this report does not itemise",
-          "see openapi-diff's own report (--details)", true, "");
+    if (toolResult.isIncompatible()
+        && walker.changes.values().stream().noneMatch(Change::isBreaking)) {
+      walker.add(
+          Severity.BREAKING,
+          "the spec",
+          "an incompatible change this report does not itemise",
+          "see openapi-diff's own report (--details)",
+          true,
+          "");
     } else if (toolResult.isDifferent() && walker.changes.isEmpty()) {
-      walker.add(Severity.COMPATIBLE, "the spec", "a change this report does not itemise"
-          + " (see openapi-diff's own report: --details)", "", true, "");
+      walker.add(
+          Severity.COMPATIBLE,
+          "the spec",
+          "a change this report does not itemise" + " (see openapi-diff's own report: --details)",
+          "",
+          true,
+          "");
     }
     String markdown = toolResult.isUnchanged() ? "" : markdown(diff);
-    return new Report(baseLabel, newLabel, toolResult, List.copyOf(walker.changes.values()),
-        markdown);
+    return new Report(
+        baseLabel, newLabel, toolResult, List.copyOf(walker.changes.values()), markdown);
   }
 
   /** Returns openapi-diff's own Markdown rendering of {@code diff}. */
@@ -358,10 +389,14 @@ public final class SpecChangeReport {
     }
     int status = run(options, System.out);
     if (status != EXIT_OK) {
-      exit(status, status == EXIT_BREAKING
-          ? "breaking spec changes are not acknowledged (see the report above; -D"
-              + ACCEPT_BREAKING_PROPERTY + "=true acknowledges them)"
-          : "the spec change report could not compare the specs (see above)", options.noExit);
+      exit(
+          status,
+          status == EXIT_BREAKING
+              ? "breaking spec changes are not acknowledged (see the report above; -D"
+                  + ACCEPT_BREAKING_PROPERTY
+                  + "=true acknowledges them)"
+              : "the spec change report could not compare the specs (see above)",
+          options.noExit);
     }
   }
 
@@ -435,14 +470,14 @@ public final class SpecChangeReport {
   }
 
   /**
-   * Returns the spec's content at a git revision, running {@code git show REF:./NAME} in the
-   * spec's directory (so it works from any working directory, in a worktree too).
+   * Returns the spec's content at a git revision, running {@code git show REF:./NAME} in the spec's
+   * directory (so it works from any working directory, in a worktree too).
    *
    * @param spec the spec in the working copy
    * @param ref the revision, e.g. {@code HEAD}, {@code main}, {@code HEAD~3}
    * @return the spec's text at that revision
-   * @throws BaseUnavailableException if git is missing, the revision unknown, or the file absent
-   *     at that revision; the message says which
+   * @throws BaseUnavailableException if git is missing, the revision unknown, or the file absent at
+   *     that revision; the message says which
    */
   static String gitShow(Path spec, String ref) throws BaseUnavailableException {
     Path dir = spec.getParent();
@@ -451,8 +486,14 @@ public final class SpecChangeReport {
     try {
       process = new ProcessBuilder("git", "show", object).directory(dir.toFile()).start();
     } catch (IOException e) {
-      throw new BaseUnavailableException("cannot run git to read " + displayName(spec) + " at "
-          + ref + " (" + e.getMessage() + "). Install git, or compare with a file: --base-file FILE.");
+      throw new BaseUnavailableException(
+          "cannot run git to read "
+              + displayName(spec)
+              + " at "
+              + ref
+              + " ("
+              + e.getMessage()
+              + "). Install git, or compare with a file: --base-file FILE.");
     }
     try {
       process.getOutputStream().close();
@@ -464,11 +505,17 @@ public final class SpecChangeReport {
       }
       String error = new String(stderr.get(), StandardCharsets.UTF_8).strip();
       if (process.exitValue() != 0) {
-        throw new BaseUnavailableException(displayName(spec) + " does not exist at " + ref
-            + ", or " + ref + " is not a revision of this repository; git says: "
-            + (error.isEmpty() ? "exit " + process.exitValue()
-                : error.lines().findFirst().orElse("").replaceAll("\\.$", ""))
-            + ". Give another revision with -Dspec.base=REF (or --base REF).");
+        throw new BaseUnavailableException(
+            displayName(spec)
+                + " does not exist at "
+                + ref
+                + ", or "
+                + ref
+                + " is not a revision of this repository; git says: "
+                + (error.isEmpty()
+                    ? "exit " + process.exitValue()
+                    : error.lines().findFirst().orElse("").replaceAll("\\.$", ""))
+                + ". Give another revision with -Dspec.base=REF (or --base REF).");
       }
       return new String(stdout, StandardCharsets.UTF_8);
     } catch (IOException e) {
@@ -482,13 +529,14 @@ public final class SpecChangeReport {
   }
 
   private static CompletableFuture<byte[]> readAllAsync(InputStream in) {
-    return CompletableFuture.supplyAsync(() -> {
-      try (in) {
-        return in.readAllBytes();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    });
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try (in) {
+            return in.readAllBytes();
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        });
   }
 
   /** Returns the spec's path relative to its git repository's root, or as given outside one. */
@@ -514,13 +562,18 @@ public final class SpecChangeReport {
       if (at < 0) {
         others.add(location);
       } else {
-        responsesByOperation.computeIfAbsent(location.substring(0, at), k -> new ArrayList<>())
+        responsesByOperation
+            .computeIfAbsent(location.substring(0, at), k -> new ArrayList<>())
             .add(location.substring(at + " response ".length()));
       }
     }
     List<String> parts = new ArrayList<>(others);
-    responsesByOperation.forEach((operation, codes) -> parts.add(operation
-        + (codes.size() == 1 ? " response " : " responses ") + String.join(", ", codes)));
+    responsesByOperation.forEach(
+        (operation, codes) ->
+            parts.add(
+                operation
+                    + (codes.size() == 1 ? " response " : " responses ")
+                    + String.join(", ", codes)));
     return String.join("; ", parts);
   }
 
@@ -585,24 +638,41 @@ public final class SpecChangeReport {
   private static final class Walker {
     final Map<String, Change> changes = new LinkedHashMap<>();
 
-    void add(Severity severity, String subject, String description, String why,
-        boolean openApiDiffAgrees, String location) {
+    void add(
+        Severity severity,
+        String subject,
+        String description,
+        String why,
+        boolean openApiDiffAgrees,
+        String location) {
       String key = severity + "\u0000" + subject + "\u0000" + description;
       Change existing = changes.get(key);
       List<String> locations = new ArrayList<>(existing == null ? List.of() : existing.locations());
       if (!location.isEmpty() && !locations.contains(location)) {
         locations.add(location);
       }
-      changes.put(key, new Change(severity, subject, description,
-          severity == Severity.BREAKING ? why : "", openApiDiffAgrees, locations));
+      changes.put(
+          key,
+          new Change(
+              severity,
+              subject,
+              description,
+              severity == Severity.BREAKING ? why : "",
+              openApiDiffAgrees,
+              locations));
     }
 
     /** Adds a change classified by openapi-diff's verdict on {@code changed}. */
-    void addByTool(Changed changed, String subject, String description, String why,
-        String location) {
+    void addByTool(
+        Changed changed, String subject, String description, String why, String location) {
       boolean breaking = changed.isChanged().isIncompatible();
-      add(breaking ? Severity.BREAKING : Severity.COMPATIBLE, subject, description,
-          why.isEmpty() ? "openapi-diff classifies it as incompatible" : why, true, location);
+      add(
+          breaking ? Severity.BREAKING : Severity.COMPATIBLE,
+          subject,
+          description,
+          why.isEmpty() ? "openapi-diff classifies it as incompatible" : why,
+          true,
+          location);
     }
 
     void walk(ChangedOpenApi diff) {
@@ -610,8 +680,13 @@ public final class SpecChangeReport {
         add(Severity.COMPATIBLE, endpoint(e), "new endpoint", "", true, "");
       }
       for (Endpoint e : diff.getMissingEndpoints()) {
-        add(Severity.BREAKING, endpoint(e), "removed endpoint",
-            "calls to it fail, and the generated API loses its method", true, "");
+        add(
+            Severity.BREAKING,
+            endpoint(e),
+            "removed endpoint",
+            "calls to it fail, and the generated API loses its method",
+            true,
+            "");
       }
       for (Endpoint e : diff.getDeprecatedEndpoints()) {
         add(Severity.COMPATIBLE, endpoint(e), "endpoint deprecated", "", true, "");
@@ -628,10 +703,16 @@ public final class SpecChangeReport {
     private void walk(ChangedOperation op) {
       String where = op.getHttpMethod() + " " + op.getPathUrl();
       if (op.getOperationId() != null && op.getOperationId().isDifferent()) {
-        add(Severity.BREAKING, where, "operationId changed from " + op.getOperationId().getLeft()
-            + " to " + op.getOperationId().getRight(),
+        add(
+            Severity.BREAKING,
+            where,
+            "operationId changed from "
+                + op.getOperationId().getLeft()
+                + " to "
+                + op.getOperationId().getRight(),
             "the generated Retrofit method is renamed, so code calling it no longer compiles",
-            op.getOperationId().isIncompatible(), "");
+            op.getOperationId().isIncompatible(),
+            "");
       }
       if (op.isDeprecated()) {
         add(Severity.COMPATIBLE, where, "operation deprecated", "", true, "");
@@ -657,20 +738,34 @@ public final class SpecChangeReport {
       }
       for (var p : parameters.getIncreased()) {
         boolean required = Boolean.TRUE.equals(p.getRequired());
-        add(required ? Severity.BREAKING : Severity.COMPATIBLE, p.getIn() + " parameter "
-            + p.getName(), required ? "new required parameter" : "new optional parameter",
-            "existing calls do not send it", true, where);
+        add(
+            required ? Severity.BREAKING : Severity.COMPATIBLE,
+            p.getIn() + " parameter " + p.getName(),
+            required ? "new required parameter" : "new optional parameter",
+            "existing calls do not send it",
+            true,
+            where);
       }
       for (var p : parameters.getMissing()) {
-        add(Severity.BREAKING, p.getIn() + " parameter " + p.getName(), "removed parameter",
+        add(
+            Severity.BREAKING,
+            p.getIn() + " parameter " + p.getName(),
+            "removed parameter",
             "the generated method loses the argument, so code passing it no longer compiles",
-            true, where);
+            true,
+            where);
       }
       for (ChangedParameter p : parameters.getChanged()) {
         String subject = p.getIn() + " parameter " + p.getName();
         if (p.isChangeRequired()) {
-          addByTool(p, subject, Boolean.TRUE.equals(p.getNewParameter().getRequired())
-              ? "now required" : "now optional", "existing calls may not send it", where);
+          addByTool(
+              p,
+              subject,
+              Boolean.TRUE.equals(p.getNewParameter().getRequired())
+                  ? "now required"
+                  : "now optional",
+              "existing calls may not send it",
+              where);
         }
         if (p.getSchema() != null) {
           walk(p.getSchema(), subject, true, where);
@@ -683,9 +778,14 @@ public final class SpecChangeReport {
         return;
       }
       if (body.isChangeRequired()) {
-        add(body.isCoreChanged().isIncompatible() ? Severity.BREAKING : Severity.COMPATIBLE,
-            "request body", Boolean.TRUE.equals(body.getNewRequestBody().getRequired())
-                ? "now required" : "now optional", "existing calls without a body fail", true,
+        add(
+            body.isCoreChanged().isIncompatible() ? Severity.BREAKING : Severity.COMPATIBLE,
+            "request body",
+            Boolean.TRUE.equals(body.getNewRequestBody().getRequired())
+                ? "now required"
+                : "now optional",
+            "existing calls without a body fail",
+            true,
             where);
       }
       walk(body.getContent(), true, where);
@@ -695,22 +795,40 @@ public final class SpecChangeReport {
       if (responses == null) {
         return;
       }
-      responses.getIncreased().keySet().forEach(code -> add(Severity.COMPATIBLE, "response " + code,
-          "new response", "", true, where));
-      responses.getMissing().keySet().forEach(code -> add(
-          responses.isCoreChanged().isIncompatible() ? Severity.BREAKING : Severity.COMPATIBLE,
-          "response " + code, "removed response", "clients expecting it no longer get it", true,
-          where));
+      responses
+          .getIncreased()
+          .keySet()
+          .forEach(
+              code ->
+                  add(Severity.COMPATIBLE, "response " + code, "new response", "", true, where));
+      responses
+          .getMissing()
+          .keySet()
+          .forEach(
+              code ->
+                  add(
+                      responses.isCoreChanged().isIncompatible()
+                          ? Severity.BREAKING
+                          : Severity.COMPATIBLE,
+                      "response " + code,
+                      "removed response",
+                      "clients expecting it no longer get it",
+                      true,
+                      where));
       for (Map.Entry<String, ChangedResponse> e : responses.getChanged().entrySet()) {
         ChangedResponse response = e.getValue();
         String location = where + " response " + e.getKey();
         if (metadataChanged(response.getDescription())) {
-          add(Severity.COMPATIBLE, "response " + e.getKey(), "description changed", "", true,
+          add(
+              Severity.COMPATIBLE,
+              "response " + e.getKey(),
+              "description changed",
+              "",
+              true,
               where);
         }
         if (response.getHeaders() != null && response.getHeaders().isDifferent()) {
-          addByTool(response.getHeaders(), "response " + e.getKey(), "headers changed", "",
-              where);
+          addByTool(response.getHeaders(), "response " + e.getKey(), "headers changed", "", where);
         }
         walk(response.getContent(), false, location);
       }
@@ -720,34 +838,63 @@ public final class SpecChangeReport {
       if (content == null) {
         return;
       }
-      content.getIncreased().keySet().forEach(type -> add(Severity.COMPATIBLE,
-          "media type " + type, "new media type", "", true, location));
-      content.getMissing().keySet().forEach(type -> add(
-          content.isCoreChanged().isIncompatible() ? Severity.BREAKING : Severity.COMPATIBLE,
-          "media type " + type, "removed media type",
-          request ? "calls sending it are rejected" : "clients reading it no longer get it", true,
-          location));
+      content
+          .getIncreased()
+          .keySet()
+          .forEach(
+              type ->
+                  add(
+                      Severity.COMPATIBLE,
+                      "media type " + type,
+                      "new media type",
+                      "",
+                      true,
+                      location));
+      content
+          .getMissing()
+          .keySet()
+          .forEach(
+              type ->
+                  add(
+                      content.isCoreChanged().isIncompatible()
+                          ? Severity.BREAKING
+                          : Severity.COMPATIBLE,
+                      "media type " + type,
+                      "removed media type",
+                      request
+                          ? "calls sending it are rejected"
+                          : "clients reading it no longer get it",
+                      true,
+                      location));
       for (ChangedMediaType media : content.getChanged().values()) {
         if (media.getSchema() != null) {
           String root = refName(media.getNewSchema());
           if (root == null) {
             root = refName(media.getOldSchema());
           }
-          walk(media.getSchema(), root == null ? (request ? "request body" : "response body") : root,
-              request, location);
+          walk(
+              media.getSchema(),
+              root == null ? (request ? "request body" : "response body") : root,
+              request,
+              location);
         }
       }
     }
 
-    /** Walks one schema's changes; {@code subject} is its dotted path, e.g. ImageResponse.data[]. */
+    /**
+     * Walks one schema's changes; {@code subject} is its dotted path, e.g. ImageResponse.data[].
+     */
     private void walk(ChangedSchema s, String subject, boolean request, String location) {
       Schema<?> oldSchema = s.getOldSchema();
       Schema<?> newSchema = s.getNewSchema();
       if (s.isChangedType()) {
-        add(s.isCoreChanged().isIncompatible() ? Severity.BREAKING : Severity.COMPATIBLE, subject,
+        add(
+            s.isCoreChanged().isIncompatible() ? Severity.BREAKING : Severity.COMPATIBLE,
+            subject,
             "type changed from " + typeOf(oldSchema) + " to " + typeOf(newSchema),
             "the generated Java type changes, and values of the old type no longer validate",
-            true, location);
+            true,
+            location);
         return; // openapi-diff compares nothing else of a schema whose type changed
       }
       List<String> oldRequired = required(oldSchema);
@@ -755,11 +902,20 @@ public final class SpecChangeReport {
       for (Map.Entry<String, Schema<?>> p : s.getIncreasedProperties().entrySet()) {
         String name = p.getKey();
         boolean required = newRequired.contains(name);
-        String what = "new " + (required ? "required " : request ? "optional " : "")
-            + (request ? "request" : "response") + " property (" + typeOf(p.getValue()) + ")";
+        String what =
+            "new "
+                + (required ? "required " : request ? "optional " : "")
+                + (request ? "request" : "response")
+                + " property ("
+                + typeOf(p.getValue())
+                + ")";
         if (request && required) {
-          addByTool(s.getRequired(), subject + "." + name, what,
-              "existing requests do not send it, so the server may reject them", location);
+          addByTool(
+              s.getRequired(),
+              subject + "." + name,
+              what,
+              "existing requests do not send it, so the server may reject them",
+              location);
         } else {
           add(Severity.COMPATIBLE, subject + "." + name, what, "", true, location);
         }
@@ -767,71 +923,125 @@ public final class SpecChangeReport {
       for (Map.Entry<String, Schema<?>> p : s.getMissingProperties().entrySet()) {
         String name = p.getKey();
         boolean wasRequired = oldRequired.contains(name);
-        String what = "removed " + (wasRequired ? "required " : "optional ")
-            + (request ? "request" : "response") + " property (" + typeOf(p.getValue()) + ")";
-        String why = request
-            ? "the generated builder loses its setter, so code sending it (the facade's toWire"
-                + " included) no longer compiles; putExtra can still send it"
-            : wasRequired
-                ? "every response had it and code reads it; the generated record loses the"
-                    + " component, so that code no longer compiles"
-                : "the generated record loses the component, so code reading it no longer"
-                    + " compiles";
-        add(Severity.BREAKING, subject + "." + name, what, why,
-            s.isCoreChanged().isIncompatible() && !request && wasRequired, location);
+        String what =
+            "removed "
+                + (wasRequired ? "required " : "optional ")
+                + (request ? "request" : "response")
+                + " property ("
+                + typeOf(p.getValue())
+                + ")";
+        String why =
+            request
+                ? "the generated builder loses its setter, so code sending it (the facade's toWire"
+                    + " included) no longer compiles; putExtra can still send it"
+                : wasRequired
+                    ? "every response had it and code reads it; the generated record loses the"
+                        + " component, so that code no longer compiles"
+                    : "the generated record loses the component, so code reading it no longer"
+                        + " compiles";
+        add(
+            Severity.BREAKING,
+            subject + "." + name,
+            what,
+            why,
+            s.isCoreChanged().isIncompatible() && !request && wasRequired,
+            location);
       }
       if (s.getRequired() != null && s.getRequired().isDifferent()) {
         for (String name : s.getRequired().getIncreased()) {
           if (!s.getIncreasedProperties().containsKey(name)) {
             if (request) {
-              addByTool(s.getRequired(), subject + "." + name, "request property now required",
-                  "existing requests that leave it out may be rejected", location);
+              addByTool(
+                  s.getRequired(),
+                  subject + "." + name,
+                  "request property now required",
+                  "existing requests that leave it out may be rejected",
+                  location);
             } else {
-              add(Severity.COMPATIBLE, subject + "." + name, "response property now required",
-                  "", true, location);
+              add(
+                  Severity.COMPATIBLE,
+                  subject + "." + name,
+                  "response property now required",
+                  "",
+                  true,
+                  location);
             }
           }
         }
         for (String name : s.getRequired().getMissing()) {
           if (!s.getMissingProperties().containsKey(name)) {
             if (request) {
-              add(Severity.COMPATIBLE, subject + "." + name, "request property now optional", "",
-                  true, location);
+              add(
+                  Severity.COMPATIBLE,
+                  subject + "." + name,
+                  "request property now optional",
+                  "",
+                  true,
+                  location);
             } else {
-              addByTool(s.getRequired(), subject + "." + name,
+              addByTool(
+                  s.getRequired(),
+                  subject + "." + name,
                   "response property no longer required",
-                  "responses may leave it out, and code reading it meets null", location);
+                  "responses may leave it out, and code reading it meets null",
+                  location);
             }
           }
         }
       }
       if (s.getEnumeration() != null && s.getEnumeration().isDifferent()) {
-        addByTool(s.getEnumeration(), subject, "enum " + listDiff(s.getEnumeration()),
-            request ? "requests using a removed value are rejected"
+        addByTool(
+            s.getEnumeration(),
+            subject,
+            "enum " + listDiff(s.getEnumeration()),
+            request
+                ? "requests using a removed value are rejected"
                 : "clients meet values they do not know (the generated enums read them as"
-                    + " UNKNOWN_DEFAULT_OPEN_API)", location);
+                    + " UNKNOWN_DEFAULT_OPEN_API)",
+            location);
       }
       if (s.getNullable() != null && s.getNullable().isDifferent()) {
-        addByTool(s.getNullable(), subject, Boolean.TRUE.equals(s.getNullable().getRight())
-            ? "now nullable" : "no longer nullable", "", location);
+        addByTool(
+            s.getNullable(),
+            subject,
+            Boolean.TRUE.equals(s.getNullable().getRight()) ? "now nullable" : "no longer nullable",
+            "",
+            location);
       }
       if (s.isChangeDefault()) {
-        add(Severity.COMPATIBLE, subject, "default changed from " + defaultOf(oldSchema) + " to "
-            + defaultOf(newSchema), "", true, location);
+        add(
+            Severity.COMPATIBLE,
+            subject,
+            "default changed from " + defaultOf(oldSchema) + " to " + defaultOf(newSchema),
+            "",
+            true,
+            location);
       }
       if (s.isChangeDeprecated()) {
-        add(Severity.COMPATIBLE, subject, Boolean.TRUE.equals(newSchema.getDeprecated())
-            ? "deprecated" : "no longer deprecated", "", true, location);
+        add(
+            Severity.COMPATIBLE,
+            subject,
+            Boolean.TRUE.equals(newSchema.getDeprecated()) ? "deprecated" : "no longer deprecated",
+            "",
+            true,
+            location);
       }
       if (metadataChanged(s.getDescription())) {
         add(Severity.COMPATIBLE, subject, "description changed", "", true, location);
       }
       if (s.getNumericRange() != null && s.getNumericRange().isDifferent()) {
         ChangedNumericRange r = s.getNumericRange();
-        addByTool(r, subject, "range changed from " + range(r.getOldMinimumValue(),
-            r.getOldMaximumValue()) + " to " + range(r.getNewMinimumValue(),
-            r.getNewMaximumValue()), request ? "values allowed before are now rejected"
-            : "responses may hold values outside the old range", location);
+        addByTool(
+            r,
+            subject,
+            "range changed from "
+                + range(r.getOldMinimumValue(), r.getOldMaximumValue())
+                + " to "
+                + range(r.getNewMinimumValue(), r.getNewMaximumValue()),
+            request
+                ? "values allowed before are now rejected"
+                : "responses may hold values outside the old range",
+            location);
       }
       constraint(s.getMaxLength(), subject, "maxLength", location);
       constraint(s.getMinLength(), subject, "minLength", location);
@@ -846,8 +1056,13 @@ public final class SpecChangeReport {
       constraint(s.getWriteOnly(), subject, "writeOnly", location);
       constraint(s.getOneOfSchema(), subject, "oneOf", location);
       if (s.isDiscriminatorPropertyChanged()) {
-        add(s.isCoreChanged().isIncompatible() ? Severity.BREAKING : Severity.COMPATIBLE, subject,
-            "discriminator changed", "openapi-diff classifies it as incompatible", true, location);
+        add(
+            s.isCoreChanged().isIncompatible() ? Severity.BREAKING : Severity.COMPATIBLE,
+            subject,
+            "discriminator changed",
+            "openapi-diff classifies it as incompatible",
+            true,
+            location);
       }
       for (Map.Entry<String, ChangedSchema> p : s.getChangedProperties().entrySet()) {
         walk(p.getValue(), subject + "." + p.getKey(), request, location);
@@ -918,7 +1133,8 @@ public final class SpecChangeReport {
     }
 
     private static String defaultOf(Schema<?> schema) {
-      return schema == null || schema.getDefault() == null ? "none"
+      return schema == null || schema.getDefault() == null
+          ? "none"
           : String.valueOf(schema.getDefault());
     }
 

@@ -29,12 +29,12 @@ import org.jspecify.annotations.Nullable;
  * properties (OpenAPI 3.0.3, Schema Object; {@code additionalProperties: false} in the spec is
  * still enforced). Atlassian's default is stricter: it injects {@code additionalProperties: false}
  * into every object schema that omits it. {@link #STRICT_VALIDATOR} keeps that default; tests use
- * it only to show which properties a body carries that the spec does not declare (the fake
- * server's {@code timings}, the live API's {@code created} and {@code revised_prompt}).
+ * it only to show which properties a body carries that the spec does not declare (the fake server's
+ * {@code timings}, the live API's {@code created} and {@code revised_prompt}).
  *
  * <p>Atlassian 2.46.1 checks {@code security} only where an operation declares it, not the
- * document-level {@code security} this spec uses, so a missing {@code Authorization} header is
- * not reported by it; tests assert that header themselves.
+ * document-level {@code security} this spec uses, so a missing {@code Authorization} header is not
+ * reported by it; tests assert that header themselves.
  */
 final class Contracts {
   /** The path the facade must call, the spec's server path plus the operation's. */
@@ -66,8 +66,10 @@ final class Contracts {
     String property = System.getProperty("together4j.spec");
     Path path = property != null ? Path.of(property) : Path.of("..", "openapi", "images.yaml");
     if (!Files.isRegularFile(path)) {
-      throw new IllegalStateException("the spec is not at " + path.toAbsolutePath()
-          + "; run the tests with Maven, whose surefire sets -Dtogether4j.spec");
+      throw new IllegalStateException(
+          "the spec is not at "
+              + path.toAbsolutePath()
+              + "; run the tests with Maven, whose surefire sets -Dtogether4j.spec");
     }
     return path.toAbsolutePath().normalize();
   }
@@ -81,17 +83,21 @@ final class Contracts {
     }
   }
 
-  /** Validates a well-formed request to the operation: POST, JSON, a bearer key and {@code body}. */
+  /**
+   * Validates a well-formed request to the operation: POST, JSON, a bearer key and {@code body}.
+   */
   static ValidationReport validateRequestBody(String body) {
-    return VALIDATOR.validateRequest(SimpleRequest.Builder.post(GENERATIONS)
-        .withContentType("application/json")
-        .withAuthorization("Bearer k")
-        .withBody(body)
-        .build());
+    return VALIDATOR.validateRequest(
+        SimpleRequest.Builder.post(GENERATIONS)
+            .withContentType("application/json")
+            .withAuthorization("Bearer k")
+            .withBody(body)
+            .build());
   }
 
   /** Validates a request as it arrived on the wire: its method, path, every header and body. */
-  static ValidationReport validateRequest(String method, String path, Headers headers, String body) {
+  static ValidationReport validateRequest(
+      String method, String path, Headers headers, String body) {
     SimpleRequest.Builder request = new SimpleRequest.Builder(method, path);
     for (String name : headers.names()) {
       request.withHeader(name, headers.values(name));
@@ -111,22 +117,31 @@ final class Contracts {
     for (String name : headers.names()) {
       response.withHeader(name, headers.values(name));
     }
-    return validator.validateResponse(GENERATIONS, Request.Method.POST, response.withBody(body).build());
+    return validator.validateResponse(
+        GENERATIONS, Request.Method.POST, response.withBody(body).build());
   }
 
   /** Fails, listing every message and the body, unless the report has no errors. */
   static void assertValid(ValidationReport report, String what, String body) {
     if (report.hasErrors()) {
-      fail(what + " does not satisfy openapi/images.yaml:\n" + describe(report)
-          + "body: " + excerpt(body, 2000));
+      fail(
+          what
+              + " does not satisfy openapi/images.yaml:\n"
+              + describe(report)
+              + "body: "
+              + excerpt(body, 2000));
     }
   }
 
   /** Fails unless the report has at least one error: proves a check is not vacuous. */
   static void assertInvalid(ValidationReport report, String what, String body) {
     if (!report.hasErrors()) {
-      fail(what + " should break openapi/images.yaml, but the validator accepted it:\n"
-          + describe(report) + "body: " + excerpt(body, 2000));
+      fail(
+          what
+              + " should break openapi/images.yaml, but the validator accepted it:\n"
+              + describe(report)
+              + "body: "
+              + excerpt(body, 2000));
     }
   }
 
@@ -137,8 +152,13 @@ final class Contracts {
     }
     StringBuilder out = new StringBuilder();
     for (ValidationReport.Message m : report.getMessages()) {
-      out.append("  ").append(m.getLevel()).append(' ').append(m.getKey()).append(": ")
-          .append(m.getMessage().replace("\n", " ")).append('\n');
+      out.append("  ")
+          .append(m.getLevel())
+          .append(' ')
+          .append(m.getKey())
+          .append(": ")
+          .append(m.getMessage().replace("\n", " "))
+          .append('\n');
       for (String info : m.getAdditionalInfo()) {
         out.append("    ").append(info).append('\n');
       }
@@ -158,9 +178,9 @@ final class Contracts {
   }
 
   /**
-   * Returns the fields a report's errors are about, written as the testkit's {@code param}s:
-   * {@code width}, {@code image_loras[0].scale}, or null for the body itself. A missing required
-   * property is reported by Atlassian at its parent object; it is named here as the property.
+   * Returns the fields a report's errors are about, written as the testkit's {@code param}s: {@code
+   * width}, {@code image_loras[0].scale}, or null for the body itself. A missing required property
+   * is reported by Atlassian at its parent object; it is named here as the property.
    */
   static Set<@Nullable String> errorParams(ValidationReport report) {
     Set<@Nullable String> params = new LinkedHashSet<>();
@@ -168,10 +188,11 @@ final class Contracts {
       if (m.getLevel() != ValidationReport.Level.ERROR) {
         continue;
       }
-      String pointer = m.getContext()
-          .flatMap(ValidationReport.MessageContext::getPointers)
-          .map(ValidationReport.MessageContext.Pointers::getInstance)
-          .orElse("");
+      String pointer =
+          m.getContext()
+              .flatMap(ValidationReport.MessageContext::getPointers)
+              .map(ValidationReport.MessageContext.Pointers::getInstance)
+              .orElse("");
       @Nullable String parent = pointerToParam(pointer);
       Matcher missing = MISSING_REQUIRED.matcher(m.getMessage());
       if (m.getKey().endsWith(".required") && missing.find()) {

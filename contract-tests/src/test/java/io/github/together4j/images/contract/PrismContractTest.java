@@ -54,15 +54,15 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The facade against an independent mock: Stoplight Prism serving {@code openapi/images.yaml}
- * (our contract) and, when {@code ../shared/reference/together-openapi.yaml} is beside the clone,
+ * The facade against an independent mock: Stoplight Prism serving {@code openapi/images.yaml} (our
+ * contract) and, when {@code ../shared/reference/together-openapi.yaml} is beside the clone,
  * Together's upstream spec. Prism validates every request against the spec it serves (400 or 422
  * with the violations in an {@code sl-violations} header) and answers from the spec's examples or
  * schemas, so a request that passes here is one the contract accepts, and a response that parses
  * here is one the contract allows.
  *
- * <p>The mocks run outside the JVM: start them with {@code .ci/prism} and pass their URLs as
- * {@code -Dtogether4j.prism.url=http://127.0.0.1:4010/} and {@code
+ * <p>The mocks run outside the JVM: start them with {@code .ci/prism} and pass their URLs as {@code
+ * -Dtogether4j.prism.url=http://127.0.0.1:4010/} and {@code
  * -Dtogether4j.prism.upstreamUrl=http://127.0.0.1:4011/} ({@code .ci/prism maven-args} prints
  * both). Without them every test here is skipped, saying so. Prism serves the spec's paths without
  * its server's base path ({@code /images/generations}, not {@code /v1/images/generations}), so the
@@ -147,9 +147,9 @@ class PrismContractTest {
   }
 
   /**
-   * Together's upstream spec: our requests must be accepted by the real contract and what it
-   * allows in responses must parse. It declares no error response for this operation, so Prism
-   * answers violations with its own 422 problem document.
+   * Together's upstream spec: our requests must be accepted by the real contract and what it allows
+   * in responses must parse. It declares no error response for this operation, so Prism answers
+   * violations with its own 422 problem document.
    */
   @Nested
   class AgainstUpstreamSpec extends MockSuite {
@@ -233,13 +233,19 @@ class PrismContractTest {
       String url = System.getProperty(property, "");
       assumeTrue(
           !url.isBlank(),
-          notRunning + ": start it with .ci/prism (see README, Contract tests) and pass -D"
-              + property + "=" + example + note);
+          notRunning
+              + ": start it with .ci/prism (see README, Contract tests) and pass -D"
+              + property
+              + "="
+              + example
+              + note);
       HttpUrl parsed = HttpUrl.parse(url);
       assumeTrue(parsed != null, notRunning + ": -D" + property + "=" + url + " is not a URL");
       assumeTrue(
           answers(parsed),
-          notRunning + ": nothing answers at " + url
+          notRunning
+              + ": nothing answers at "
+              + url
               + "; start it with .ci/prism (see README, Contract tests)");
       baseUrl = parsed.toString();
       client = newClient(b -> b);
@@ -345,9 +351,22 @@ class PrismContractTest {
       // Every option went over the wire, so Prism validated every one of them.
       assertThat(json(exchange.requestBody()))
           .containsOnlyKeys(
-              "prompt", "model", "n", "width", "height", "steps", "seed", "negative_prompt",
-              "response_format", "guidance_scale", "output_format", "image_url", "image_loras",
-              "reference_images", "disable_safety_checker", "aspect_ratio")
+              "prompt",
+              "model",
+              "n",
+              "width",
+              "height",
+              "steps",
+              "seed",
+              "negative_prompt",
+              "response_format",
+              "guidance_scale",
+              "output_format",
+              "image_url",
+              "image_loras",
+              "reference_images",
+              "disable_safety_checker",
+              "aspect_ratio")
           .containsEntry("response_format", format == ResponseFormat.BASE64 ? "base64" : "url")
           .containsEntry("output_format", "png");
       assertParsedFaithfully(result, exchange);

@@ -48,9 +48,14 @@ class RequestContractTest {
       "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==";
 
   /** What the mock server answers every request with; itself checked against the spec below. */
-  static final String OK_RESPONSE = "{\"id\":\"gen-1\",\"model\":\"" + DEFAULT_MODEL + "\","
-      + "\"object\":\"list\",\"data\":[{\"index\":0,\"b64_json\":\"" + PNG_1X1 + "\","
-      + "\"type\":\"b64_json\"}]}";
+  static final String OK_RESPONSE =
+      "{\"id\":\"gen-1\",\"model\":\""
+          + DEFAULT_MODEL
+          + "\","
+          + "\"object\":\"list\",\"data\":[{\"index\":0,\"b64_json\":\""
+          + PNG_1X1
+          + "\","
+          + "\"type\":\"b64_json\"}]}";
 
   private static final String LONG_PROMPT = longPrompt();
   private static final String NON_ASCII_PROMPT = "一只在雪地里的狐狸 🦊 — café, naïve, Ωμέγα, Ёлка";
@@ -64,13 +69,18 @@ class RequestContractTest {
     server = new MockWebServer();
     server.start(InetAddress.getLoopbackAddress(), 0);
     for (int i = 0; i < 2; i++) { // the async test sends two requests; the others one
-      server.enqueue(new MockResponse.Builder()
-          .addHeader("Content-Type", "application/json")
-          .body(OK_RESPONSE)
-          .build());
+      server.enqueue(
+          new MockResponse.Builder()
+              .addHeader("Content-Type", "application/json")
+              .body(OK_RESPONSE)
+              .build());
     }
-    client = TogetherImages.builder().apiKey(KEY).baseUrl(server.url("/v1/").toString())
-        .maxRetries(0).build();
+    client =
+        TogetherImages.builder()
+            .apiKey(KEY)
+            .baseUrl(server.url("/v1/").toString())
+            .maxRetries(0)
+            .build();
   }
 
   @AfterEach
@@ -90,57 +100,106 @@ class RequestContractTest {
   static Stream<Case> requests() {
     return Stream.of(
         new Case("minimal generate(\"a fox\")", c -> c.generate("a fox"), body()),
-        new Case("minimal request builder",
-            c -> c.generate(ImageGenerationRequest.of("a fox")), body()),
+        new Case(
+            "minimal request builder", c -> c.generate(ImageGenerationRequest.of("a fox")), body()),
         new Case("every option set", c -> c.generate(everyOption()), everyOptionBody()),
-        new Case("response format URL",
-            send(b -> b.responseFormat(ResponseFormat.URL)), body("response_format", "url")),
-        new Case("response format BASE64",
-            send(b -> b.responseFormat(ResponseFormat.BASE64)), body("response_format", "base64")),
-        new Case("output format JPEG",
-            send(b -> b.outputFormat(OutputFormat.JPEG)), body("output_format", "jpeg")),
-        new Case("output format PNG",
-            send(b -> b.outputFormat(OutputFormat.PNG)), body("output_format", "png")),
-        new Case("LoRAs only",
-            send(b -> b.addImageLora("https://huggingface.co/a/lora", 1.0)
-                .addImageLora("https://huggingface.co/b/lora", 0.25)),
-            body("image_loras", List.of(
-                Map.of("path", "https://huggingface.co/a/lora", "scale", 1.0),
-                Map.of("path", "https://huggingface.co/b/lora", "scale", 0.25)))),
-        new Case("LoRAs as a list",
+        new Case(
+            "response format URL",
+            send(b -> b.responseFormat(ResponseFormat.URL)),
+            body("response_format", "url")),
+        new Case(
+            "response format BASE64",
+            send(b -> b.responseFormat(ResponseFormat.BASE64)),
+            body("response_format", "base64")),
+        new Case(
+            "output format JPEG",
+            send(b -> b.outputFormat(OutputFormat.JPEG)),
+            body("output_format", "jpeg")),
+        new Case(
+            "output format PNG",
+            send(b -> b.outputFormat(OutputFormat.PNG)),
+            body("output_format", "png")),
+        new Case(
+            "LoRAs only",
+            send(
+                b ->
+                    b.addImageLora("https://huggingface.co/a/lora", 1.0)
+                        .addImageLora("https://huggingface.co/b/lora", 0.25)),
+            body(
+                "image_loras",
+                List.of(
+                    Map.of("path", "https://huggingface.co/a/lora", "scale", 1.0),
+                    Map.of("path", "https://huggingface.co/b/lora", "scale", 0.25)))),
+        new Case(
+            "LoRAs as a list",
             send(b -> b.imageLoras(List.of(new Lora("https://huggingface.co/a/lora", 2.0)))),
-            body("image_loras", List.of(Map.of("path", "https://huggingface.co/a/lora", "scale", 2.0)))),
-        new Case("reference images only",
-            send(b -> b.referenceImages(List.of("https://example.com/r1.png", "https://example.com/r2.png"))),
-            body("reference_images", List.of("https://example.com/r1.png", "https://example.com/r2.png"))),
-        new Case("safety checker explicitly on (false)",
-            send(b -> b.disableSafetyChecker(false)), body("disable_safety_checker", false)),
-        new Case("extra properties: string, number, boolean, nested object, list",
-            send(b -> b.putExtra("aspect_ratio", "16:9")
-                .putExtra("strength", 0.75)
-                .putExtra("count", 3)
-                .putExtra("big", Long.MAX_VALUE)
-                .putExtra("go_fast", true)
-                .putExtra("style", Map.of("preset", "anime", "weights", List.of(0.5, 1)))
-                .putExtra("tags", List.of("a", "b", 1, false))),
-            body("aspect_ratio", "16:9", "strength", 0.75, "count", 3.0, "big", (double) Long.MAX_VALUE,
-                "go_fast", true, "style", Map.of("preset", "anime", "weights", List.of(0.5, 1.0)),
-                "tags", List.of("a", "b", 1.0, false))),
-        new Case("non-ASCII prompt",
-            c -> c.generate(NON_ASCII_PROMPT), body("prompt", NON_ASCII_PROMPT)),
-        new Case("prompt with characters JSON escapes",
-            c -> c.generate(ESCAPED_PROMPT), body("prompt", ESCAPED_PROMPT)),
-        new Case("10,000-character prompt",
-            c -> c.generate(LONG_PROMPT), body("prompt", LONG_PROMPT)),
-        new Case("minimums: n=1, width=1, height=1, steps=1",
+            body(
+                "image_loras",
+                List.of(Map.of("path", "https://huggingface.co/a/lora", "scale", 2.0)))),
+        new Case(
+            "reference images only",
+            send(
+                b ->
+                    b.referenceImages(
+                        List.of("https://example.com/r1.png", "https://example.com/r2.png"))),
+            body(
+                "reference_images",
+                List.of("https://example.com/r1.png", "https://example.com/r2.png"))),
+        new Case(
+            "safety checker explicitly on (false)",
+            send(b -> b.disableSafetyChecker(false)),
+            body("disable_safety_checker", false)),
+        new Case(
+            "extra properties: string, number, boolean, nested object, list",
+            send(
+                b ->
+                    b.putExtra("aspect_ratio", "16:9")
+                        .putExtra("strength", 0.75)
+                        .putExtra("count", 3)
+                        .putExtra("big", Long.MAX_VALUE)
+                        .putExtra("go_fast", true)
+                        .putExtra("style", Map.of("preset", "anime", "weights", List.of(0.5, 1)))
+                        .putExtra("tags", List.of("a", "b", 1, false))),
+            body(
+                "aspect_ratio",
+                "16:9",
+                "strength",
+                0.75,
+                "count",
+                3.0,
+                "big",
+                (double) Long.MAX_VALUE,
+                "go_fast",
+                true,
+                "style",
+                Map.of("preset", "anime", "weights", List.of(0.5, 1.0)),
+                "tags",
+                List.of("a", "b", 1.0, false))),
+        new Case(
+            "non-ASCII prompt",
+            c -> c.generate(NON_ASCII_PROMPT),
+            body("prompt", NON_ASCII_PROMPT)),
+        new Case(
+            "prompt with characters JSON escapes",
+            c -> c.generate(ESCAPED_PROMPT),
+            body("prompt", ESCAPED_PROMPT)),
+        new Case(
+            "10,000-character prompt", c -> c.generate(LONG_PROMPT), body("prompt", LONG_PROMPT)),
+        new Case(
+            "minimums: n=1, width=1, height=1, steps=1",
             send(b -> b.n(1).size(1, 1).steps(1)),
             body("n", 1.0, "width", 1.0, "height", 1.0, "steps", 1.0)),
         new Case("seed 0", send(b -> b.seed(0)), body("seed", 0.0)),
-        new Case("seed Integer.MAX_VALUE",
-            send(b -> b.seed(Integer.MAX_VALUE)), body("seed", (double) Integer.MAX_VALUE)),
-        new Case("seed Integer.MIN_VALUE",
-            send(b -> b.seed(Integer.MIN_VALUE)), body("seed", (double) Integer.MIN_VALUE)),
-        new Case("guidance scale 0.0", send(b -> b.guidanceScale(0.0)), body("guidance_scale", 0.0)));
+        new Case(
+            "seed Integer.MAX_VALUE",
+            send(b -> b.seed(Integer.MAX_VALUE)),
+            body("seed", (double) Integer.MAX_VALUE)),
+        new Case(
+            "seed Integer.MIN_VALUE",
+            send(b -> b.seed(Integer.MIN_VALUE)),
+            body("seed", (double) Integer.MIN_VALUE)),
+        new Case(
+            "guidance scale 0.0", send(b -> b.guidanceScale(0.0)), body("guidance_scale", 0.0)));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -159,8 +218,11 @@ class RequestContractTest {
 
     Contracts.assertValid(
         Contracts.validateRequest(sent.method(), sent.path(), sent.headers(), sent.body()),
-        c.name(), sent.body());
-    assertThat(Contracts.parse(sent.body())).as("the JSON body of %s", c.name()).isEqualTo(c.body());
+        c.name(),
+        sent.body());
+    assertThat(Contracts.parse(sent.body()))
+        .as("the JSON body of %s", c.name())
+        .isEqualTo(c.body());
   }
 
   @Test
@@ -174,23 +236,28 @@ class RequestContractTest {
     assertThat(async.method()).isEqualTo(sync.method());
     assertThat(async.path()).isEqualTo(sync.path());
     assertThat(async.headers().get("Content-Type")).isEqualTo(sync.headers().get("Content-Type"));
-    assertThat(async.headers().values("Authorization")).isEqualTo(sync.headers().values("Authorization"));
+    assertThat(async.headers().values("Authorization"))
+        .isEqualTo(sync.headers().values("Authorization"));
     Contracts.assertValid(
         Contracts.validateRequest(async.method(), async.path(), async.headers(), async.body()),
-        "the async every-option request", async.body());
+        "the async every-option request",
+        async.body());
   }
 
   @Test
   void longExtraNumbersKeepEveryDigit() throws Exception {
-    client.generate(ImageGenerationRequest.builder("a fox").putExtra("big", Long.MAX_VALUE).build());
+    client.generate(
+        ImageGenerationRequest.builder("a fox").putExtra("big", Long.MAX_VALUE).build());
     assertThat(takeSent().body()).contains("\"big\":9223372036854775807");
   }
 
   @Test
   void cannedResponseSatisfiesTheSpec() {
     Contracts.assertValid(
-        Contracts.validateResponse(200, Headers.of("Content-Type", "application/json"), OK_RESPONSE),
-        "the mock server's canned 200", OK_RESPONSE);
+        Contracts.validateResponse(
+            200, Headers.of("Content-Type", "application/json"), OK_RESPONSE),
+        "the mock server's canned 200",
+        OK_RESPONSE);
   }
 
   @Test
@@ -199,12 +266,21 @@ class RequestContractTest {
     Headers json = Headers.of("Content-Type", "application/json", "Authorization", "Bearer k");
     Contracts.assertInvalid(Contracts.validateRequest("GET", GENERATIONS, json, ""), "GET", "");
     Contracts.assertInvalid(
-        Contracts.validateRequest("POST", "/v1/images/generation", json, minimal), "a wrong path", minimal);
-    Contracts.assertInvalid(Contracts.validateRequest("POST", GENERATIONS,
-        Headers.of("Content-Type", "text/plain", "Authorization", "Bearer k"), minimal),
-        "a text/plain body", minimal);
-    Contracts.assertInvalid(Contracts.validateRequestBody("{\"prompt\":\"a fox\",\"model\":\"m\",\"n\":0}"),
-        "n = 0", "n = 0");
+        Contracts.validateRequest("POST", "/v1/images/generation", json, minimal),
+        "a wrong path",
+        minimal);
+    Contracts.assertInvalid(
+        Contracts.validateRequest(
+            "POST",
+            GENERATIONS,
+            Headers.of("Content-Type", "text/plain", "Authorization", "Bearer k"),
+            minimal),
+        "a text/plain body",
+        minimal);
+    Contracts.assertInvalid(
+        Contracts.validateRequestBody("{\"prompt\":\"a fox\",\"model\":\"m\",\"n\":0}"),
+        "n = 0",
+        "n = 0");
   }
 
   /**
@@ -215,10 +291,12 @@ class RequestContractTest {
    */
   @Test
   void validatorIgnoresDocumentLevelSecuritySoTheHeaderIsAssertedDirectly() {
-    ValidationReport report = Contracts.VALIDATOR.validateRequest(SimpleRequest.Builder.post(GENERATIONS)
-        .withContentType("application/json")
-        .withBody("{\"prompt\":\"a fox\",\"model\":\"m\"}")
-        .build());
+    ValidationReport report =
+        Contracts.VALIDATOR.validateRequest(
+            SimpleRequest.Builder.post(GENERATIONS)
+                .withContentType("application/json")
+                .withBody("{\"prompt\":\"a fox\",\"model\":\"m\"}")
+                .build());
     assertThat(report.hasErrors()).as(Contracts.describe(report)).isFalse();
   }
 
@@ -232,12 +310,18 @@ class RequestContractTest {
     ByteString bytes = request.getBody();
     String body;
     try {
-      body = bytes == null ? "" : StandardCharsets.UTF_8.newDecoder()
-          .decode(ByteBuffer.wrap(bytes.toByteArray())).toString();
+      body =
+          bytes == null
+              ? ""
+              : StandardCharsets.UTF_8
+                  .newDecoder()
+                  .decode(ByteBuffer.wrap(bytes.toByteArray()))
+                  .toString();
     } catch (CharacterCodingException e) {
       throw new AssertionError("the body is not UTF-8: " + bytes.hex(), e);
     }
-    return new Sent(request.getMethod(), request.getUrl().encodedPath(), request.getHeaders(), body);
+    return new Sent(
+        request.getMethod(), request.getUrl().encodedPath(), request.getHeaders(), body);
   }
 
   private static Consumer<TogetherImages> send(Consumer<ImageGenerationRequest.Builder> options) {
@@ -281,10 +365,14 @@ class RequestContractTest {
         entry("guidance_scale", 7.5),
         entry("output_format", "png"),
         entry("image_url", "https://example.com/input.png"),
-        entry("image_loras", List.of(
-            Map.of("path", "https://huggingface.co/a/lora", "scale", 1.0),
-            Map.of("path", "https://huggingface.co/b/lora", "scale", 0.6))),
-        entry("reference_images", List.of("https://example.com/r1.png", "https://example.com/r2.png")),
+        entry(
+            "image_loras",
+            List.of(
+                Map.of("path", "https://huggingface.co/a/lora", "scale", 1.0),
+                Map.of("path", "https://huggingface.co/b/lora", "scale", 0.6))),
+        entry(
+            "reference_images",
+            List.of("https://example.com/r1.png", "https://example.com/r2.png")),
         entry("disable_safety_checker", true));
   }
 

@@ -40,9 +40,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Every response and error body the testkit's {@link FakeTogetherServer} produces validates
- * against the spec's response for its status. Requests go out through a plain {@link OkHttpClient}
- * so the raw body is what gets validated, not what the facade made of it.
+ * Every response and error body the testkit's {@link FakeTogetherServer} produces validates against
+ * the spec's response for its status. Requests go out through a plain {@link OkHttpClient} so the
+ * raw body is what gets validated, not what the facade made of it.
  *
  * <p>Faults that are off-contract on purpose (malformed JSON, an HTML page, a dropped connection)
  * are not validated, except to prove that the validator does reject such bodies.
@@ -56,10 +56,11 @@ class ResponseContractTest {
   @BeforeAll
   static void start() {
     server = FakeTogetherServer.start();
-    http = new OkHttpClient.Builder()
-        .retryOnConnectionFailure(false)
-        .callTimeout(Duration.ofSeconds(20))
-        .build();
+    http =
+        new OkHttpClient.Builder()
+            .retryOnConnectionFailure(false)
+            .callTimeout(Duration.ofSeconds(20))
+            .build();
   }
 
   @AfterAll
@@ -92,9 +93,14 @@ class ResponseContractTest {
   @ParameterizedTest(name = "n={0} response_format={1} output_format={2}")
   @MethodSource("images")
   void imagesSatisfyTheSpec(int n, String responseFormat, String outputFormat) throws IOException {
-    String request = "{\"prompt\":\"a fox\",\"model\":\"black-forest-labs/FLUX.1-schnell\",\"n\":" + n
-        + ",\"width\":64,\"height\":48,\"seed\":7,\"response_format\":\"" + responseFormat
-        + "\",\"output_format\":\"" + outputFormat + "\"}";
+    String request =
+        "{\"prompt\":\"a fox\",\"model\":\"black-forest-labs/FLUX.1-schnell\",\"n\":"
+            + n
+            + ",\"width\":64,\"height\":48,\"seed\":7,\"response_format\":\""
+            + responseFormat
+            + "\",\"output_format\":\""
+            + outputFormat
+            + "\"}";
     Raw raw = post(request);
 
     assertThat(raw.status()).as(raw.body()).isEqualTo(200);
@@ -126,14 +132,19 @@ class ResponseContractTest {
    */
   @Test
   void onlyTimingsGoesBeyondTheDeclaredProperties() throws IOException {
-    Raw raw = post("{\"prompt\":\"a fox\",\"model\":\"m\",\"n\":2,\"width\":16,\"height\":16,"
-        + "\"response_format\":\"base64\"}");
+    Raw raw =
+        post(
+            "{\"prompt\":\"a fox\",\"model\":\"m\",\"n\":2,\"width\":16,\"height\":16,"
+                + "\"response_format\":\"base64\"}");
     ValidationReport strict =
-        Contracts.validateResponse(Contracts.STRICT_VALIDATOR, raw.status(), raw.headers(), raw.body());
+        Contracts.validateResponse(
+            Contracts.STRICT_VALIDATOR, raw.status(), raw.headers(), raw.body());
 
-    assertThat(Contracts.errorKeys(strict)).as(Contracts.describe(strict))
+    assertThat(Contracts.errorKeys(strict))
+        .as(Contracts.describe(strict))
         .containsExactly("validation.response.body.schema.additionalProperties");
-    assertThat(strict.getMessages()).extracting(ValidationReport.Message::getMessage)
+    assertThat(strict.getMessages())
+        .extracting(ValidationReport.Message::getMessage)
         .containsExactly(
             "[Path '/data/0'] Object instance has properties which are not allowed by the schema: [\"timings\"]",
             "[Path '/data/1'] Object instance has properties which are not allowed by the schema: [\"timings\"]");
@@ -147,20 +158,29 @@ class ResponseContractTest {
         Arguments.of("missing prompt", "{\"model\":\"m\"}", "prompt"),
         Arguments.of("missing model", "{\"prompt\":\"a fox\"}", "model"),
         Arguments.of("n = 0", "{\"prompt\":\"a fox\",\"model\":\"m\",\"n\":0}", "n"),
-        Arguments.of("bad enum", "{\"prompt\":\"a fox\",\"model\":\"m\",\"response_format\":\"b64_json\"}",
+        Arguments.of(
+            "bad enum",
+            "{\"prompt\":\"a fox\",\"model\":\"m\",\"response_format\":\"b64_json\"}",
             "response_format"),
-        Arguments.of("wrong type", "{\"prompt\":\"a fox\",\"model\":\"m\",\"width\":\"64\"}", "width"),
-        Arguments.of("wrong type in a LoRA",
+        Arguments.of(
+            "wrong type", "{\"prompt\":\"a fox\",\"model\":\"m\",\"width\":\"64\"}", "width"),
+        Arguments.of(
+            "wrong type in a LoRA",
             "{\"prompt\":\"a fox\",\"model\":\"m\",\"image_loras\":[{\"path\":\"p\",\"scale\":\"1\"}]}",
             "image_loras[0].scale"),
         Arguments.of("not JSON", "a fox", null),
         Arguments.of("truncated JSON", "{\"prompt\":\"a fox\",", null),
         Arguments.of("empty body", "", null),
         Arguments.of("an array", "[]", null),
-        Arguments.of("above the fake server's n limit",
-            "{\"prompt\":\"a fox\",\"model\":\"m\",\"n\":" + (FakeTogetherServer.MAX_N + 1) + "}", "n"),
-        Arguments.of("above the fake server's size limit",
-            "{\"prompt\":\"a fox\",\"model\":\"m\",\"width\":" + (FakeTogetherServer.MAX_DIMENSION + 1) + "}",
+        Arguments.of(
+            "above the fake server's n limit",
+            "{\"prompt\":\"a fox\",\"model\":\"m\",\"n\":" + (FakeTogetherServer.MAX_N + 1) + "}",
+            "n"),
+        Arguments.of(
+            "above the fake server's size limit",
+            "{\"prompt\":\"a fox\",\"model\":\"m\",\"width\":"
+                + (FakeTogetherServer.MAX_DIMENSION + 1)
+                + "}",
             "width"));
   }
 
@@ -181,14 +201,17 @@ class ResponseContractTest {
     return Stream.of(
         Arguments.of("no Authorization header", null),
         Arguments.of("a wrong key", "Bearer wrong-key"),
-        Arguments.of("the right key in another scheme", "Basic " + FakeTogetherServer.DEFAULT_API_KEY),
+        Arguments.of(
+            "the right key in another scheme", "Basic " + FakeTogetherServer.DEFAULT_API_KEY),
         Arguments.of("an empty bearer", "Bearer "));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("unauthorized")
-  void unauthorizedErrorsSatisfyTheSpec(String name, @Nullable String authorization) throws IOException {
-    Raw raw = post("{\"prompt\":\"a fox\",\"model\":\"m\",\"width\":16,\"height\":16}", authorization);
+  void unauthorizedErrorsSatisfyTheSpec(String name, @Nullable String authorization)
+      throws IOException {
+    Raw raw =
+        post("{\"prompt\":\"a fox\",\"model\":\"m\",\"width\":16,\"height\":16}", authorization);
 
     assertThat(raw.status()).as(raw.body()).isEqualTo(401);
     assertValid(raw);
@@ -273,7 +296,8 @@ class ResponseContractTest {
     assertThat(raw.status()).isEqualTo(200);
     ValidationReport report = Contracts.validateResponse(raw.status(), raw.headers(), raw.body());
     Contracts.assertInvalid(report, "Fault.malformedJson()", raw.body());
-    assertThat(Contracts.errorKeys(report)).containsExactly("validation.response.body.schema.invalidJson");
+    assertThat(Contracts.errorKeys(report))
+        .containsExactly("validation.response.body.schema.invalidJson");
   }
 
   @Test
@@ -282,15 +306,19 @@ class ResponseContractTest {
     Raw raw = post("{\"prompt\":\"a fox\",\"model\":\"m\",\"width\":16,\"height\":16}");
 
     assertThat(raw.status()).isEqualTo(502);
-    Contracts.assertInvalid(Contracts.validateResponse(raw.status(), raw.headers(), raw.body()),
-        "Fault.htmlPage(502)", raw.body());
+    Contracts.assertInvalid(
+        Contracts.validateResponse(raw.status(), raw.headers(), raw.body()),
+        "Fault.htmlPage(502)",
+        raw.body());
     // 502 is not a declared status; the page is rejected for what it is at a declared one too.
     ValidationReport at503 = Contracts.validateResponse(503, raw.headers(), raw.body());
-    assertThat(Contracts.errorKeys(at503)).as(Contracts.describe(at503))
+    assertThat(Contracts.errorKeys(at503))
+        .as(Contracts.describe(at503))
         .containsExactly("validation.response.contentType.notAllowed");
     ValidationReport asJson =
         Contracts.validateResponse(503, Headers.of("Content-Type", "application/json"), raw.body());
-    assertThat(Contracts.errorKeys(asJson)).as(Contracts.describe(asJson))
+    assertThat(Contracts.errorKeys(asJson))
+        .as(Contracts.describe(asJson))
         .containsExactly("validation.response.body.schema.invalidJson");
   }
 
@@ -301,48 +329,74 @@ class ResponseContractTest {
   @Test
   void malformedBase64IsInvisibleToTheSchema() throws IOException {
     server.enqueue(Fault.malformedBase64());
-    Raw raw = post("{\"prompt\":\"a fox\",\"model\":\"m\",\"width\":16,\"height\":16,"
-        + "\"response_format\":\"base64\"}");
+    Raw raw =
+        post(
+            "{\"prompt\":\"a fox\",\"model\":\"m\",\"width\":16,\"height\":16,"
+                + "\"response_format\":\"base64\"}");
 
     assertThat(raw.status()).isEqualTo(200);
     assertValid(raw);
-    Map<?, ?> item = (Map<?, ?>) ((List<?>) ((Map<?, ?>) Contracts.parse(raw.body())).get("data")).get(0);
+    Map<?, ?> item =
+        (Map<?, ?>) ((List<?>) ((Map<?, ?>) Contracts.parse(raw.body())).get("data")).get(0);
     assertThat((String) item.get("b64_json")).contains("%$!");
   }
 
   static Stream<Arguments> offContractBodies() {
     return Stream.of(
-        Arguments.of(200, "no id", "{\"model\":\"m\",\"object\":\"list\",\"data\":[]}",
+        Arguments.of(
+            200,
+            "no id",
+            "{\"model\":\"m\",\"object\":\"list\",\"data\":[]}",
             "validation.response.body.schema.required"),
-        Arguments.of(200, "object is not list",
+        Arguments.of(
+            200,
+            "object is not list",
             "{\"id\":\"x\",\"model\":\"m\",\"object\":\"image\",\"data\":[]}",
             "validation.response.body.schema.enum"),
-        Arguments.of(200, "an image without index",
+        Arguments.of(
+            200,
+            "an image without index",
             "{\"id\":\"x\",\"model\":\"m\",\"object\":\"list\",\"data\":[{\"url\":\"u\"}]}",
             "validation.response.body.schema.required"),
-        Arguments.of(200, "type base64 (not an enum value)",
+        Arguments.of(
+            200,
+            "type base64 (not an enum value)",
             "{\"id\":\"x\",\"model\":\"m\",\"object\":\"list\",\"data\":[{\"index\":0,"
                 + "\"b64_json\":\"AA==\",\"type\":\"base64\"}]}",
             "validation.response.body.schema.enum"),
-        Arguments.of(200, "b64_json a number",
+        Arguments.of(
+            200,
+            "b64_json a number",
             "{\"id\":\"x\",\"model\":\"m\",\"object\":\"list\",\"data\":[{\"index\":0,\"b64_json\":1}]}",
             "validation.response.body.schema.type"),
-        Arguments.of(200, "an error body", "{\"error\":{\"message\":\"m\",\"type\":\"t\"}}",
+        Arguments.of(
+            200,
+            "an error body",
+            "{\"error\":{\"message\":\"m\",\"type\":\"t\"}}",
             "validation.response.body.schema.required"),
-        Arguments.of(400, "an error without type", "{\"error\":{\"message\":\"m\"}}",
+        Arguments.of(
+            400,
+            "an error without type",
+            "{\"error\":{\"message\":\"m\"}}",
             "validation.response.body.schema.required"),
-        Arguments.of(401, "param a number", "{\"error\":{\"message\":\"m\",\"type\":\"t\",\"param\":1}}",
+        Arguments.of(
+            401,
+            "param a number",
+            "{\"error\":{\"message\":\"m\",\"type\":\"t\",\"param\":1}}",
             "validation.response.body.schema.type"),
         Arguments.of(429, "an empty object", "{}", "validation.response.body.schema.required"),
-        Arguments.of(503, "message null", "{\"error\":{\"message\":null,\"type\":\"t\"}}",
+        Arguments.of(
+            503,
+            "message null",
+            "{\"error\":{\"message\":null,\"type\":\"t\"}}",
             "validation.response.body.schema.type"));
   }
 
   /** The response schemas have teeth: bodies that break them are reported, for the right rule. */
   @ParameterizedTest(name = "HTTP {0}: {1}")
   @MethodSource("offContractBodies")
-  void validatorRejectsBodiesThatBreakTheResponseSchemas(int status, String name, String body,
-      String key) {
+  void validatorRejectsBodiesThatBreakTheResponseSchemas(
+      int status, String name, String body, String key) {
     ValidationReport report =
         Contracts.validateResponse(status, Headers.of("Content-Type", "application/json"), body);
     Contracts.assertInvalid(report, name, body);
@@ -353,30 +407,38 @@ class ResponseContractTest {
   // The live API, as API-NOTES.md §1.3 quotes it
 
   /**
-   * What the live API was observed to send: {@code created: null} at the top, and per image
-   * {@code index}, {@code b64_json}, {@code url: null}, {@code revised_prompt: null} and {@code
-   * timings}, with no {@code type}. Under OpenAPI's semantics that is on-contract: {@code type} is
-   * optional, {@code url} is nullable, and undeclared properties are allowed.
+   * What the live API was observed to send: {@code created: null} at the top, and per image {@code
+   * index}, {@code b64_json}, {@code url: null}, {@code revised_prompt: null} and {@code timings},
+   * with no {@code type}. Under OpenAPI's semantics that is on-contract: {@code type} is optional,
+   * {@code url} is nullable, and undeclared properties are allowed.
    */
-  static final String LIVE_RESPONSE = "{\"created\":null,\"id\":\"91a1e5e7-b5c5-4f41-9c6f-2b1a5e0c1d2e\","
-      + "\"model\":\"black-forest-labs/FLUX.1-schnell-Free\",\"object\":\"list\",\"data\":["
-      + "{\"index\":0,\"b64_json\":\"/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAgGBgcGBQgHBwcJCQ==\","
-      + "\"url\":null,\"revised_prompt\":null,\"timings\":{\"inference\":1.2}}]}";
+  static final String LIVE_RESPONSE =
+      "{\"created\":null,\"id\":\"91a1e5e7-b5c5-4f41-9c6f-2b1a5e0c1d2e\","
+          + "\"model\":\"black-forest-labs/FLUX.1-schnell-Free\",\"object\":\"list\",\"data\":["
+          + "{\"index\":0,\"b64_json\":\"/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAgGBgcGBQgHBwcJCQ==\","
+          + "\"url\":null,\"revised_prompt\":null,\"timings\":{\"inference\":1.2}}]}";
 
   @Test
   void liveResponseSatisfiesTheSpec() {
     Headers json = Headers.of("Content-Type", "application/json");
-    Contracts.assertValid(Contracts.validateResponse(200, json, LIVE_RESPONSE),
-        "the live API's response (API-NOTES §1.3)", LIVE_RESPONSE);
+    Contracts.assertValid(
+        Contracts.validateResponse(200, json, LIVE_RESPONSE),
+        "the live API's response (API-NOTES §1.3)",
+        LIVE_RESPONSE);
   }
 
   /** The properties of the live response the spec does not declare, as Atlassian's default sees. */
   @Test
   void liveResponseCarriesThreeUndeclaredProperties() {
-    ValidationReport strict = Contracts.validateResponse(Contracts.STRICT_VALIDATOR, 200,
-        Headers.of("Content-Type", "application/json"), LIVE_RESPONSE);
+    ValidationReport strict =
+        Contracts.validateResponse(
+            Contracts.STRICT_VALIDATOR,
+            200,
+            Headers.of("Content-Type", "application/json"),
+            LIVE_RESPONSE);
 
-    assertThat(strict.getMessages()).extracting(ValidationReport.Message::getMessage)
+    assertThat(strict.getMessages())
+        .extracting(ValidationReport.Message::getMessage)
         .containsExactlyInAnyOrder(
             "Object instance has properties which are not allowed by the schema: [\"created\"]",
             "[Path '/data/0'] Object instance has properties which are not allowed by the schema:"
@@ -400,10 +462,13 @@ class ResponseContractTest {
 
   @Test
   void facadeReadsAUrlImageWithoutType() throws IOException {
-    String body = "{\"id\":\"x\",\"model\":\"m\",\"object\":\"list\","
-        + "\"data\":[{\"index\":0,\"url\":\"https://example.com/img.png\"}]}";
-    Contracts.assertValid(Contracts.validateResponse(200, Headers.of("Content-Type", "application/json"), body),
-        "a url image without type", body);
+    String body =
+        "{\"id\":\"x\",\"model\":\"m\",\"object\":\"list\","
+            + "\"data\":[{\"index\":0,\"url\":\"https://example.com/img.png\"}]}";
+    Contracts.assertValid(
+        Contracts.validateResponse(200, Headers.of("Content-Type", "application/json"), body),
+        "a url image without type",
+        body);
 
     GeneratedImage image = generateFromCanned(200, body).images().get(0);
     assertThat(image.isUrl()).isTrue();
@@ -417,34 +482,43 @@ class ResponseContractTest {
   @ParameterizedTest(name = "HTTP {0}")
   @ValueSource(ints = {400, 401, 403, 404, 429, 500, 503})
   void facadeReadsEveryDeclaredErrorOfTheFakeServer(int status) {
-    server.enqueue(Fault.error(status, "some_error", "went wrong").withParam("width").withCode("c1"));
+    server.enqueue(
+        Fault.error(status, "some_error", "went wrong").withParam("width").withCode("c1"));
     try (TogetherImages client = server.clientBuilder().maxRetries(0).build()) {
-      assertThatThrownBy(() -> client.generate(ImageGenerationRequest.builder("a fox").size(16, 16).build()))
-          .isInstanceOfSatisfying(TogetherException.class, e -> {
-            assertThat(e.statusCode()).isEqualTo(status);
-            assertThat(e.errorType()).isEqualTo("some_error");
-            assertThat(e.serverMessage()).isEqualTo("went wrong");
-            assertThat(e.param()).isEqualTo("width");
-            assertThat(e.errorCode()).isEqualTo("c1");
-          });
+      assertThatThrownBy(
+              () -> client.generate(ImageGenerationRequest.builder("a fox").size(16, 16).build()))
+          .isInstanceOfSatisfying(
+              TogetherException.class,
+              e -> {
+                assertThat(e.statusCode()).isEqualTo(status);
+                assertThat(e.errorType()).isEqualTo("some_error");
+                assertThat(e.serverMessage()).isEqualTo("went wrong");
+                assertThat(e.param()).isEqualTo("width");
+                assertThat(e.errorCode()).isEqualTo("c1");
+              });
     }
   }
 
   /** The live API's 400 (API-NOTES §1.3): a top-level id beside error, param and code null. */
   @Test
   void facadeReadsTheLiveErrorBody() throws IOException {
-    String body = "{\"id\":\"o9Xc2-62bZhn-9b5c1d\",\"error\":{\"message\":\"image_url is not supported"
-        + " for this model\",\"type\":\"invalid_request_error\",\"param\":null,\"code\":null}}";
-    Contracts.assertValid(Contracts.validateResponse(400, Headers.of("Content-Type", "application/json"), body),
-        "the live API's 400", body);
+    String body =
+        "{\"id\":\"o9Xc2-62bZhn-9b5c1d\",\"error\":{\"message\":\"image_url is not supported"
+            + " for this model\",\"type\":\"invalid_request_error\",\"param\":null,\"code\":null}}";
+    Contracts.assertValid(
+        Contracts.validateResponse(400, Headers.of("Content-Type", "application/json"), body),
+        "the live API's 400",
+        body);
 
     assertThatThrownBy(() -> generateFromCanned(400, body))
-        .isInstanceOfSatisfying(BadRequestException.class, e -> {
-          assertThat(e.errorType()).isEqualTo("invalid_request_error");
-          assertThat(e.serverMessage()).isEqualTo("image_url is not supported for this model");
-          assertThat(e.param()).isNull();
-          assertThat(e.errorCode()).isNull();
-        });
+        .isInstanceOfSatisfying(
+            BadRequestException.class,
+            e -> {
+              assertThat(e.errorType()).isEqualTo("invalid_request_error");
+              assertThat(e.serverMessage()).isEqualTo("image_url is not supported for this model");
+              assertThat(e.param()).isNull();
+              assertThat(e.errorCode()).isNull();
+            });
   }
 
   /**
@@ -453,29 +527,43 @@ class ResponseContractTest {
    * index} is required), and two images may share an index (nothing says indexes are unique).
    */
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {
-      "{\"id\":\"x\",\"model\":\"m\",\"object\":\"list\",\"data\":[]}",
-      "{\"id\":\"x\",\"model\":\"m\",\"object\":\"list\",\"data\":[{\"index\":0}]}",
-      "{\"id\":\"x\",\"model\":\"m\",\"object\":\"list\",\"data\":[{\"index\":0,\"b64_json\":null,\"url\":null}]}",
-      "{\"id\":\"x\",\"model\":\"m\",\"object\":\"list\",\"data\":[{\"index\":0,\"url\":\"https://example.com/a.png\"},"
-          + "{\"index\":0,\"url\":\"https://example.com/b.png\"}]}"})
+  @ValueSource(
+      strings = {
+        "{\"id\":\"x\",\"model\":\"m\",\"object\":\"list\",\"data\":[]}",
+        "{\"id\":\"x\",\"model\":\"m\",\"object\":\"list\",\"data\":[{\"index\":0}]}",
+        "{\"id\":\"x\",\"model\":\"m\",\"object\":\"list\",\"data\":[{\"index\":0,\"b64_json\":null,\"url\":null}]}",
+        "{\"id\":\"x\",\"model\":\"m\",\"object\":\"list\",\"data\":[{\"index\":0,\"url\":\"https://example.com/a.png\"},"
+            + "{\"index\":0,\"url\":\"https://example.com/b.png\"}]}"
+      })
   void facadeRefusesOnContractBodiesItCannotUse(String body) {
-    Contracts.assertValid(Contracts.validateResponse(200, Headers.of("Content-Type", "application/json"), body),
-        "a response the facade refuses", body);
+    Contracts.assertValid(
+        Contracts.validateResponse(200, Headers.of("Content-Type", "application/json"), body),
+        "a response the facade refuses",
+        body);
 
-    assertThatThrownBy(() -> generateFromCanned(200, body)).isInstanceOf(MalformedResponseException.class);
+    assertThatThrownBy(() -> generateFromCanned(200, body))
+        .isInstanceOf(MalformedResponseException.class);
   }
 
   // ---------------------------------------------------------------------------------------------
 
   /** Serves {@code body} once from a MockWebServer and returns what the facade made of it. */
-  private static ImageGenerationResult generateFromCanned(int status, String body) throws IOException {
+  private static ImageGenerationResult generateFromCanned(int status, String body)
+      throws IOException {
     try (MockWebServer mock = new MockWebServer()) {
       mock.start(InetAddress.getLoopbackAddress(), 0);
-      mock.enqueue(new MockResponse.Builder().code(status)
-          .addHeader("Content-Type", "application/json").body(body).build());
-      try (TogetherImages client = TogetherImages.builder().apiKey("k")
-          .baseUrl(mock.url("/v1/").toString()).maxRetries(0).build()) {
+      mock.enqueue(
+          new MockResponse.Builder()
+              .code(status)
+              .addHeader("Content-Type", "application/json")
+              .body(body)
+              .build());
+      try (TogetherImages client =
+          TogetherImages.builder()
+              .apiKey("k")
+              .baseUrl(mock.url("/v1/").toString())
+              .maxRetries(0)
+              .build()) {
         return client.generate("a fox");
       }
     }
@@ -488,9 +576,10 @@ class ResponseContractTest {
   }
 
   private static Raw post(String body, @Nullable String authorization) throws IOException {
-    Request.Builder request = new Request.Builder()
-        .url(server.baseUrl() + "images/generations")
-        .post(RequestBody.create(body, JSON));
+    Request.Builder request =
+        new Request.Builder()
+            .url(server.baseUrl() + "images/generations")
+            .post(RequestBody.create(body, JSON));
     if (authorization != null) {
       request.header("Authorization", authorization);
     }
@@ -501,8 +590,10 @@ class ResponseContractTest {
   }
 
   private static void assertValid(Raw raw) {
-    Contracts.assertValid(Contracts.validateResponse(raw.status(), raw.headers(), raw.body()),
-        "the fake server's HTTP " + raw.status(), raw.body());
+    Contracts.assertValid(
+        Contracts.validateResponse(raw.status(), raw.headers(), raw.body()),
+        "the fake server's HTTP " + raw.status(),
+        raw.body());
   }
 
   private static Map<?, ?> error(Raw raw) {

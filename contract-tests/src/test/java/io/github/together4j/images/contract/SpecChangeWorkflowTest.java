@@ -45,8 +45,8 @@ import mockwebserver3.junit5.StartStop;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.openapitools.codegen.ClientOptInput;
 import org.openapitools.codegen.CliOption;
+import org.openapitools.codegen.ClientOptInput;
 import org.openapitools.codegen.CodegenConfig;
 import org.openapitools.codegen.CodegenConstants;
 import org.openapitools.codegen.DefaultGenerator;
@@ -62,16 +62,16 @@ import org.yaml.snakeyaml.Yaml;
  * openapi/images.yaml: a compatible one (a new optional request property, {@code style}) and a
  * breaking one (the response's {@code model} renamed {@code model_name}).
  *
- * <p>For each, {@link SpecChangeReport} must classify it right; the edited spec must generate,
- * with the build's own generator configuration (read from generated-client/pom.xml) and
- * templates, code that compiles and has the new record component; and the compatible one must
- * reach the wire through today's facade, unchanged, by {@code putExtra}, in a body the edited
- * spec accepts.
+ * <p>For each, {@link SpecChangeReport} must classify it right; the edited spec must generate, with
+ * the build's own generator configuration (read from generated-client/pom.xml) and templates, code
+ * that compiles and has the new record component; and the compatible one must reach the wire
+ * through today's facade, unchanged, by {@code putExtra}, in a body the edited spec accepts.
  */
 class SpecChangeWorkflowTest {
   private static final Path SPEC =
       Path.of(System.getProperty("together4j.spec", "../openapi/images.yaml"))
-          .toAbsolutePath().normalize();
+          .toAbsolutePath()
+          .normalize();
   private static final Path REPO = SPEC.getParent().getParent();
   private static final Path GENERATED_CLIENT = REPO.resolve("generated-client");
   private static final String MODEL_PACKAGE = "io.github.together4j.images.generated.model";
@@ -109,13 +109,16 @@ class SpecChangeWorkflowTest {
     Report report = SpecChangeReport.compare(baseYaml, Files.readString(compatibleSpec));
 
     assertThat(report.isBreaking()).isFalse();
-    assertThat(report.changes()).singleElement().satisfies(change -> {
-      assertThat(change.severity()).isEqualTo(SpecChangeReport.Severity.COMPATIBLE);
-      assertThat(change.subject()).isEqualTo("ImageRequest.style");
-      assertThat(change.description())
-          .isEqualTo("new optional request property (string, enum [photo, sketch])");
-      assertThat(change.locations()).containsExactly("POST /images/generations request");
-    });
+    assertThat(report.changes())
+        .singleElement()
+        .satisfies(
+            change -> {
+              assertThat(change.severity()).isEqualTo(SpecChangeReport.Severity.COMPATIBLE);
+              assertThat(change.subject()).isEqualTo("ImageRequest.style");
+              assertThat(change.description())
+                  .isEqualTo("new optional request property (string, enum [photo, sketch])");
+              assertThat(change.locations()).containsExactly("POST /images/generations request");
+            });
     assertThat(report.exitStatus(false)).isZero();
     assertThat(report.render())
         .contains("  COMPATIBLE  ImageRequest.style: new optional request property")
@@ -128,15 +131,21 @@ class SpecChangeWorkflowTest {
 
     assertThat(report.isBreaking()).isTrue();
     assertThat(report.openApiDiffResult().isIncompatible()).isTrue();
-    assertThat(report.breaking()).singleElement().satisfies(change -> {
-      assertThat(change.subject()).isEqualTo("ImageResponse.model");
-      assertThat(change.description()).isEqualTo("removed required response property (string)");
-      assertThat(change.locations()).containsExactly("POST /images/generations response 200");
-      assertThat(change.openApiDiffAgrees()).isTrue();
-      assertThat(change.why()).contains("no longer compiles");
-    });
+    assertThat(report.breaking())
+        .singleElement()
+        .satisfies(
+            change -> {
+              assertThat(change.subject()).isEqualTo("ImageResponse.model");
+              assertThat(change.description())
+                  .isEqualTo("removed required response property (string)");
+              assertThat(change.locations())
+                  .containsExactly("POST /images/generations response 200");
+              assertThat(change.openApiDiffAgrees()).isTrue();
+              assertThat(change.why()).contains("no longer compiles");
+            });
     // openapi-diff knows no renames: the new name is an added (compatible) property.
-    assertThat(report.compatible()).extracting(Change::subject)
+    assertThat(report.compatible())
+        .extracting(Change::subject)
         .containsExactly("ImageResponse.model_name");
     assertThat(report.render())
         .contains("  BREAKING    ImageResponse.model: removed required response property")
@@ -150,7 +159,8 @@ class SpecChangeWorkflowTest {
 
     assertThat(report.exitStatus(false)).isEqualTo(SpecChangeReport.EXIT_BREAKING);
     assertThat(report.exitStatus(true)).isEqualTo(SpecChangeReport.EXIT_OK);
-    assertThat(report.render(true)).contains("Verdict: BREAKING, acknowledged: 1 of 2 changes")
+    assertThat(report.render(true))
+        .contains("Verdict: BREAKING, acknowledged: 1 of 2 changes")
         .doesNotContain("acknowledge it:");
   }
 
@@ -159,9 +169,11 @@ class SpecChangeWorkflowTest {
     Report report = SpecChangeReport.compare(baseYaml, Files.readString(bothSpec));
 
     assertThat(report.isBreaking()).isTrue();
-    assertThat(report.breaking()).extracting(Change::subject)
+    assertThat(report.breaking())
+        .extracting(Change::subject)
         .containsExactly("ImageResponse.model");
-    assertThat(report.compatible()).extracting(Change::subject)
+    assertThat(report.compatible())
+        .extracting(Change::subject)
         .containsExactlyInAnyOrder("ImageRequest.style", "ImageResponse.model_name");
   }
 
@@ -175,18 +187,20 @@ class SpecChangeWorkflowTest {
 
     Report report = SpecChangeReport.compare(baseYaml, dump(spec));
 
-    assertThat(report.breaking()).extracting(Change::subject, Change::description)
+    assertThat(report.breaking())
+        .extracting(Change::subject, Change::description)
         .containsExactlyInAnyOrder(
-            tuple("ImageRequest.quality",
-                "new required request property (string)"),
-            tuple("ImageResponse.data[].index",
-                "type changed from integer to string"),
-            tuple("ImageResponse.data[].type",
+            tuple("ImageRequest.quality", "new required request property (string)"),
+            tuple("ImageResponse.data[].index", "type changed from integer to string"),
+            tuple(
+                "ImageResponse.data[].type",
                 "removed optional response property (string, enum [b64_json, url])"));
     // openapi-diff calls removing an optional response property compatible; the record loses a
     // component all the same, so the report's own rule makes it breaking, and says so.
-    assertThat(report.breaking()).filteredOn(c -> c.subject().equals("ImageResponse.data[].type"))
-        .singleElement().satisfies(c -> assertThat(c.openApiDiffAgrees()).isFalse());
+    assertThat(report.breaking())
+        .filteredOn(c -> c.subject().equals("ImageResponse.data[].type"))
+        .singleElement()
+        .satisfies(c -> assertThat(c.openApiDiffAgrees()).isFalse());
     assertThat(report.render()).contains("[together4j rule; openapi-diff calls it compatible]");
   }
 
@@ -195,14 +209,17 @@ class SpecChangeWorkflowTest {
     String spec = breakingSpec.toString();
     String base = SPEC.toString();
 
-    assertThat(run("--spec", spec, "--base-file", base)).startsWith("1\n")
+    assertThat(run("--spec", spec, "--base-file", base))
+        .startsWith("1\n")
         .contains("Spec change report: " + base + " -> ")
         .contains("BREAKING    ImageResponse.model");
-    assertThat(run("--spec", spec, "--base-file", base, "--accept-breaking")).startsWith("0\n")
+    assertThat(run("--spec", spec, "--base-file", base, "--accept-breaking"))
+        .startsWith("0\n")
         .contains("acknowledged");
     assertThat(run("--spec", compatibleSpec.toString(), "--base-file", base)).startsWith("0\n");
     assertThat(run("--spec", spec, "--base-file", dir.resolve("missing.yaml").toString()))
-        .startsWith("2\n").contains("cannot read the base spec");
+        .startsWith("2\n")
+        .contains("cannot read the base spec");
   }
 
   // ---- Generation from the edited spec ---------------------------------------------------------
@@ -216,7 +233,8 @@ class SpecChangeWorkflowTest {
       RecordComponent style = component(request, "style");
       assertThat(style.getType().getSimpleName()).isEqualTo("StyleEnum");
       assertThat(Arrays.toString(style.getAnnotations())).contains("\"style\"");
-      assertThat(style.getType().getEnumConstants()).extracting(Object::toString)
+      assertThat(style.getType().getEnumConstants())
+          .extracting(Object::toString)
           .contains("photo", "sketch");
     }
   }
@@ -226,8 +244,10 @@ class SpecChangeWorkflowTest {
     try (URLClassLoader generated = generateAndCompile(breakingSpec, dir.resolve("gen-b"))) {
       Class<?> response = Class.forName(MODEL_PACKAGE + ".ImageResponse", false, generated);
 
-      assertThat(response.getRecordComponents()).extracting(RecordComponent::getName)
-          .contains("modelName").doesNotContain("model");
+      assertThat(response.getRecordComponents())
+          .extracting(RecordComponent::getName)
+          .contains("modelName")
+          .doesNotContain("model");
       assertThat(Arrays.toString(component(response, "modelName").getAnnotations()))
           .contains("\"model_name\"");
     }
@@ -236,7 +256,9 @@ class SpecChangeWorkflowTest {
   @Test
   void unchangedSpecGeneratesExactlyWhatTheBuildGenerated() throws Exception {
     Path built = GENERATED_CLIENT.resolve("target/generated-sources/openapi/src/main/java");
-    assumeTrue(Files.isDirectory(built) && newestChange(built) >= newestChange(SPEC)
+    assumeTrue(
+        Files.isDirectory(built)
+            && newestChange(built) >= newestChange(SPEC)
             && newestChange(built) >= newestChange(GENERATED_CLIENT.resolve("src/main/templates")),
         "generated-client has not been generated since the spec or its templates changed");
     Path out = dir.resolve("gen-unchanged");
@@ -246,8 +268,9 @@ class SpecChangeWorkflowTest {
     Path mine = out.resolve("src/main/java");
     assertThat(relativeFiles(mine)).isEqualTo(relativeFiles(built));
     for (Path file : relativeFiles(built)) {
-      assertThat(mine.resolve(file)).as("generated %s", file).hasSameTextualContentAs(
-          built.resolve(file));
+      assertThat(mine.resolve(file))
+          .as("generated %s", file)
+          .hasSameTextualContentAs(built.resolve(file));
     }
   }
 
@@ -255,11 +278,19 @@ class SpecChangeWorkflowTest {
 
   @Test
   void newOptionalPropertyReachesTheWireThroughPutExtraWithoutHandWrittenCode() throws Exception {
-    server.enqueue(new MockResponse.Builder().addHeader("Content-Type", "application/json")
-        .body("{\"id\":\"gen-1\",\"model\":\"m\",\"object\":\"list\",\"data\":[{\"index\":0,"
-            + "\"url\":\"http://127.0.0.1:9/0.png\",\"type\":\"url\"}]}").build());
-    try (TogetherImages client = TogetherImages.builder().apiKey("sk-spec-change")
-        .baseUrl(server.url("/v1/").toString()).maxRetries(0).build()) {
+    server.enqueue(
+        new MockResponse.Builder()
+            .addHeader("Content-Type", "application/json")
+            .body(
+                "{\"id\":\"gen-1\",\"model\":\"m\",\"object\":\"list\",\"data\":[{\"index\":0,"
+                    + "\"url\":\"http://127.0.0.1:9/0.png\",\"type\":\"url\"}]}")
+            .build());
+    try (TogetherImages client =
+        TogetherImages.builder()
+            .apiKey("sk-spec-change")
+            .baseUrl(server.url("/v1/").toString())
+            .maxRetries(0)
+            .build()) {
       client.generate(ImageGenerationRequest.builder("a fox").putExtra("style", "sketch").build());
     }
     String body = server.takeRequest().getBody().utf8();
@@ -293,20 +324,32 @@ class SpecChangeWorkflowTest {
   /** The newest modification time of a file under {@code root}, in milliseconds. */
   private static long newestChange(Path root) throws IOException {
     try (Stream<Path> walk = Files.walk(root)) {
-      return walk.filter(Files::isRegularFile).mapToLong(p -> {
-        try {
-          return Files.getLastModifiedTime(p).toMillis();
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      }).max().orElse(0);
+      return walk.filter(Files::isRegularFile)
+          .mapToLong(
+              p -> {
+                try {
+                  return Files.getLastModifiedTime(p).toMillis();
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              })
+          .max()
+          .orElse(0);
     }
   }
 
   private static RecordComponent component(Class<?> record, String name) {
-    return Arrays.stream(record.getRecordComponents()).filter(c -> c.getName().equals(name))
-        .findFirst().orElseThrow(() -> new AssertionError(record.getSimpleName() + " has no "
-            + name + ": " + Arrays.toString(record.getRecordComponents())));
+    return Arrays.stream(record.getRecordComponents())
+        .filter(c -> c.getName().equals(name))
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new AssertionError(
+                    record.getSimpleName()
+                        + " has no "
+                        + name
+                        + ": "
+                        + Arrays.toString(record.getRecordComponents())));
   }
 
   private static OpenApiInteractionValidator validator(Path spec) {
@@ -337,11 +380,13 @@ class SpecChangeWorkflowTest {
     generate(spec, out);
     long generated = System.nanoTime();
     Path classes = Files.createDirectories(out.resolve("classes"));
-    List<Path> classpath = testClasspath().stream()
-        .filter(p -> !p.toString().contains("generated-client")).toList();
+    List<Path> classpath =
+        testClasspath().stream().filter(p -> !p.toString().contains("generated-client")).toList();
     compile(out.resolve("src/main/java"), classes, classpath);
-    System.out.printf("SpecChangeWorkflowTest: %s generated in %d ms, compiled in %d ms%n",
-        spec.getFileName(), (generated - start) / 1_000_000,
+    System.out.printf(
+        "SpecChangeWorkflowTest: %s generated in %d ms, compiled in %d ms%n",
+        spec.getFileName(),
+        (generated - start) / 1_000_000,
         (System.nanoTime() - generated) / 1_000_000);
     List<URL> urls = new ArrayList<>();
     urls.add(classes.toUri().toURL());
@@ -361,14 +406,16 @@ class SpecChangeWorkflowTest {
 
   /** Surefire may hide the classpath in a manifest-only jar; it also publishes it here. */
   private static List<Path> testClasspath() {
-    String cp = System.getProperty("surefire.test.class.path",
-        System.getProperty("java.class.path"));
-    return Arrays.stream(cp.split(File.pathSeparator)).filter(s -> !s.isBlank()).map(Path::of)
-        .filter(Files::exists).toList();
+    String cp =
+        System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    return Arrays.stream(cp.split(File.pathSeparator))
+        .filter(s -> !s.isBlank())
+        .map(Path::of)
+        .filter(Files::exists)
+        .toList();
   }
 
-  private static void compile(Path sources, Path classes, List<Path> classpath)
-      throws IOException {
+  private static void compile(Path sources, Path classes, List<Path> classpath) throws IOException {
     List<Path> files;
     try (Stream<Path> walk = Files.walk(sources)) {
       files = walk.filter(p -> p.toString().endsWith(".java")).toList();
@@ -378,19 +425,44 @@ class SpecChangeWorkflowTest {
     DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
     try (StandardJavaFileManager fileManager =
         javac.getStandardFileManager(diagnostics, null, StandardCharsets.UTF_8)) {
-      List<String> options = List.of("--release", "17", "-Xlint:all", "-Werror", "-proc:none",
-          "-d", classes.toString(), "-classpath",
-          classpath.stream().map(Path::toString).collect(Collectors.joining(File.pathSeparator)));
-      boolean ok = javac.getTask(null, fileManager, diagnostics, options, null,
-          fileManager.getJavaFileObjectsFromPaths(files)).call();
+      List<String> options =
+          List.of(
+              "--release",
+              "17",
+              "-Xlint:all",
+              "-Werror",
+              "-proc:none",
+              "-d",
+              classes.toString(),
+              "-classpath",
+              classpath.stream()
+                  .map(Path::toString)
+                  .collect(Collectors.joining(File.pathSeparator)));
+      boolean ok =
+          javac
+              .getTask(
+                  null,
+                  fileManager,
+                  diagnostics,
+                  options,
+                  null,
+                  fileManager.getJavaFileObjectsFromPaths(files))
+              .call();
       if (!ok) {
-        fail("the generated client does not compile:\n" + diagnostics.getDiagnostics().stream()
-            .map(d -> d.getKind() + " " + (d.getSource() == null ? "" : d.getSource().getName()
-                + ":" + d.getLineNumber() + " ") + d.getMessage(null))
-            .collect(Collectors.joining("\n")));
+        fail(
+            "the generated client does not compile:\n"
+                + diagnostics.getDiagnostics().stream()
+                    .map(
+                        d ->
+                            d.getKind()
+                                + " "
+                                + (d.getSource() == null
+                                    ? ""
+                                    : d.getSource().getName() + ":" + d.getLineNumber() + " ")
+                                + d.getMessage(null))
+                    .collect(Collectors.joining("\n")));
       }
-      assertThat(diagnostics.getDiagnostics())
-          .noneMatch(d -> d.getKind() == Diagnostic.Kind.ERROR);
+      assertThat(diagnostics.getDiagnostics()).noneMatch(d -> d.getKind() == Diagnostic.Kind.ERROR);
     }
   }
 
@@ -406,13 +478,21 @@ class SpecChangeWorkflowTest {
     configurator.setOutputDir(out.toString());
     boolean supportingFiles = true;
     String supportingFilesToGenerate = "";
-    Map<String, String> flags = new LinkedHashMap<>(Map.of(
-        CodegenConstants.API_TESTS, "true", CodegenConstants.MODEL_TESTS, "true",
-        CodegenConstants.API_DOCS, "true", CodegenConstants.MODEL_DOCS, "true"));
+    Map<String, String> flags =
+        new LinkedHashMap<>(
+            Map.of(
+                CodegenConstants.API_TESTS,
+                "true",
+                CodegenConstants.MODEL_TESTS,
+                "true",
+                CodegenConstants.API_DOCS,
+                "true",
+                CodegenConstants.MODEL_DOCS,
+                "true"));
     for (Map.Entry<String, String> option : options.entrySet()) {
       String value = option.getValue();
       switch (option.getKey()) {
-        case "inputSpec", "cleanupOutput" -> { } // replaced by the edited spec; a fresh directory
+        case "inputSpec", "cleanupOutput" -> {} // replaced by the edited spec; a fresh directory
         case "generatorName" -> configurator.setGeneratorName(value);
         case "library" -> configurator.setLibrary(value);
         case "templateDirectory" -> configurator.setTemplateDir(resolve(value).toString());
@@ -431,8 +511,12 @@ class SpecChangeWorkflowTest {
             configurator.addNameMapping(kv[0].strip(), kv[1].strip());
           }
         }
-        default -> fail("generated-client/pom.xml sets <" + option.getKey() + ">, which"
-            + " SpecChangeWorkflowTest does not mirror yet: add it to generate()");
+        default ->
+            fail(
+                "generated-client/pom.xml sets <"
+                    + option.getKey()
+                    + ">, which"
+                    + " SpecChangeWorkflowTest does not mirror yet: add it to generate()");
       }
     }
     try {
@@ -451,21 +535,25 @@ class SpecChangeWorkflowTest {
       CodegenConfig config = input.getConfig();
       for (CliOption cliOption : config.cliOptions()) {
         if (configOptions.containsKey(cliOption.getOpt())) {
-          config.additionalProperties().put(cliOption.getOpt(),
-              configOptions.get(cliOption.getOpt()));
+          config
+              .additionalProperties()
+              .put(cliOption.getOpt(), configOptions.get(cliOption.getOpt()));
         }
       }
       // The mojo's adjustAdditionalProperties: "true"/"false" strings become booleans.
-      config.additionalProperties().replaceAll((key, value) -> {
-        if (value == null) {
-          return Boolean.FALSE;
-        }
-        if (value instanceof String text && (text.equalsIgnoreCase("true")
-            || text.equalsIgnoreCase("false"))) {
-          return Boolean.valueOf(text);
-        }
-        return value;
-      });
+      config
+          .additionalProperties()
+          .replaceAll(
+              (key, value) -> {
+                if (value == null) {
+                  return Boolean.FALSE;
+                }
+                if (value instanceof String text
+                    && (text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false"))) {
+                  return Boolean.valueOf(text);
+                }
+                return value;
+              });
       new DefaultGenerator().opts(input).generate();
     } finally {
       GlobalSettings.reset();
@@ -473,10 +561,13 @@ class SpecChangeWorkflowTest {
   }
 
   /** Reads the images execution's configuration of openapi-generator-maven-plugin. */
-  private static void readPluginConfiguration(Map<String, String> options,
-      Map<String, String> configOptions) throws Exception {
-    Element pom = DocumentBuilderFactory.newInstance().newDocumentBuilder()
-        .parse(GENERATED_CLIENT.resolve("pom.xml").toFile()).getDocumentElement();
+  private static void readPluginConfiguration(
+      Map<String, String> options, Map<String, String> configOptions) throws Exception {
+    Element pom =
+        DocumentBuilderFactory.newInstance()
+            .newDocumentBuilder()
+            .parse(GENERATED_CLIENT.resolve("pom.xml").toFile())
+            .getDocumentElement();
     Element configuration = null;
     for (Element plugin : descendants(pom, "plugin")) {
       if ("openapi-generator-maven-plugin".equals(childText(plugin, "artifactId"))) {
@@ -490,8 +581,7 @@ class SpecChangeWorkflowTest {
           configOptions.put(configOption.getTagName(), configOption.getTextContent().strip());
         }
       } else {
-        options.put(option.getTagName(),
-            option.getTextContent().strip().replaceAll("\\s+", " "));
+        options.put(option.getTagName(), option.getTextContent().strip().replaceAll("\\s+", " "));
       }
     }
   }
@@ -520,8 +610,11 @@ class SpecChangeWorkflowTest {
   }
 
   private static String childText(Element parent, String tag) {
-    return children(parent).stream().filter(e -> e.getTagName().equals(tag)).findFirst()
-        .map(e -> e.getTextContent().strip()).orElse(null);
+    return children(parent).stream()
+        .filter(e -> e.getTagName().equals(tag))
+        .findFirst()
+        .map(e -> e.getTextContent().strip())
+        .orElse(null);
   }
 
   // ---- Editing the spec ------------------------------------------------------------------------
@@ -540,8 +633,8 @@ class SpecChangeWorkflowTest {
   private static Map<String, Object> renameModel(Map<String, Object> spec) {
     Map<String, Object> response = schema(spec, "ImageResponse");
     Map<String, Object> renamed = new LinkedHashMap<>();
-    properties(spec, "ImageResponse").forEach((name, value) ->
-        renamed.put(name.equals("model") ? "model_name" : name, value));
+    properties(spec, "ImageResponse")
+        .forEach((name, value) -> renamed.put(name.equals("model") ? "model_name" : name, value));
     response.put("properties", renamed);
     List<Object> required = new ArrayList<>(list(response.get("required")));
     required.replaceAll(name -> name.equals("model") ? "model_name" : name);
@@ -573,8 +666,8 @@ class SpecChangeWorkflowTest {
     return map(schema(spec, schema).get("properties"));
   }
 
-  private static Map<String, Object> property(Map<String, Object> spec, String schema,
-      String property) {
+  private static Map<String, Object> property(
+      Map<String, Object> spec, String schema, String property) {
     return map(properties(spec, schema).get(property));
   }
 

@@ -58,10 +58,11 @@ class ValidatorAgreementTest {
   @BeforeAll
   static void start() {
     server = FakeTogetherServer.start();
-    http = new OkHttpClient.Builder()
-        .retryOnConnectionFailure(false)
-        .callTimeout(Duration.ofSeconds(20))
-        .build();
+    http =
+        new OkHttpClient.Builder()
+            .retryOnConnectionFailure(false)
+            .callTimeout(Duration.ofSeconds(20))
+            .build();
   }
 
   @AfterAll
@@ -95,16 +96,35 @@ class ValidatorAgreementTest {
     return Stream.of(
         // Valid
         valid("minimal", body()),
-        valid("every property", body("n", "2", "steps", "1", "seed", "42",
-            "image_url", "\"https://example.com/in.png\"", "negative_prompt", "\"blurry\"",
-            "response_format", "\"base64\"", "guidance_scale", "3.5", "output_format", "\"png\"",
-            "image_loras",
-            "[{\"path\":\"https://hf.co/a\",\"scale\":1.0},{\"path\":\"https://hf.co/b\",\"scale\":0.5}]",
-            "reference_images", "[\"https://example.com/r1.png\",\"https://example.com/r2.png\"]",
-            "disable_safety_checker", "true")),
+        valid(
+            "every property",
+            body(
+                "n",
+                "2",
+                "steps",
+                "1",
+                "seed",
+                "42",
+                "image_url",
+                "\"https://example.com/in.png\"",
+                "negative_prompt",
+                "\"blurry\"",
+                "response_format",
+                "\"base64\"",
+                "guidance_scale",
+                "3.5",
+                "output_format",
+                "\"png\"",
+                "image_loras",
+                "[{\"path\":\"https://hf.co/a\",\"scale\":1.0},{\"path\":\"https://hf.co/b\",\"scale\":0.5}]",
+                "reference_images",
+                "[\"https://example.com/r1.png\",\"https://example.com/r2.png\"]",
+                "disable_safety_checker",
+                "true")),
         valid("response_format url", body("response_format", "\"url\"")),
         valid("output_format jpeg", body("output_format", "\"jpeg\"")),
-        valid("minimums n=1 width=1 height=1 steps=1",
+        valid(
+            "minimums n=1 width=1 height=1 steps=1",
             body("n", "1", "width", "1", "height", "1", "steps", "1")),
         valid("empty prompt (no minLength)", body("prompt", "\"\"")),
         valid("non-ASCII prompt", body("prompt", "\"一只狐狸 🦊 café\"")),
@@ -116,9 +136,23 @@ class ValidatorAgreementTest {
         valid("LoRA scale an integer", body("image_loras", "[{\"path\":\"p\",\"scale\":1}]")),
         valid("empty arrays", body("image_loras", "[]", "reference_images", "[]")),
         valid("disable_safety_checker false", body("disable_safety_checker", "false")),
-        valid("extra properties of every JSON type", body("aspect_ratio", "\"16:9\"", "strength", "0.7",
-            "go_fast", "true", "style", "{\"preset\":\"anime\"}", "tags", "[1,\"a\"]", "nothing", "null")),
-        valid("an extra property inside a LoRA (the schema does not close ImageLora)",
+        valid(
+            "extra properties of every JSON type",
+            body(
+                "aspect_ratio",
+                "\"16:9\"",
+                "strength",
+                "0.7",
+                "go_fast",
+                "true",
+                "style",
+                "{\"preset\":\"anime\"}",
+                "tags",
+                "[1,\"a\"]",
+                "nothing",
+                "null")),
+        valid(
+            "an extra property inside a LoRA (the schema does not close ImageLora)",
             body("image_loras", "[{\"path\":\"p\",\"scale\":1,\"trigger\":\"tok\"}]")),
 
         // Required properties
@@ -149,17 +183,28 @@ class ValidatorAgreementTest {
         invalid("guidance_scale a boolean", body("guidance_scale", "true"), "guidance_scale"),
         invalid("guidance_scale null", body("guidance_scale", "null"), "guidance_scale"),
         invalid("output_format an object", body("output_format", "{}"), "output_format"),
-        invalid("disable_safety_checker a string", body("disable_safety_checker", "\"true\""),
+        invalid(
+            "disable_safety_checker a string",
+            body("disable_safety_checker", "\"true\""),
             "disable_safety_checker"),
-        invalid("disable_safety_checker a number", body("disable_safety_checker", "1"),
+        invalid(
+            "disable_safety_checker a number",
+            body("disable_safety_checker", "1"),
             "disable_safety_checker"),
-        invalid("disable_safety_checker null", body("disable_safety_checker", "null"),
+        invalid(
+            "disable_safety_checker null",
+            body("disable_safety_checker", "null"),
             "disable_safety_checker"),
 
         // Enums
-        invalid("response_format b64_json (OpenAI's name)", body("response_format", "\"b64_json\""),
+        invalid(
+            "response_format b64_json (OpenAI's name)",
+            body("response_format", "\"b64_json\""),
             "response_format"),
-        invalid("response_format in capitals", body("response_format", "\"BASE64\""), "response_format"),
+        invalid(
+            "response_format in capitals",
+            body("response_format", "\"BASE64\""),
+            "response_format"),
         invalid("output_format webp", body("output_format", "\"webp\""), "output_format"),
         invalid("output_format in capitals", body("output_format", "\"PNG\""), "output_format"),
 
@@ -172,33 +217,64 @@ class ValidatorAgreementTest {
         invalid("steps = 0", body("steps", "0"), "steps"),
 
         // LoRAs
-        invalid("image_loras an object", body("image_loras", "{\"path\":\"p\",\"scale\":1}"), "image_loras"),
+        invalid(
+            "image_loras an object",
+            body("image_loras", "{\"path\":\"p\",\"scale\":1}"),
+            "image_loras"),
         invalid("image_loras a string", body("image_loras", "\"p\""), "image_loras"),
         invalid("image_loras null", body("image_loras", "null"), "image_loras"),
-        invalid("LoRA without scale", body("image_loras", "[{\"path\":\"p\"}]"), "image_loras[0].scale"),
+        invalid(
+            "LoRA without scale",
+            body("image_loras", "[{\"path\":\"p\"}]"),
+            "image_loras[0].scale"),
         invalid("LoRA without path", body("image_loras", "[{\"scale\":1}]"), "image_loras[0].path"),
-        invalid("LoRA empty", body("image_loras", "[{}]"), "image_loras[0].path", "image_loras[0].scale"),
-        invalid("LoRA path a number", body("image_loras", "[{\"path\":1,\"scale\":1}]"), "image_loras[0].path"),
-        invalid("second LoRA's scale a string",
+        invalid(
+            "LoRA empty",
+            body("image_loras", "[{}]"),
+            "image_loras[0].path",
+            "image_loras[0].scale"),
+        invalid(
+            "LoRA path a number",
+            body("image_loras", "[{\"path\":1,\"scale\":1}]"),
+            "image_loras[0].path"),
+        invalid(
+            "second LoRA's scale a string",
             body("image_loras", "[{\"path\":\"p\",\"scale\":1},{\"path\":\"q\",\"scale\":\"1\"}]"),
             "image_loras[1].scale"),
-        invalid("LoRA scale null", body("image_loras", "[{\"path\":\"p\",\"scale\":null}]"),
+        invalid(
+            "LoRA scale null",
+            body("image_loras", "[{\"path\":\"p\",\"scale\":null}]"),
             "image_loras[0].scale"),
-        invalid("LoRA path null", body("image_loras", "[{\"path\":null,\"scale\":1}]"),
+        invalid(
+            "LoRA path null",
+            body("image_loras", "[{\"path\":null,\"scale\":1}]"),
             "image_loras[0].path"),
         invalid("LoRA a string", body("image_loras", "[\"p\"]"), "image_loras[0]"),
         invalid("LoRA null", body("image_loras", "[null]"), "image_loras[0]"),
 
         // Arrays of the wrong item type
-        invalid("reference_images a string", body("reference_images", "\"https://example.com/r.png\""),
+        invalid(
+            "reference_images a string",
+            body("reference_images", "\"https://example.com/r.png\""),
             "reference_images"),
-        invalid("reference_images of numbers", body("reference_images", "[1]"), "reference_images[0]"),
-        invalid("reference_images with a null", body("reference_images", "[\"r\",null]"), "reference_images[1]"),
-        invalid("reference_images of arrays", body("reference_images", "[[\"r\"]]"), "reference_images[0]"),
+        invalid(
+            "reference_images of numbers", body("reference_images", "[1]"), "reference_images[0]"),
+        invalid(
+            "reference_images with a null",
+            body("reference_images", "[\"r\",null]"),
+            "reference_images[1]"),
+        invalid(
+            "reference_images of arrays",
+            body("reference_images", "[[\"r\"]]"),
+            "reference_images[0]"),
 
         // Several at once
-        invalid("n, width and output_format at once",
-            body("n", "0", "width", "0", "output_format", "\"gif\""), "n", "width", "output_format"),
+        invalid(
+            "n, width and output_format at once",
+            body("n", "0", "width", "0", "output_format", "\"gif\""),
+            "n",
+            "width",
+            "output_format"),
 
         // Not an object
         invalid("an array", "[]", (String) null),
@@ -214,14 +290,16 @@ class ValidatorAgreementTest {
   void testkitAndAtlassianAgree(BodyCase c) {
     List<Violation> testkit = TESTKIT.validateRequest(Contracts.parse(c.json()));
     ValidationReport atlassian = Contracts.validateRequestBody(c.json());
-    Set<@Nullable String> testkitFields = testkit.stream().map(Violation::param)
-        .collect(Collectors.toCollection(LinkedHashSet::new));
+    Set<@Nullable String> testkitFields =
+        testkit.stream().map(Violation::param).collect(Collectors.toCollection(LinkedHashSet::new));
     Set<@Nullable String> atlassianFields = Contracts.errorParams(atlassian);
     String verdicts = verdicts(c.json(), testkit, atlassian);
 
-    assertThat(atlassian.hasErrors()).as("Atlassian's verdict differs from the testkit's\n%s", verdicts)
+    assertThat(atlassian.hasErrors())
+        .as("Atlassian's verdict differs from the testkit's\n%s", verdicts)
         .isEqualTo(!testkit.isEmpty());
-    assertThat(atlassianFields).as("Atlassian's fields differ from the testkit's\n%s", verdicts)
+    assertThat(atlassianFields)
+        .as("Atlassian's fields differ from the testkit's\n%s", verdicts)
         .isEqualTo(testkitFields);
     assertThat(testkitFields).as("the fields of %s\n%s", c, verdicts).isEqualTo(c.fields());
   }
@@ -237,15 +315,18 @@ class ValidatorAgreementTest {
       assertThat(raw.status()).as("an invalid body: %s\n%s", c.json(), raw.body()).isEqualTo(400);
       Map<?, ?> error = (Map<?, ?>) ((Map<?, ?>) Contracts.parse(raw.body())).get("error");
       assertThat(error.get("type")).isEqualTo("invalid_request_error");
-      assertThat(c.fields()).as("error.param %s of %s", error.get("param"), raw.body())
+      assertThat(c.fields())
+          .as("error.param %s of %s", error.get("param"), raw.body())
           .contains((String) error.get("param"));
       if (!"null".equals(c.json())) { // JSON null is refused as "not JSON" before validation
         List<Violation> testkit = TESTKIT.validateRequest(Contracts.parse(c.json()));
         assertThat(error.get("param")).isEqualTo(testkit.get(0).param());
       }
     }
-    Contracts.assertValid(Contracts.validateResponse(raw.status(), raw.headers(), raw.body()),
-        "the fake server's answer to " + c, raw.body());
+    Contracts.assertValid(
+        Contracts.validateResponse(raw.status(), raw.headers(), raw.body()),
+        "the fake server's answer to " + c,
+        raw.body());
   }
 
   /** A response body, the schema the testkit checks it against, and the fields it breaks. */
@@ -260,28 +341,62 @@ class ValidatorAgreementTest {
   static Stream<ResponseCase> responseCorpus() {
     String image = "{\"id\":\"x\",\"model\":\"m\",\"object\":\"list\",\"data\":[%s]}";
     return Stream.of(
-        response("ImageResponse", 200, image.formatted("{\"index\":0,\"b64_json\":\"AA==\",\"type\":\"b64_json\"}")),
-        response("ImageResponse", 200, image.formatted("{\"index\":0,\"b64_json\":null,\"url\":null}")),
-        response("ImageResponse", 200,
+        response(
+            "ImageResponse",
+            200,
+            image.formatted("{\"index\":0,\"b64_json\":\"AA==\",\"type\":\"b64_json\"}")),
+        response(
+            "ImageResponse", 200, image.formatted("{\"index\":0,\"b64_json\":null,\"url\":null}")),
+        response(
+            "ImageResponse",
+            200,
             image.formatted("{\"index\":0,\"url\":\"u\",\"b64_json\":null,\"type\":\"url\"}")),
         response("ImageResponse", 200, image.formatted("")),
-        response("ImageResponse", 200, image.formatted("{\"index\":0,\"type\":null}"), "data[0].type"),
-        response("ImageResponse", 200, image.formatted("{\"index\":0,\"type\":\"base64\"}"), "data[0].type"),
+        response(
+            "ImageResponse", 200, image.formatted("{\"index\":0,\"type\":null}"), "data[0].type"),
+        response(
+            "ImageResponse",
+            200,
+            image.formatted("{\"index\":0,\"type\":\"base64\"}"),
+            "data[0].type"),
         response("ImageResponse", 200, image.formatted("{\"index\":null}"), "data[0].index"),
         response("ImageResponse", 200, image.formatted("{\"index\":0.5}"), "data[0].index"),
         response("ImageResponse", 200, image.formatted("{\"url\":\"u\"}"), "data[0].index"),
-        response("ImageResponse", 200, image.formatted("{\"index\":0,\"b64_json\":1}"), "data[0].b64_json"),
+        response(
+            "ImageResponse",
+            200,
+            image.formatted("{\"index\":0,\"b64_json\":1}"),
+            "data[0].b64_json"),
         response("ImageResponse", 200, image.formatted("null"), "data[0]"),
-        response("ImageResponse", 200, "{\"id\":null,\"model\":\"m\",\"object\":\"image\",\"data\":null}",
-            "id", "object", "data"),
+        response(
+            "ImageResponse",
+            200,
+            "{\"id\":null,\"model\":\"m\",\"object\":\"image\",\"data\":null}",
+            "id",
+            "object",
+            "data"),
         response("ImageResponse", 200, "{}", "id", "model", "object", "data"),
         response("ErrorData", 400, "{\"error\":{\"message\":\"m\",\"type\":\"t\"}}"),
-        response("ErrorData", 400, "{\"error\":{\"message\":\"m\",\"type\":\"t\",\"param\":null,\"code\":null}}"),
-        response("ErrorData", 400,
+        response(
+            "ErrorData",
+            400,
+            "{\"error\":{\"message\":\"m\",\"type\":\"t\",\"param\":null,\"code\":null}}"),
+        response(
+            "ErrorData",
+            400,
             "{\"id\":\"req\",\"error\":{\"message\":\"m\",\"type\":\"t\",\"param\":\"n\",\"code\":\"c\"}}"),
-        response("ErrorData", 401, "{\"error\":{\"message\":null,\"type\":null}}", "error.message", "error.type"),
-        response("ErrorData", 429, "{\"error\":{\"message\":\"m\",\"type\":\"t\",\"param\":[],\"code\":5}}",
-            "error.param", "error.code"),
+        response(
+            "ErrorData",
+            401,
+            "{\"error\":{\"message\":null,\"type\":null}}",
+            "error.message",
+            "error.type"),
+        response(
+            "ErrorData",
+            429,
+            "{\"error\":{\"message\":\"m\",\"type\":\"t\",\"param\":[],\"code\":5}}",
+            "error.param",
+            "error.code"),
         response("ErrorData", 500, "{\"error\":null}", "error"),
         response("ErrorData", 503, "{\"error\":{}}", "error.message", "error.type"),
         response("ErrorData", 404, "[]", (String) null));
@@ -292,14 +407,17 @@ class ValidatorAgreementTest {
   void testkitAndAtlassianAgreeOnResponses(ResponseCase c) {
     List<Violation> testkit = TESTKIT.validate(c.schema(), Contracts.parse(c.json()));
     ValidationReport atlassian =
-        Contracts.validateResponse(c.status(), Headers.of("Content-Type", "application/json"), c.json());
-    Set<@Nullable String> testkitFields = testkit.stream().map(Violation::param)
-        .collect(Collectors.toCollection(LinkedHashSet::new));
+        Contracts.validateResponse(
+            c.status(), Headers.of("Content-Type", "application/json"), c.json());
+    Set<@Nullable String> testkitFields =
+        testkit.stream().map(Violation::param).collect(Collectors.toCollection(LinkedHashSet::new));
     String verdicts = verdicts(c.json(), testkit, atlassian);
 
-    assertThat(atlassian.hasErrors()).as("Atlassian's verdict differs from the testkit's\n%s", verdicts)
+    assertThat(atlassian.hasErrors())
+        .as("Atlassian's verdict differs from the testkit's\n%s", verdicts)
         .isEqualTo(!testkit.isEmpty());
-    assertThat(Contracts.errorParams(atlassian)).as("Atlassian's fields differ\n%s", verdicts)
+    assertThat(Contracts.errorParams(atlassian))
+        .as("Atlassian's fields differ\n%s", verdicts)
         .isEqualTo(testkitFields);
     assertThat(testkitFields).as("the fields of %s\n%s", c, verdicts).isEqualTo(c.fields());
   }
@@ -309,24 +427,31 @@ class ValidatorAgreementTest {
   void corpusBreaksEveryPropertyOfTheSpec() {
     Map<?, ?> schemas = (Map<?, ?>) ((Map<?, ?>) yaml().get("components")).get("schemas");
     Set<String> properties = new TreeSet<>();
-    for (Object name : ((Map<?, ?>) ((Map<?, ?>) schemas.get("ImageRequest")).get("properties")).keySet()) {
+    for (Object name :
+        ((Map<?, ?>) ((Map<?, ?>) schemas.get("ImageRequest")).get("properties")).keySet()) {
       properties.add(String.valueOf(name));
     }
-    for (Object name : ((Map<?, ?>) ((Map<?, ?>) schemas.get("ImageLora")).get("properties")).keySet()) {
+    for (Object name :
+        ((Map<?, ?>) ((Map<?, ?>) schemas.get("ImageLora")).get("properties")).keySet()) {
       properties.add("image_loras[0]." + name);
     }
-    Set<@Nullable String> broken = corpus().flatMap(c -> c.fields().stream())
-        .collect(Collectors.toCollection(LinkedHashSet::new));
+    Set<@Nullable String> broken =
+        corpus()
+            .flatMap(c -> c.fields().stream())
+            .collect(Collectors.toCollection(LinkedHashSet::new));
 
     assertThat(broken).containsAll(properties);
     assertThat(corpus().filter(BodyCase::valid).count()).isGreaterThanOrEqualTo(15);
     assertThat(corpus().count()).isGreaterThanOrEqualTo(40);
   }
 
-  /** The fake server validates against the copy of the spec inside the testkit jar: the same text. */
+  /**
+   * The fake server validates against the copy of the spec inside the testkit jar: the same text.
+   */
   @Test
   void testkitCarriesTheSameSpec() throws IOException {
-    try (InputStream in = SpecValidator.class.getResourceAsStream(SpecValidator.CLASSPATH_RESOURCE)) {
+    try (InputStream in =
+        SpecValidator.class.getResourceAsStream(SpecValidator.CLASSPATH_RESOURCE)) {
       assertThat(in).as(SpecValidator.CLASSPATH_RESOURCE).isNotNull();
       assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8))
           .as("the testkit jar's images.yaml is stale: rebuild the testkit")
@@ -338,7 +463,8 @@ class ValidatorAgreementTest {
   @ValueSource(strings = {"", "a fox", "{", "{\"prompt\":\"a fox\",", "{\"prompt\":'a fox'}"})
   void notJsonIsRejectedByBothAndByTheServer(String notJson) throws IOException {
     assertThatThrownBy(() -> Contracts.JSON.fromJson(notJson)).isInstanceOf(IOException.class);
-    Contracts.assertInvalid(Contracts.validateRequestBody(notJson), "a body that is not JSON", notJson);
+    Contracts.assertInvalid(
+        Contracts.validateRequestBody(notJson), "a body that is not JSON", notJson);
 
     Raw raw = post(notJson);
     assertThat(raw.status()).isEqualTo(400);
@@ -351,21 +477,23 @@ class ValidatorAgreementTest {
   // Known differences, pinned so a change on either side is noticed
 
   /**
-   * The testkit treats a number with a zero fraction ({@code 1.0}, {@code 16.0}, {@code 1e3}) as
-   * an integer, as JSON Schema draft 6 and later do (and as SpecValidator documents); Atlassian's
+   * The testkit treats a number with a zero fraction ({@code 1.0}, {@code 16.0}, {@code 1e3}) as an
+   * integer, as JSON Schema draft 6 and later do (and as SpecValidator documents); Atlassian's
    * draft-4 engine (OpenAPI 3.0's base) calls it a {@code number} and rejects it for an integer
    * property. The fake server therefore accepts bodies a stricter server could refuse. The facade
    * never sends such numbers: its integer properties are {@code int}/{@link Integer}.
    */
   @ParameterizedTest
-  @ValueSource(strings = {"n:1.0", "width:16.0", "height:16.0", "steps:2.0", "seed:1e3", "seed:7.0"})
+  @ValueSource(
+      strings = {"n:1.0", "width:16.0", "height:16.0", "steps:2.0", "seed:1e3", "seed:7.0"})
   void integralFractionsAreIntegersToTheTestkitOnly(String field) throws IOException {
     String name = field.substring(0, field.indexOf(':'));
     String json = body(name, field.substring(field.indexOf(':') + 1));
 
     assertThat(TESTKIT.validateRequest(Contracts.parse(json))).isEmpty();
     ValidationReport atlassian = Contracts.validateRequestBody(json);
-    assertThat(Contracts.errorKeys(atlassian)).as(Contracts.describe(atlassian))
+    assertThat(Contracts.errorKeys(atlassian))
+        .as(Contracts.describe(atlassian))
         .containsExactly("validation.request.body.schema.type");
     assertThat(Contracts.errorParams(atlassian)).containsExactly(name);
     assertThat(post(json).status()).isEqualTo(200);
@@ -378,7 +506,8 @@ class ValidatorAgreementTest {
    */
   @Test
   void duplicateKeysAreNotJsonToTheServerButLastOneWinsForAtlassian() throws IOException {
-    String json = "{\"prompt\":\"a fox\",\"model\":\"m\",\"width\":16,\"height\":16,\"n\":0,\"n\":1}";
+    String json =
+        "{\"prompt\":\"a fox\",\"model\":\"m\",\"width\":16,\"height\":16,\"n\":0,\"n\":1}";
 
     assertThatThrownBy(() -> Contracts.JSON.fromJson(json)).hasMessageContaining("multiple values");
     ValidationReport atlassian = Contracts.validateRequestBody(json);
@@ -397,24 +526,25 @@ class ValidatorAgreementTest {
   @Test
   void atlassiansDefaultWouldCloseImageLora() {
     String json = body("image_loras", "[{\"path\":\"p\",\"scale\":1,\"trigger\":\"tok\"}]");
-    ValidationReport strict = Contracts.STRICT_VALIDATOR.validateRequest(
-        com.atlassian.oai.validator.model.SimpleRequest.Builder.post(Contracts.GENERATIONS)
-            .withContentType("application/json")
-            .withAuthorization("Bearer k")
-            .withBody(json)
-            .build());
+    ValidationReport strict =
+        Contracts.STRICT_VALIDATOR.validateRequest(
+            com.atlassian.oai.validator.model.SimpleRequest.Builder.post(Contracts.GENERATIONS)
+                .withContentType("application/json")
+                .withAuthorization("Bearer k")
+                .withBody(json)
+                .build());
 
-    assertThat(Contracts.errorKeys(strict)).containsExactly(
-        "validation.request.body.schema.additionalProperties");
+    assertThat(Contracts.errorKeys(strict))
+        .containsExactly("validation.request.body.schema.additionalProperties");
     assertThat(Contracts.errorParams(strict)).containsExactly("image_loras[0]");
     assertThat(TESTKIT.validateRequest(Contracts.parse(json))).isEmpty();
   }
 
   /**
    * JSON numbers beyond a double's range: Moshi cannot read them, so the fake server answers 400
-   * "Request body is not valid JSON" (param null). For {@code seed}, an integer with no format,
-   * the spec and Atlassian accept the body; for the {@code format: double} properties Atlassian
-   * rejects it too, naming the field. RFC 8259 §9 lets parsers limit number range.
+   * "Request body is not valid JSON" (param null). For {@code seed}, an integer with no format, the
+   * spec and Atlassian accept the body; for the {@code format: double} properties Atlassian rejects
+   * it too, naming the field. RFC 8259 §9 lets parsers limit number range.
    */
   @Test
   void numbersBeyondDoubleRangeAreNotJsonToTheTestkit() throws IOException {
@@ -424,14 +554,15 @@ class ValidatorAgreementTest {
 
     String hugeScale = body("guidance_scale", "1e400");
     ValidationReport atlassian = Contracts.validateRequestBody(hugeScale);
-    assertThat(Contracts.errorKeys(atlassian)).containsExactly("validation.request.body.schema.format.double");
+    assertThat(Contracts.errorKeys(atlassian))
+        .containsExactly("validation.request.body.schema.format.double");
     assertThat(Contracts.errorParams(atlassian)).containsExactly("guidance_scale");
     assertNotJsonToTheServer(hugeScale);
   }
 
   /**
-   * An extra property nested deeper than Moshi's 255 levels: allowed by the spec (ImageRequest
-   * has additionalProperties: true) and by Atlassian, refused by the fake server as not JSON.
+   * An extra property nested deeper than Moshi's 255 levels: allowed by the spec (ImageRequest has
+   * additionalProperties: true) and by Atlassian, refused by the fake server as not JSON.
    */
   @Test
   void extrasNestedDeeperThanMoshiReadsAreNotJsonToTheTestkit() throws IOException {
@@ -448,8 +579,10 @@ class ValidatorAgreementTest {
   void atlassianRefusesABodyThatIsNotApplicationJson(String contentType) {
     Headers headers = Headers.of("Authorization", "Bearer k", "Content-Type", contentType);
     String json = body();
-    ValidationReport report = Contracts.validateRequest("POST", Contracts.GENERATIONS, headers, json);
-    assertThat(Contracts.errorKeys(report)).as(Contracts.describe(report))
+    ValidationReport report =
+        Contracts.validateRequest("POST", Contracts.GENERATIONS, headers, json);
+    assertThat(Contracts.errorKeys(report))
+        .as(Contracts.describe(report))
         .containsExactly("validation.request.contentType.notAllowed");
   }
 
@@ -457,8 +590,9 @@ class ValidatorAgreementTest {
   @Test
   void aBodyWithoutContentTypePassesAtlassianAndTheServer() throws IOException {
     String json = body();
-    ValidationReport report = Contracts.validateRequest(
-        "POST", Contracts.GENERATIONS, Headers.of("Authorization", "Bearer k"), json);
+    ValidationReport report =
+        Contracts.validateRequest(
+            "POST", Contracts.GENERATIONS, Headers.of("Authorization", "Bearer k"), json);
     assertThat(report.hasErrors()).as(Contracts.describe(report)).isFalse();
     assertThat(post(json, null).status()).isEqualTo(200);
   }
@@ -474,8 +608,10 @@ class ValidatorAgreementTest {
     Raw raw = post(body(), MediaType.get(contentType));
 
     assertThat(raw.status()).as(raw.body()).isEqualTo(400);
-    Contracts.assertValid(Contracts.validateResponse(raw.status(), raw.headers(), raw.body()),
-        "the answer to a body sent as " + contentType, raw.body());
+    Contracts.assertValid(
+        Contracts.validateResponse(raw.status(), raw.headers(), raw.body()),
+        "the answer to a body sent as " + contentType,
+        raw.body());
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -488,12 +624,14 @@ class ValidatorAgreementTest {
     return new BodyCase(name, json, new LinkedHashSet<>(Arrays.asList(fields)));
   }
 
-  private static ResponseCase response(String schema, int status, String json, @Nullable String... fields) {
+  private static ResponseCase response(
+      String schema, int status, String json, @Nullable String... fields) {
     return new ResponseCase(schema, status, json, new LinkedHashSet<>(Arrays.asList(fields)));
   }
 
   private static void assertNotJsonToTheServer(String json) throws IOException {
-    assertThatThrownBy(() -> Contracts.JSON.fromJson(json)).isInstanceOfAny(IOException.class, RuntimeException.class);
+    assertThatThrownBy(() -> Contracts.JSON.fromJson(json))
+        .isInstanceOfAny(IOException.class, RuntimeException.class);
     Raw raw = post(json);
     assertThat(raw.status()).isEqualTo(400);
     Map<?, ?> error = (Map<?, ?>) ((Map<?, ?>) Contracts.parse(raw.body())).get("error");
@@ -524,18 +662,25 @@ class ValidatorAgreementTest {
   }
 
   private static String verdicts(String json, List<Violation> testkit, ValidationReport atlassian) {
-    StringBuilder out = new StringBuilder("body: ").append(Contracts.excerpt(json, 500)).append('\n');
-    out.append("testkit (SpecValidator): ").append(testkit.isEmpty() ? "valid" : "invalid").append('\n');
+    StringBuilder out =
+        new StringBuilder("body: ").append(Contracts.excerpt(json, 500)).append('\n');
+    out.append("testkit (SpecValidator): ")
+        .append(testkit.isEmpty() ? "valid" : "invalid")
+        .append('\n');
     for (Violation v : testkit) {
       out.append("  param=").append(v.param()).append(": ").append(v.message()).append('\n');
     }
-    out.append("Atlassian: ").append(atlassian.hasErrors() ? "invalid" : "valid")
-        .append(", fields ").append(Contracts.errorParams(atlassian)).append('\n');
+    out.append("Atlassian: ")
+        .append(atlassian.hasErrors() ? "invalid" : "valid")
+        .append(", fields ")
+        .append(Contracts.errorParams(atlassian))
+        .append('\n');
     return out.append(Contracts.describe(atlassian)).toString();
   }
 
   private static Map<?, ?> yaml() {
-    return (Map<?, ?>) new Yaml(new SafeConstructor(new LoaderOptions())).load(Contracts.specText());
+    return (Map<?, ?>)
+        new Yaml(new SafeConstructor(new LoaderOptions())).load(Contracts.specText());
   }
 
   private record Raw(int status, Headers headers, String body) {}
@@ -545,11 +690,12 @@ class ValidatorAgreementTest {
   }
 
   private static Raw post(String body, @Nullable MediaType contentType) throws IOException {
-    Request request = new Request.Builder()
-        .url(server.baseUrl() + "images/generations")
-        .header("Authorization", "Bearer " + server.apiKey())
-        .post(RequestBody.create(body.getBytes(StandardCharsets.UTF_8), contentType))
-        .build();
+    Request request =
+        new Request.Builder()
+            .url(server.baseUrl() + "images/generations")
+            .header("Authorization", "Bearer " + server.apiKey())
+            .post(RequestBody.create(body.getBytes(StandardCharsets.UTF_8), contentType))
+            .build();
     try (Response response = http.newCall(request).execute()) {
       return new Raw(response.code(), response.headers(), response.body().string());
     }

@@ -21,17 +21,19 @@ public final class AccessBase64Example {
   public static void main(String[] args) {
     try (Examples.Session session = Examples.connect()) {
       String b64 = run(session.client());
-      System.out.println("b64_json: " + b64.length() + " characters, starting " + b64.substring(0, 16) + "…");
+      System.out.println(
+          "b64_json: " + b64.length() + " characters, starting " + b64.substring(0, 16) + "…");
     }
   }
 
   /** Returns the base64 text of one generated image. */
   static String run(TogetherImages client) {
     // Together answers with a URL unless asked for base64.
-    ImageGenerationResult result = client.generate(
-        ImageGenerationRequest.builder("A watercolor sunflower field")
-            .responseFormat(ResponseFormat.BASE64)
-            .build());
+    ImageGenerationResult result =
+        client.generate(
+            ImageGenerationRequest.builder("A watercolor sunflower field")
+                .responseFormat(ResponseFormat.BASE64)
+                .build());
     return result.images().get(0).b64Json();
   }
 }

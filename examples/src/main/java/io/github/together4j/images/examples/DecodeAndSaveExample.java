@@ -23,18 +23,22 @@ public final class DecodeAndSaveExample {
    */
   public static void main(String[] args) {
     try (Examples.Session session = Examples.connect()) {
-      System.out.println("saved " + run(session.client(), Examples.outputDir(args, "decode-and-save")));
+      System.out.println(
+          "saved " + run(session.client(), Examples.outputDir(args, "decode-and-save")));
     }
   }
 
   /** Generates one image and saves it as {@code out/sunflower.<ext>}. */
   static Path run(TogetherImages client, Path out) {
-    GeneratedImage image = client.generate(
-        ImageGenerationRequest.builder("A watercolor sunflower field")
-            .responseFormat(ResponseFormat.BASE64)
-            .build())
-        .images().get(0);
-    byte[] bytes = image.bytes();                       // the decoded image, if you need it
+    GeneratedImage image =
+        client
+            .generate(
+                ImageGenerationRequest.builder("A watercolor sunflower field")
+                    .responseFormat(ResponseFormat.BASE64)
+                    .build())
+            .images()
+            .get(0);
+    byte[] bytes = image.bytes(); // the decoded image, if you need it
     System.out.println("decoded " + bytes.length + " bytes of " + image.format());
     // Written to a temporary file first and moved into place: never a half-written image.
     return image.saveTo(out.resolve("sunflower"), SaveOption.OVERWRITE);

@@ -45,8 +45,8 @@ public final class Examples {
   }
 
   /**
-   * Connects as {@link TogetherImages#fromEnv()} does, or, without {@code TOGETHER_API_KEY},
-   * starts the fake server and says so in one line on standard error.
+   * Connects as {@link TogetherImages#fromEnv()} does, or, without {@code TOGETHER_API_KEY}, starts
+   * the fake server and says so in one line on standard error.
    *
    * @return a session to close when done
    */
@@ -66,8 +66,12 @@ public final class Examples {
       return new Session(builder.build(), null);
     }
     FakeTogetherServer server = FakeTogetherServer.start();
-    log.println("No " + TogetherImages.API_KEY_ENV + " set: using the embedded fake Together server at "
-        + server.baseUrl() + " (its images are drawn locally, not by a model)");
+    log.println(
+        "No "
+            + TogetherImages.API_KEY_ENV
+            + " set: using the embedded fake Together server at "
+            + server.baseUrl()
+            + " (its images are drawn locally, not by a model)");
     return new Session(server.newClient(), server);
   }
 

@@ -37,8 +37,14 @@ public final class GenerateAsyncExample {
         PROMPTS.stream().map(client::generateAsync).toList();
     CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).join();
     return java.util.stream.IntStream.range(0, calls.size())
-        .mapToObj(i -> calls.get(i).join().images().get(0)
-            .saveTo(out.resolve("prompt_" + i), SaveOption.OVERWRITE))
+        .mapToObj(
+            i ->
+                calls
+                    .get(i)
+                    .join()
+                    .images()
+                    .get(0)
+                    .saveTo(out.resolve("prompt_" + i), SaveOption.OVERWRITE))
         .toList();
   }
 }

@@ -29,15 +29,36 @@ public final class InspectMetadataExample {
 
   /** Returns one line for the response and one per image. */
   static List<String> run(TogetherImages client) {
-    ImageGenerationResult result = client.generate(
-        ImageGenerationRequest.builder("A watercolor sunflower field").n(2).size(768, 512).seed(7).build());
+    ImageGenerationResult result =
+        client.generate(
+            ImageGenerationRequest.builder("A watercolor sunflower field")
+                .n(2)
+                .size(768, 512)
+                .seed(7)
+                .build());
     List<String> lines = new ArrayList<>();
-    lines.add("id=" + result.id() + " model=" + result.model() + " object=" + result.object()
-        + " images=" + result.images().size());
+    lines.add(
+        "id="
+            + result.id()
+            + " model="
+            + result.model()
+            + " object="
+            + result.object()
+            + " images="
+            + result.images().size());
     for (GeneratedImage image : result.images()) {
       BufferedImage pixels = image.toBufferedImage();
-      lines.add("image " + image.index() + ": " + (image.isUrl() ? "url" : "base64") + ", "
-          + image.format() + ", " + pixels.getWidth() + "x" + pixels.getHeight());
+      lines.add(
+          "image "
+              + image.index()
+              + ": "
+              + (image.isUrl() ? "url" : "base64")
+              + ", "
+              + image.format()
+              + ", "
+              + pixels.getWidth()
+              + "x"
+              + pixels.getHeight());
     }
     return lines;
   }

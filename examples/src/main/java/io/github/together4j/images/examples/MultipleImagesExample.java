@@ -23,14 +23,16 @@ public final class MultipleImagesExample {
    */
   public static void main(String[] args) {
     try (Examples.Session session = Examples.connect()) {
-      run(session.client(), Examples.outputDir(args, "multiple-images")).forEach(System.out::println);
+      run(session.client(), Examples.outputDir(args, "multiple-images"))
+          .forEach(System.out::println);
     }
   }
 
   /** Saves four sunflowers as {@code out/sunflower_<index>.<ext>}. */
   static List<Path> run(TogetherImages client, Path out) {
-    ImageGenerationResult result = client.generate(
-        ImageGenerationRequest.builder("A watercolor sunflower field").n(4).build());
+    ImageGenerationResult result =
+        client.generate(
+            ImageGenerationRequest.builder("A watercolor sunflower field").n(4).build());
     // Peak memory: the response plus a 64 KiB buffer, however many images there are.
     return result.saveAll(out, "sunflower_{index}", SaveOption.OVERWRITE);
   }

@@ -29,11 +29,14 @@ public final class UrlResultsExample {
 
   /** Downloads one URL result as {@code out/sunflower.<ext>}. */
   static Path run(TogetherImages client, Path out) {
-    GeneratedImage image = client.generate(
-        ImageGenerationRequest.builder("A watercolor sunflower field")
-            .responseFormat(ResponseFormat.URL)
-            .build())
-        .images().get(0);
+    GeneratedImage image =
+        client
+            .generate(
+                ImageGenerationRequest.builder("A watercolor sunflower field")
+                    .responseFormat(ResponseFormat.URL)
+                    .build())
+            .images()
+            .get(0);
     // The URL is signed and short-lived; toString() shows it without its signature.
     System.out.println("got " + image);
     // Downloaded with the client's timeouts and retries, never sending the API key to the host.

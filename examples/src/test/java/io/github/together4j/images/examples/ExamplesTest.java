@@ -43,12 +43,15 @@ class ExamplesTest {
   void multipleImagesWritesFourDistinctFiles(TogetherImages client) throws IOException {
     List<Path> files = MultipleImagesExample.run(client, out);
 
-    assertThat(files).extracting(p -> p.getFileName().toString())
-        .containsExactly("sunflower_0.jpg", "sunflower_1.jpg", "sunflower_2.jpg", "sunflower_3.jpg");
+    assertThat(files)
+        .extracting(p -> p.getFileName().toString())
+        .containsExactly(
+            "sunflower_0.jpg", "sunflower_1.jpg", "sunflower_2.jpg", "sunflower_3.jpg");
     for (Path file : files) {
       assertImage(file, 1024, 1024);
     }
-    assertThat(files.get(0)).content(StandardCharsets.ISO_8859_1)
+    assertThat(files.get(0))
+        .content(StandardCharsets.ISO_8859_1)
         .isNotEqualTo(java.nio.file.Files.readString(files.get(1), StandardCharsets.ISO_8859_1));
   }
 
@@ -77,8 +80,9 @@ class ExamplesTest {
       throws IOException {
     List<Path> files = GenerateAsyncExample.run(client, out);
 
-    assertThat(files).containsExactly(out.resolve("prompt_0.jpg"), out.resolve("prompt_1.jpg"),
-        out.resolve("prompt_2.jpg"));
+    assertThat(files)
+        .containsExactly(
+            out.resolve("prompt_0.jpg"), out.resolve("prompt_1.jpg"), out.resolve("prompt_2.jpg"));
     for (Path file : files) {
       assertImage(file, 1024, 1024);
     }
@@ -88,22 +92,26 @@ class ExamplesTest {
   @Test
   void withoutKeyTheFakeServerIsUsedAndSaidSoInOneLine() {
     ByteArrayOutputStream log = new ByteArrayOutputStream();
-    try (Examples.Session session = Examples.connect(Map.of(), new PrintStream(log, true, StandardCharsets.UTF_8))) {
+    try (Examples.Session session =
+        Examples.connect(Map.of(), new PrintStream(log, true, StandardCharsets.UTF_8))) {
       assertThat(session.isFake()).isTrue();
       assertThat(session.client().baseUrl()).startsWith("http://").contains("/v1/");
       assertThat(AccessBase64Example.run(session.client())).isNotEmpty();
     }
-    assertThat(log.toString(StandardCharsets.UTF_8).lines().toList()).singleElement()
-        .asString().contains("No TOGETHER_API_KEY set", "fake Together server");
+    assertThat(log.toString(StandardCharsets.UTF_8).lines().toList())
+        .singleElement()
+        .asString()
+        .contains("No TOGETHER_API_KEY set", "fake Together server");
   }
 
   @Test
   void withKeyTheEnvironmentDecidesWhereCallsGo(FakeTogetherServer server) {
     // TOGETHER_BASE_URL pointed at the fake server stands in for Together.
-    Map<String, String> env = Map.of("TOGETHER_API_KEY", server.apiKey(),
-        "TOGETHER_BASE_URL", server.baseUrl());
+    Map<String, String> env =
+        Map.of("TOGETHER_API_KEY", server.apiKey(), "TOGETHER_BASE_URL", server.baseUrl());
     ByteArrayOutputStream log = new ByteArrayOutputStream();
-    try (Examples.Session session = Examples.connect(env, new PrintStream(log, true, StandardCharsets.UTF_8))) {
+    try (Examples.Session session =
+        Examples.connect(env, new PrintStream(log, true, StandardCharsets.UTF_8))) {
       assertThat(session.isFake()).isFalse();
       AccessBase64Example.run(session.client());
     }

@@ -3,9 +3,9 @@ package io.github.together4j.images.examples;
 import static io.github.together4j.images.examples.ExamplesTest.assertImage;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.together4j.images.testkit.Fault;
 import io.github.together4j.images.testkit.FakeTogether;
 import io.github.together4j.images.testkit.FakeTogetherServer;
+import io.github.together4j.images.testkit.Fault;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -25,17 +25,31 @@ class GenerateImagesTest {
 
   @Test
   void withoutKeyWritesImagesOfTheRequestedSizeAndSaysSo() throws Exception {
-    int status = run(Map.of(), "a lighthouse at dusk", "--n", "2", "--size", "320x200",
-        "--format", "png", "--seed", "42", "--out", out.toString());
+    int status =
+        run(
+            Map.of(),
+            "a lighthouse at dusk",
+            "--n",
+            "2",
+            "--size",
+            "320x200",
+            "--format",
+            "png",
+            "--seed",
+            "42",
+            "--out",
+            out.toString());
 
     assertThat(status).as(text(stderr)).isZero();
     assertImage(out.resolve("a_lighthouse_at_dusk_0.png"), 320, 200);
     assertImage(out.resolve("a_lighthouse_at_dusk_1.png"), 320, 200);
-    assertThat(text(stdout).lines()).containsExactly(
-        "[1/2] " + out.resolve("a_lighthouse_at_dusk_0.png"),
-        "[2/2] " + out.resolve("a_lighthouse_at_dusk_1.png"),
-        text(stdout).lines().toList().get(2));
-    assertThat(text(stdout).lines().toList().get(2)).matches("2 images, [0-9.]+ KB, .* s .*fake server");
+    assertThat(text(stdout).lines())
+        .containsExactly(
+            "[1/2] " + out.resolve("a_lighthouse_at_dusk_0.png"),
+            "[2/2] " + out.resolve("a_lighthouse_at_dusk_1.png"),
+            text(stdout).lines().toList().get(2));
+    assertThat(text(stdout).lines().toList().get(2))
+        .matches("2 images, [0-9.]+ KB, .* s .*fake server");
     assertThat(text(stderr)).contains("No TOGETHER_API_KEY set");
   }
 
@@ -44,7 +58,8 @@ class GenerateImagesTest {
     int status = run(Map.of(), "a red fox", "--size", "64x64", "--out", out.toString());
 
     assertThat(status).isZero();
-    assertThat(text(stdout).lines().findFirst()).contains(out.resolve("a_red_fox_0.jpg").toString());
+    assertThat(text(stdout).lines().findFirst())
+        .contains(out.resolve("a_red_fox_0.jpg").toString());
     assertImage(out.resolve("a_red_fox_0.jpg"), 64, 64);
   }
 
@@ -58,10 +73,19 @@ class GenerateImagesTest {
 
   @Test
   void withKeySendsEverythingToTheConfiguredServer(FakeTogetherServer server) throws Exception {
-    Map<String, String> env = Map.of("TOGETHER_API_KEY", server.apiKey(), "TOGETHER_BASE_URL", server.baseUrl());
+    Map<String, String> env =
+        Map.of("TOGETHER_API_KEY", server.apiKey(), "TOGETHER_BASE_URL", server.baseUrl());
 
-    int status = run(env, "a fox", "--model", "black-forest-labs/FLUX.1-schnell", "--size", "64x48",
-        "--out", out.toString());
+    int status =
+        run(
+            env,
+            "a fox",
+            "--model",
+            "black-forest-labs/FLUX.1-schnell",
+            "--size",
+            "64x48",
+            "--out",
+            out.toString());
 
     assertThat(status).isZero();
     assertThat(text(stderr)).isEmpty();
@@ -74,8 +98,10 @@ class GenerateImagesTest {
 
   @Test
   void apiFailureExitsOneWithTheMessage(FakeTogetherServer server) throws Exception {
-    server.enqueue(Fault.error(400, "invalid_request_error", "model not available").withParam("model"));
-    Map<String, String> env = Map.of("TOGETHER_API_KEY", server.apiKey(), "TOGETHER_BASE_URL", server.baseUrl());
+    server.enqueue(
+        Fault.error(400, "invalid_request_error", "model not available").withParam("model"));
+    Map<String, String> env =
+        Map.of("TOGETHER_API_KEY", server.apiKey(), "TOGETHER_BASE_URL", server.baseUrl());
 
     int status = run(env, "a fox", "--out", out.toString());
 
@@ -85,11 +111,16 @@ class GenerateImagesTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "--n", "--n x", "--n 0", "--size 12", "--format gif", "--bogus 1", "a b"})
+  @ValueSource(
+      strings = {"", "--n", "--n x", "--n 0", "--size 12", "--format gif", "--bogus 1", "a b"})
   void badArgumentsPrintUsageAndExitTwo(String args) {
     String[] split = args.isEmpty() ? new String[0] : args.split(" ");
-    int status = GenerateImages.run(split, Map.<String, String>of()::get,
-        new PrintStream(stdout, true, StandardCharsets.UTF_8), new PrintStream(stderr, true, StandardCharsets.UTF_8));
+    int status =
+        GenerateImages.run(
+            split,
+            Map.<String, String>of()::get,
+            new PrintStream(stdout, true, StandardCharsets.UTF_8),
+            new PrintStream(stderr, true, StandardCharsets.UTF_8));
 
     assertThat(status).isEqualTo(2);
     assertThat(text(stderr)).startsWith("error: ").contains("usage: GenerateImages <prompt>");
@@ -105,7 +136,10 @@ class GenerateImagesTest {
   }
 
   private int run(Map<String, String> env, String... args) {
-    return GenerateImages.run(args, env::get, new PrintStream(stdout, true, StandardCharsets.UTF_8),
+    return GenerateImages.run(
+        args,
+        env::get,
+        new PrintStream(stdout, true, StandardCharsets.UTF_8),
         new PrintStream(stderr, true, StandardCharsets.UTF_8));
   }
 

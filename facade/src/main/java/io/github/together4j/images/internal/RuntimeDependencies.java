@@ -19,18 +19,19 @@ import org.jspecify.annotations.Nullable;
  * Fails fast, with the fix, when the classpath holds an OkHttp or Okio that together4j cannot run
  * on. Not API.
  *
- * <p>Maven picks one version per artifact, but OkHttp 4 ({@code okhttp}) and OkHttp 5
- * ({@code okhttp-jvm}) are different artifacts, so a build that forces OkHttp 4 (Retrofit's own
- * dependency, a Spring Boot 3 BOM) ends up with both jars, and the client dies later with a
- * {@link NoSuchMethodError} from deep inside OkHttp. The client builder and the testkit's server
- * call {@link #verify()} first, so the user sees which jars were found and what to change instead.
+ * <p>Maven picks one version per artifact, but OkHttp 4 ({@code okhttp}) and OkHttp 5 ({@code
+ * okhttp-jvm}) are different artifacts, so a build that forces OkHttp 4 (Retrofit's own dependency,
+ * a Spring Boot 3 BOM) ends up with both jars, and the client dies later with a {@link
+ * NoSuchMethodError} from deep inside OkHttp. The client builder and the testkit's server call
+ * {@link #verify()} first, so the user sees which jars were found and what to change instead.
  */
 public final class RuntimeDependencies {
   private static final Pattern JAR_VERSION = Pattern.compile("-(\\d+(?:\\.\\d+)+[^/]*?)\\.jar$");
-  private static final String FIX = "Fix: import io.github.together4j:together4j-bom (type pom,"
-      + " scope import) in <dependencyManagement> before other BOMs, and remove or exclude the"
-      + " other OkHttp/Okio; `mvn dependency:tree -Dincludes=com.squareup.okhttp3,com.squareup.okio`"
-      + " shows which dependency brings it.";
+  private static final String FIX =
+      "Fix: import io.github.together4j:together4j-bom (type pom,"
+          + " scope import) in <dependencyManagement> before other BOMs, and remove or exclude the"
+          + " other OkHttp/Okio; `mvn dependency:tree -Dincludes=com.squareup.okhttp3,com.squareup.okio`"
+          + " shows which dependency brings it.";
 
   private static volatile boolean verified;
 
@@ -58,14 +59,21 @@ public final class RuntimeDependencies {
     Properties tested = testedVersions();
     String okhttpTested = tested.getProperty("okhttp", "5");
     String okioTested = tested.getProperty("okio", "3");
-    String needs = "together4j needs exactly one OkHttp 5.x (com.squareup.okhttp3:okhttp-jvm, "
-        + okhttpTested + " tested) and one Okio 3.x (com.squareup.okio:okio-jvm, " + okioTested
-        + " tested), but ";
+    String needs =
+        "together4j needs exactly one OkHttp 5.x (com.squareup.okhttp3:okhttp-jvm, "
+            + okhttpTested
+            + " tested) and one Okio 3.x (com.squareup.okio:okio-jvm, "
+            + okioTested
+            + " tested), but ";
 
     List<Jar> okhttp = jarsHolding(loader, "okhttp3/OkHttpClient.class");
     if (okhttp.size() > 1) {
-      return needs + okhttp.size() + " jars on the classpath hold okhttp3.OkHttpClient: "
-          + describe(okhttp, "OkHttp") + ". " + FIX;
+      return needs
+          + okhttp.size()
+          + " jars on the classpath hold okhttp3.OkHttpClient: "
+          + describe(okhttp, "OkHttp")
+          + ". "
+          + FIX;
     }
     if (okhttp.size() == 1) {
       Jar jar = okhttp.get(0);
@@ -77,19 +85,27 @@ public final class RuntimeDependencies {
 
     List<Jar> okio = jarsHolding(loader, "okio/Buffer.class");
     if (okio.size() > 1) {
-      return needs + okio.size() + " jars on the classpath hold okio.Buffer: "
-          + describe(okio, "Okio") + ". " + FIX;
+      return needs
+          + okio.size()
+          + " jars on the classpath hold okio.Buffer: "
+          + describe(okio, "Okio")
+          + ". "
+          + FIX;
     }
     // okio.Socket is what OkHttp 5 calls first that older Okio 3 releases (and Okio 1 and 2) lack.
     if (okio.size() == 1 && loader.getResource("okio/Socket.class") == null) {
-      return needs + "the classpath has " + okio.get(0).describe("Okio", okio.get(0).version)
-          + ", older than OkHttp 5 needs (it has no okio.Socket). " + FIX;
+      return needs
+          + "the classpath has "
+          + okio.get(0).describe("Okio", okio.get(0).version)
+          + ", older than OkHttp 5 needs (it has no okio.Socket). "
+          + FIX;
     }
     return null;
   }
 
   private static String describe(List<Jar> jars, String library) {
-    return jars.stream().map(jar -> jar.describe(library, jar.version))
+    return jars.stream()
+        .map(jar -> jar.describe(library, jar.version))
         .collect(Collectors.joining(" and "));
   }
 
@@ -117,7 +133,8 @@ public final class RuntimeDependencies {
 
   private static Properties testedVersions() {
     Properties properties = new Properties();
-    try (InputStream in = RuntimeDependencies.class.getResourceAsStream("dependencies.properties")) {
+    try (InputStream in =
+        RuntimeDependencies.class.getResourceAsStream("dependencies.properties")) {
       if (in != null) {
         properties.load(in);
       }
@@ -154,7 +171,9 @@ public final class RuntimeDependencies {
       return new Jar(name, version);
     }
 
-    /** Bundle-Version from the jar's manifest: OkHttp 5 and Okio 3.x write it, OkHttp 4 does not. */
+    /**
+     * Bundle-Version from the jar's manifest: OkHttp 5 and Okio 3.x write it, OkHttp 4 does not.
+     */
     private static @Nullable String bundleVersion(URL url) {
       try {
         URLConnection connection = url.openConnection();

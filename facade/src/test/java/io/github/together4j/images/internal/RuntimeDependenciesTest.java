@@ -42,8 +42,9 @@ class RuntimeDependenciesTest {
 
     assertThat(problem)
         .startsWith("together4j needs exactly one OkHttp 5.x (com.squareup.okhttp3:okhttp-jvm, 5.")
-        .contains("2 jars on the classpath hold okhttp3.OkHttpClient: okhttp-4.12.0.jar (OkHttp"
-            + " 4.12.0) and okhttp-jvm-5.5.1.jar (OkHttp 5.5.1)")
+        .contains(
+            "2 jars on the classpath hold okhttp3.OkHttpClient: okhttp-4.12.0.jar (OkHttp"
+                + " 4.12.0) and okhttp-jvm-5.5.1.jar (OkHttp 5.5.1)")
         .contains("import io.github.together4j:together4j-bom");
   }
 
@@ -58,8 +59,9 @@ class RuntimeDependenciesTest {
   void twoOkiosAreNamed() throws IOException {
     Path old = jar("okio-jvm-3.7.0.jar", "3.7.0", "okio/Buffer.class");
     assertThat(problem(okhttp5(), old, okio3()))
-        .contains("2 jars on the classpath hold okio.Buffer: okio-jvm-3.7.0.jar (Okio 3.7.0) and"
-            + " okio-jvm-3.18.1.jar (Okio 3.18.1)");
+        .contains(
+            "2 jars on the classpath hold okio.Buffer: okio-jvm-3.7.0.jar (Okio 3.7.0) and"
+                + " okio-jvm-3.18.1.jar (Okio 3.18.1)");
   }
 
   @Test

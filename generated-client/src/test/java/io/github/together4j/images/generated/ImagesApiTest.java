@@ -31,7 +31,9 @@ class ImagesApiTest {
             .addInterceptor(
                 chain ->
                     chain.proceed(
-                        chain.request().newBuilder()
+                        chain
+                            .request()
+                            .newBuilder()
                             .header("Authorization", "Bearer test-key")
                             .build()))
             .build();
@@ -64,7 +66,8 @@ class ImagesApiTest {
     assertThat(recorded.getHeaders().get("Authorization")).isEqualTo("Bearer test-key");
     assertThat(recorded.getHeaders().get("Content-Type"))
         .isEqualTo("application/json; charset=UTF-8");
-    assertThat(recorded.getBody().utf8()).isEqualTo("{\"prompt\":\"a cat\",\"model\":\"m\",\"n\":4}");
+    assertThat(recorded.getBody().utf8())
+        .isEqualTo("{\"prompt\":\"a cat\",\"model\":\"m\",\"n\":4}");
   }
 
   @Test

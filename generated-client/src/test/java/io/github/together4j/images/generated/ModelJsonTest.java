@@ -145,7 +145,8 @@ class ModelJsonTest {
 
   @Test
   void missingDataIsAJsonDataException() {
-    assertThatThrownBy(() -> responses.fromJson("{\"id\":\"x\",\"model\":\"m\",\"object\":\"list\"}"))
+    assertThatThrownBy(
+            () -> responses.fromJson("{\"id\":\"x\",\"model\":\"m\",\"object\":\"list\"}"))
         .isInstanceOf(JsonDataException.class)
         .hasMessage("data is required at $");
   }
@@ -201,8 +202,7 @@ class ModelJsonTest {
         ImageRequest.builder()
             .prompt("p")
             .model("m")
-            .additionalProperties(
-                java.util.Map.of("aspect_ratio", "16:9", "prompt", "ignored"))
+            .additionalProperties(java.util.Map.of("aspect_ratio", "16:9", "prompt", "ignored"))
             .build();
 
     String json = requests.toJson(request);
@@ -216,7 +216,8 @@ class ModelJsonTest {
         requests.fromJson("{\"prompt\":\"p\",\"model\":\"m\",\"n\":2,\"aspect_ratio\":\"1:1\"}");
 
     assertThat(request.n()).isEqualTo(2);
-    assertThat(request.additionalProperties()).containsExactly(java.util.Map.entry("aspect_ratio", "1:1"));
+    assertThat(request.additionalProperties())
+        .containsExactly(java.util.Map.entry("aspect_ratio", "1:1"));
     assertThat(requests.fromJson(requests.toJson(request))).isEqualTo(request);
   }
 }

@@ -40,7 +40,8 @@ class SpecMatchesModelsTest {
 
   @SuppressWarnings("unchecked")
   static Map<String, Map<String, Object>> schemas() throws IOException {
-    return (Map<String, Map<String, Object>>) ((Map<String, Object>) spec().get("components")).get("schemas");
+    return (Map<String, Map<String, Object>>)
+        ((Map<String, Object>) spec().get("components")).get("schemas");
   }
 
   static Stream<String> schemaNames() throws IOException {
@@ -50,7 +51,8 @@ class SpecMatchesModelsTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("schemaNames")
   @SuppressWarnings("unchecked")
-  void everySchemaPropertyIsARecordComponentWithTheSameJsonName(String schemaName) throws Exception {
+  void everySchemaPropertyIsARecordComponentWithTheSameJsonName(String schemaName)
+      throws Exception {
     Map<String, Object> schema = schemas().get(schemaName);
     Map<String, Map<String, Object>> properties =
         (Map<String, Map<String, Object>>) schema.get("properties");
@@ -80,7 +82,9 @@ class SpecMatchesModelsTest {
           RecordComponent component = byJsonName.get(name);
           String where = schemaName + "." + name;
           boolean nullable = component.getAnnotatedType().isAnnotationPresent(Nullable.class);
-          assertThat(nullable).as("%s is @Nullable iff optional", where).isEqualTo(!required.contains(name));
+          assertThat(nullable)
+              .as("%s is @Nullable iff optional", where)
+              .isEqualTo(!required.contains(name));
           assertJavaTypeMatches(where, property, component.getType());
         });
   }
@@ -101,12 +105,19 @@ class SpecMatchesModelsTest {
       String constant = "DEFAULT_" + entry.getKey().toUpperCase(java.util.Locale.ROOT);
       expected.add(constant);
       Object value = type.getField(constant).get(null);
-      Object wire = value instanceof Enum<?> e ? e.getDeclaringClass().getMethod("value").invoke(e) : value;
+      Object wire =
+          value instanceof Enum<?> e ? e.getDeclaringClass().getMethod("value").invoke(e) : value;
       assertThat(wire)
           .as("%s.%s", schemaName, constant)
-          .isEqualTo(specDefault instanceof Number n && wire instanceof Double ? n.doubleValue() : specDefault);
+          .isEqualTo(
+              specDefault instanceof Number n && wire instanceof Double
+                  ? n.doubleValue()
+                  : specDefault);
     }
-    assertThat(Arrays.stream(type.getFields()).map(f -> f.getName()).filter(n -> n.startsWith("DEFAULT_")))
+    assertThat(
+            Arrays.stream(type.getFields())
+                .map(f -> f.getName())
+                .filter(n -> n.startsWith("DEFAULT_")))
         .containsExactlyInAnyOrderElementsOf(expected);
   }
 
@@ -122,8 +133,10 @@ class SpecMatchesModelsTest {
       for (String bound : List.of("minimum", "maximum")) {
         Object value = entry.getValue().get(bound);
         if (value != null) {
-          String constant = bound.toUpperCase(java.util.Locale.ROOT) + "_"
-              + entry.getKey().toUpperCase(java.util.Locale.ROOT);
+          String constant =
+              bound.toUpperCase(java.util.Locale.ROOT)
+                  + "_"
+                  + entry.getKey().toUpperCase(java.util.Locale.ROOT);
           expected.add(constant);
           assertThat(((Number) type.getField(constant).get(null)).doubleValue())
               .as("%s.%s", schemaName, constant)
@@ -131,8 +144,10 @@ class SpecMatchesModelsTest {
         }
       }
     }
-    assertThat(Arrays.stream(type.getFields()).map(f -> f.getName())
-            .filter(n -> n.startsWith("MINIMUM_") || n.startsWith("MAXIMUM_")))
+    assertThat(
+            Arrays.stream(type.getFields())
+                .map(f -> f.getName())
+                .filter(n -> n.startsWith("MINIMUM_") || n.startsWith("MAXIMUM_")))
         .containsExactlyInAnyOrderElementsOf(expected);
   }
 
@@ -164,15 +179,20 @@ class SpecMatchesModelsTest {
   @Test
   void noOtherJsonLibraryIsOnTheClasspath() {
     for (String name :
-        List.of("com.google.gson.Gson", "com.fasterxml.jackson.databind.ObjectMapper",
-            "javax.annotation.Generated", "jakarta.annotation.Generated")) {
-      assertThatThrownBy(() -> Class.forName(name)).as(name).isInstanceOf(ClassNotFoundException.class);
+        List.of(
+            "com.google.gson.Gson",
+            "com.fasterxml.jackson.databind.ObjectMapper",
+            "javax.annotation.Generated",
+            "jakarta.annotation.Generated")) {
+      assertThatThrownBy(() -> Class.forName(name))
+          .as(name)
+          .isInstanceOf(ClassNotFoundException.class);
     }
   }
 
   @SuppressWarnings("unchecked")
-  private static void assertJavaTypeMatches(String where, Map<String, Object> property, Class<?> javaType)
-      throws AssertionError {
+  private static void assertJavaTypeMatches(
+      String where, Map<String, Object> property, Class<?> javaType) throws AssertionError {
     Object ref = property.get("$ref");
     if (ref != null) {
       String target = ref.toString().substring(ref.toString().lastIndexOf('/') + 1);
@@ -185,7 +205,8 @@ class SpecMatchesModelsTest {
       List<Object> wireNames = new ArrayList<>();
       for (Object constant : javaType.getEnumConstants()) {
         try {
-          wireNames.add(javaType.getField(((Enum<?>) constant).name()).getAnnotation(Json.class).name());
+          wireNames.add(
+              javaType.getField(((Enum<?>) constant).name()).getAnnotation(Json.class).name());
         } catch (NoSuchFieldException e) {
           throw new AssertionError(e);
         }

@@ -46,14 +46,21 @@ class CallerInputTest {
 
   @BeforeEach
   void answerEveryRequestWithOnePng() throws IOException {
-    String body = "{\"id\":\"r\",\"model\":\"m\",\"object\":\"list\",\"data\":[{\"index\":0,"
-        + "\"type\":\"b64_json\",\"b64_json\":\"" + Base64.getEncoder().encodeToString(png()) + "\"}]}";
-    wire.setDispatcher(new Dispatcher() {
-      @Override
-      public MockResponse dispatch(RecordedRequest request) {
-        return new MockResponse.Builder().addHeader("Content-Type", "application/json").body(body).build();
-      }
-    });
+    String body =
+        "{\"id\":\"r\",\"model\":\"m\",\"object\":\"list\",\"data\":[{\"index\":0,"
+            + "\"type\":\"b64_json\",\"b64_json\":\""
+            + Base64.getEncoder().encodeToString(png())
+            + "\"}]}";
+    wire.setDispatcher(
+        new Dispatcher() {
+          @Override
+          public MockResponse dispatch(RecordedRequest request) {
+            return new MockResponse.Builder()
+                .addHeader("Content-Type", "application/json")
+                .body(body)
+                .build();
+          }
+        });
     client = TogetherImages.builder().apiKey(KEY).baseUrl(wire.url("/v1/").toString()).build();
   }
 
@@ -79,7 +86,8 @@ class CallerInputTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"X-Bad\r\nX-Injected", "X-Bad\n", "X Bad", "X-Bad:", "X-Bad/1", "X-Bäd", ""})
+  @ValueSource(
+      strings = {"X-Bad\r\nX-Injected", "X-Bad\n", "X Bad", "X-Bad:", "X-Bad/1", "X-Bäd", ""})
   void headerNamesThatAreNotTokensAreRefused(String name) {
     assertThatThrownBy(() -> TogetherImages.builder().addHeader(name, "v"))
         .isInstanceOf(IllegalArgumentException.class);
@@ -108,8 +116,19 @@ class CallerInputTest {
   // --- File-name patterns ---------------------------------------------------------------------
 
   static Stream<String> escapingPatterns() {
-    return Stream.of("..", ".", "../img", "../../img_{index}", "a/b", "/tmp/img", "{index}/..",
-        "..\\img", "a\\b", "C:\\img", "", "  ");
+    return Stream.of(
+        "..",
+        ".",
+        "../img",
+        "../../img_{index}",
+        "a/b",
+        "/tmp/img",
+        "{index}/..",
+        "..\\img",
+        "a\\b",
+        "C:\\img",
+        "",
+        "  ");
   }
 
   @ParameterizedTest
@@ -142,21 +161,37 @@ class CallerInputTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"..{index}.png", ".hidden_{index}", "{index}..{index}.png", "a b_{index}",
-      "ünïcødé_{index}", "🌻_{index}", "{index}", "{{index}}"})
+  @ValueSource(
+      strings = {
+        "..{index}.png",
+        ".hidden_{index}",
+        "{index}..{index}.png",
+        "a b_{index}",
+        "ünïcødé_{index}",
+        "🌻_{index}",
+        "{index}",
+        "{{index}}"
+      })
   void oddButHarmlessPatternsStayInsideTheDirectory(String pattern, @TempDir Path root)
       throws IOException {
     Path out = root.resolve("out");
 
-    Path saved = client.generateAndSave(ImageGenerationRequest.of("a fox"), out, pattern)
-        .images().get(0).path();
+    Path saved =
+        client
+            .generateAndSave(ImageGenerationRequest.of("a fox"), out, pattern)
+            .images()
+            .get(0)
+            .path();
     List<Path> again = client.generate("a fox").saveAll(out.resolve("typed"), pattern);
 
     assertThat(saved.getParent()).isEqualTo(out);
-    assertThat(again).singleElement().satisfies(p -> assertThat(p.getParent()).isEqualTo(out.resolve("typed")));
+    assertThat(again)
+        .singleElement()
+        .satisfies(p -> assertThat(p.getParent()).isEqualTo(out.resolve("typed")));
     assertThat(listAll(root)).allSatisfy(p -> assertThat(p).startsWith(out));
     String name = pattern.replace("{index}", "0");
-    assertThat(saved.getFileName().toString()).isEqualTo(name.endsWith(".png") ? name : name + ".png");
+    assertThat(saved.getFileName().toString())
+        .isEqualTo(name.endsWith(".png") ? name : name + ".png");
   }
 
   // --- Prompts ---------------------------------------------------------------------------------
@@ -170,7 +205,9 @@ class CallerInputTest {
     return Stream.of(
         Arguments.of("emoji", "a 🌻 field at 🌅, 👩🏽‍🚀 waving, 🏳️‍🌈 flag"),
         Arguments.of("right-to-left", "שדה חמניות בצבעי מים \u200F and عباد الشمس"),
-        Arguments.of("combining marks (NFD, not normalized)", "cafe\u0301 Zalgo: Z\u0351\u0300\u0301o\u0302"),
+        Arguments.of(
+            "combining marks (NFD, not normalized)",
+            "cafe\u0301 Zalgo: Z\u0351\u0300\u0301o\u0302"),
         Arguments.of("JSON specials", "quote \" backslash \\ slash / tab \t newline \n nul \u0000"),
         Arguments.of("line and paragraph separators", "a\u2028b\u2029c"),
         Arguments.of("non-BMP and noncharacters", "𝕬𝖑𝖕𝖍𝖆 \uFFFE \uFEFF BOM"),
@@ -192,8 +229,12 @@ class CallerInputTest {
       ByteString body = wire.takeRequest(5, TimeUnit.SECONDS).getBody();
       assertThat(jsonString(body, "prompt").getBytes(UTF_8)).isEqualTo(prompt.getBytes(UTF_8));
       assertThat(jsonString(body, "negative_prompt")).isEqualTo(prompt);
-      if (prompt.chars().noneMatch(c -> c < 0x20 || c == '"' || c == '\\' || c == 0x2028 || c == 0x2029)) {
-        assertThat(body.indexOf(ByteString.encodeUtf8(prompt))).as("the prompt's own UTF-8 bytes").isNotNegative();
+      if (prompt
+          .chars()
+          .noneMatch(c -> c < 0x20 || c == '"' || c == '\\' || c == 0x2028 || c == 0x2029)) {
+        assertThat(body.indexOf(ByteString.encodeUtf8(prompt)))
+            .as("the prompt's own UTF-8 bytes")
+            .isNotNegative();
       }
     }
   }
@@ -214,13 +255,20 @@ class CallerInputTest {
   static Stream<Arguments> otherTextProperties() {
     String bad = "x\uD83C";
     return Stream.of(
-        Arguments.of("model", (Runnable) () -> ImageGenerationRequest.builder("ok").model(bad).build()),
-        Arguments.of("imageUrl", (Runnable) () -> ImageGenerationRequest.builder("ok").imageUrl(bad).build()),
-        Arguments.of("referenceImages",
-            (Runnable) () -> ImageGenerationRequest.builder("ok").referenceImages(List.of(bad)).build()),
-        Arguments.of("imageLoras path",
+        Arguments.of(
+            "model", (Runnable) () -> ImageGenerationRequest.builder("ok").model(bad).build()),
+        Arguments.of(
+            "imageUrl",
+            (Runnable) () -> ImageGenerationRequest.builder("ok").imageUrl(bad).build()),
+        Arguments.of(
+            "referenceImages",
+            (Runnable)
+                () -> ImageGenerationRequest.builder("ok").referenceImages(List.of(bad)).build()),
+        Arguments.of(
+            "imageLoras path",
             (Runnable) () -> ImageGenerationRequest.builder("ok").addImageLora(bad, 1.0).build()),
-        Arguments.of("extra property \"style\"",
+        Arguments.of(
+            "extra property \"style\"",
             (Runnable) () -> ImageGenerationRequest.builder("ok").putExtra("style", List.of(bad))));
   }
 

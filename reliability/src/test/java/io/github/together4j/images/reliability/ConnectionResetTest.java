@@ -25,8 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A real TCP reset (RST, not the orderly close the fake server's {@code Fault.disconnect()} sends)
  * after the request arrived and before any response header: a server that crashed, or a load
- * balancer that dropped the connection. It is retried like any connection failure, and the
- * failure leaves no file and no connection behind.
+ * balancer that dropped the connection. It is retried like any connection failure, and the failure
+ * leaves no file and no connection behind.
  */
 class ConnectionResetTest {
   private final ServerSocket server = newServerSocket();
@@ -80,8 +80,16 @@ class ConnectionResetTest {
   }
 
   private TogetherImages client(int maxRetries) {
-    return TogetherImages.builder().apiKey("not-a-key").okHttpClient(http).maxRetries(maxRetries)
-        .baseUrl("http://" + server.getInetAddress().getHostAddress() + ":" + server.getLocalPort() + "/v1/")
+    return TogetherImages.builder()
+        .apiKey("not-a-key")
+        .okHttpClient(http)
+        .maxRetries(maxRetries)
+        .baseUrl(
+            "http://"
+                + server.getInetAddress().getHostAddress()
+                + ":"
+                + server.getLocalPort()
+                + "/v1/")
         .build();
   }
 
@@ -89,10 +97,12 @@ class ConnectionResetTest {
   void aResetBeforeTheHeadersIsRetriedThenReportedAsAConnectionFailure(@TempDir Path dir)
       throws Exception {
     try (TogetherImages client = client(2)) {
-      ApiConnectionException typed = catchThrowableOfType(ApiConnectionException.class,
-          () -> client.generate("a fox"));
-      ApiConnectionException streamed = catchThrowableOfType(ApiConnectionException.class,
-          () -> client.generateAndSave(ImageGenerationRequest.of("a fox"), dir));
+      ApiConnectionException typed =
+          catchThrowableOfType(ApiConnectionException.class, () -> client.generate("a fox"));
+      ApiConnectionException streamed =
+          catchThrowableOfType(
+              ApiConnectionException.class,
+              () -> client.generateAndSave(ImageGenerationRequest.of("a fox"), dir));
 
       for (ApiConnectionException e : new ApiConnectionException[] {typed, streamed}) {
         assertThat(e.attempts()).isEqualTo(3);
@@ -100,7 +110,8 @@ class ConnectionResetTest {
         assertThat(e.getMessage()).startsWith("connection failed: ").endsWith("after 3 attempts");
       }
       assertThat(typed.getMessage() + streamed.getMessage())
-          .as("the server really reset, it did not just close").contains("reset");
+          .as("the server really reset, it did not just close")
+          .contains("reset");
     }
 
     assertThat(requests.get()).as("requests the server received").isEqualTo(6);
@@ -115,8 +126,10 @@ class ConnectionResetTest {
   @Test
   void withRetriesOffAResetIsOneRequest() {
     try (TogetherImages client = client(0)) {
-      ApiConnectionException e = catchThrowableOfType(ApiConnectionException.class,
-          () -> client.generate(ImageGenerationRequest.of("a fox")));
+      ApiConnectionException e =
+          catchThrowableOfType(
+              ApiConnectionException.class,
+              () -> client.generate(ImageGenerationRequest.of("a fox")));
 
       assertThat(e.attempts()).isEqualTo(1);
       assertThat(e.getMessage().getBytes(StandardCharsets.UTF_8).length).isLessThan(600);

@@ -45,19 +45,27 @@ final class FaultRow {
   final Supplier<List<Fault>> script;
   final ImageGenerationRequest request;
   final UnaryOperator<TogetherImages.Builder> client;
+
   /** The exception expected, exactly; null for success. */
   final @Nullable Class<? extends Throwable> failure;
+
   final Consumer<Throwable> checks;
+
   /** Image generation requests the server must have seen. */
   final int attempts;
+
   /** What {@code TogetherException.attempts()} must say. */
   final int reportedAttempts;
+
   /** The files the directory must hold afterwards, by name, hidden ones included. */
   final List<String> files;
+
   /** The bytes every file left must have; null to compare with a clean generation. */
   final byte @Nullable [] image;
+
   final Duration atLeast;
   final Duration atMost;
+
   /** Whether a clean call first leaves a pooled connection for the faulty one to reuse. */
   final boolean reuseConnection;
 
@@ -70,7 +78,8 @@ final class FaultRow {
     this.failure = builder.failure;
     this.checks = builder.checks;
     this.attempts = builder.attempts;
-    this.reportedAttempts = builder.reportedAttempts != null ? builder.reportedAttempts : builder.attempts;
+    this.reportedAttempts =
+        builder.reportedAttempts != null ? builder.reportedAttempts : builder.attempts;
     this.files = builder.files;
     this.image = builder.image;
     this.atLeast = builder.atLeast;
@@ -102,7 +111,9 @@ final class FaultRow {
     if (failure == null) {
       return "saved " + String.join(", ", files) + " after " + tries;
     }
-    return failure.getSimpleName() + " after " + tries
+    return failure.getSimpleName()
+        + " after "
+        + tries
         + (files.isEmpty() ? ", no file" : ", left " + String.join(", ", files));
   }
 

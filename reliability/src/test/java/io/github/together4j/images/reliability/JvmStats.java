@@ -47,7 +47,9 @@ final class JvmStats {
     return ids;
   }
 
-  /** The live threads not in {@code before}, as "name (state)" lines, for assertions and reports. */
+  /**
+   * The live threads not in {@code before}, as "name (state)" lines, for assertions and reports.
+   */
   static List<String> threadsSince(Set<Long> before) {
     List<String> out = new ArrayList<>();
     for (Thread thread : Thread.getAllStackTraces().keySet()) {
@@ -67,9 +69,11 @@ final class JvmStats {
    */
   static List<String> clientThreadsSince(Set<Long> before) {
     return threadsSince(before).stream()
-        .filter(name -> !name.startsWith("OkHttp TaskRunner")
-            && !name.startsWith("OkHttp ConnectionPool")
-            && !name.startsWith("Okio Watchdog"))
+        .filter(
+            name ->
+                !name.startsWith("OkHttp TaskRunner")
+                    && !name.startsWith("OkHttp ConnectionPool")
+                    && !name.startsWith("Okio Watchdog"))
         .toList();
   }
 
@@ -106,15 +110,18 @@ final class JvmStats {
       }
     }
     try (Stream<Path> entries = Files.list(fds)) {
-      return entries.filter(fd -> {
-        try {
-          String target = Files.readSymbolicLink(fd).toString(); // socket:[inode]
-          return target.startsWith("socket:[")
-              && tcp.contains(target.substring(8, target.length() - 1));
-        } catch (IOException | UnsupportedOperationException e) {
-          return false; // closed since it was listed (the listing's own descriptor, say)
-        }
-      }).count();
+      return entries
+          .filter(
+              fd -> {
+                try {
+                  String target = Files.readSymbolicLink(fd).toString(); // socket:[inode]
+                  return target.startsWith("socket:[")
+                      && tcp.contains(target.substring(8, target.length() - 1));
+                } catch (IOException | UnsupportedOperationException e) {
+                  return false; // closed since it was listed (the listing's own descriptor, say)
+                }
+              })
+          .count();
     } catch (IOException e) {
       return -1;
     }

@@ -37,19 +37,23 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Runs representative successes and failures with every logger at DEBUG (JUL {@code ALL}) and
- * scans all that an application could see or keep for the API key: every log line, exception
- * message, stack trace and {@code toString()}, standard output and error, and every byte of every
- * file written. The key must occur 0 times, even where the server echoes it back.
+ * Runs representative successes and failures with every logger at DEBUG (JUL {@code ALL}) and scans
+ * all that an application could see or keep for the API key: every log line, exception message,
+ * stack trace and {@code toString()}, standard output and error, and every byte of every file
+ * written. The key must occur 0 times, even where the server echoes it back.
  */
 class KeyLeakScanTest {
   /** Two distinctive keys: the right one, and a wrong one a caller might have configured. */
   private static final String KEY = "not_a_key_LEAKCANARY0123456789abcdef";
+
   private static final String WRONG_KEY = "not_a_key_WRONGCANARY9876543210fedcba";
 
   private final Logger root = Logger.getLogger("");
-  private final List<Logger> debugLoggers = List.of(Logger.getLogger("io.github.together4j"),
-      Logger.getLogger("okhttp3"), Logger.getLogger("mockwebserver3"));
+  private final List<Logger> debugLoggers =
+      List.of(
+          Logger.getLogger("io.github.together4j"),
+          Logger.getLogger("okhttp3"),
+          Logger.getLogger("mockwebserver3"));
   private final ByteArrayOutputStream logBytes = new ByteArrayOutputStream();
   private final Handler capture = new StreamHandler(logBytes, new SimpleFormatter());
   private final List<Level> previousLevels = new ArrayList<>();
@@ -87,22 +91,30 @@ class KeyLeakScanTest {
   @Test
   void theKeyOccursNowhereAcrossSuccessesAndFailures(@TempDir Path dir) throws Exception {
     try (FakeTogetherServer server = FakeTogetherServer.builder().apiKey(KEY).start();
-        TogetherImages client = server.clientBuilder()
-            .maxRetries(1).readTimeout(Duration.ofMillis(500)).build();
+        TogetherImages client =
+            server.clientBuilder().maxRetries(1).readTimeout(Duration.ofMillis(500)).build();
         TogetherImages wrongKey = server.clientBuilder().apiKey(WRONG_KEY).maxRetries(0).build()) {
       texts.add(client.toString());
       texts.add(server.toString());
 
       // Successes, with everything they write.
-      ImageGenerationResult b64 = client.generate(ImageGenerationRequest.builder("a canary")
-          .n(2).responseFormat(ResponseFormat.BASE64).build());
+      ImageGenerationResult b64 =
+          client.generate(
+              ImageGenerationRequest.builder("a canary")
+                  .n(2)
+                  .responseFormat(ResponseFormat.BASE64)
+                  .build());
       texts.add(b64.toString());
       b64.saveAll(dir.resolve("typed"));
-      SavedImages streamed = client.generateAndSave(
-          ImageGenerationRequest.builder("a canary").n(2).build(), dir.resolve("streamed"));
+      SavedImages streamed =
+          client.generateAndSave(
+              ImageGenerationRequest.builder("a canary").n(2).build(), dir.resolve("streamed"));
       texts.add(streamed.toString());
-      ImageGenerationResult url = client.generate(ImageGenerationRequest.builder("a canary")
-          .responseFormat(ResponseFormat.URL).build());
+      ImageGenerationResult url =
+          client.generate(
+              ImageGenerationRequest.builder("a canary")
+                  .responseFormat(ResponseFormat.URL)
+                  .build());
       texts.add(url.toString());
       for (GeneratedImage image : url.images()) {
         texts.add(image.toString());
@@ -113,27 +125,53 @@ class KeyLeakScanTest {
       // Failures, several with the key echoed back by the server in the body or a header.
       // One fault per attempt: the client makes 2 attempts (maxRetries 1) on retryable ones.
       fail(server, client, 1, Fault.error(401, "invalid_request_error", "Invalid API key: " + KEY));
-      fail(server, client, 1, Fault.error(400, "invalid_request_error", "bad value " + KEY)
-          .withParam("prompt " + KEY).withCode("code " + KEY));
-      fail(server, client, 1, Fault.error(403, "permission_denied", "no")
-          .withHeader("Set-Cookie", "s=" + KEY).withHeader("x-echo-authorization", "Bearer " + KEY));
+      fail(
+          server,
+          client,
+          1,
+          Fault.error(400, "invalid_request_error", "bad value " + KEY)
+              .withParam("prompt " + KEY)
+              .withCode("code " + KEY));
+      fail(
+          server,
+          client,
+          1,
+          Fault.error(403, "permission_denied", "no")
+              .withHeader("Set-Cookie", "s=" + KEY)
+              .withHeader("x-echo-authorization", "Bearer " + KEY));
       fail(server, client, 2, Fault.rateLimited(Duration.ZERO).withHeader("x-echo", KEY));
-      fail(server, client, 2, Fault.error(500, "server_error", "boom " + KEY)
-          .withHeader("x-request-id", "req-" + KEY));
+      fail(
+          server,
+          client,
+          2,
+          Fault.error(500, "server_error", "boom " + KEY).withHeader("x-request-id", "req-" + KEY));
       fail(server, client, 2, Fault.htmlPage(502));
       fail(server, client, 1, Fault.malformedJson());
       fail(server, client, 2, Fault.dropMidBody());
       fail(server, client, 2, Fault.disconnect());
       fail(server, client, 2, Fault.delay(Duration.ofSeconds(2)));
       server.enqueue(Fault.malformedBase64());
-      record(catchAny(() -> client.generate(ImageGenerationRequest.builder("a canary")
-          .responseFormat(ResponseFormat.BASE64).build()).images().get(0).bytes()));
+      record(
+          catchAny(
+              () ->
+                  client
+                      .generate(
+                          ImageGenerationRequest.builder("a canary")
+                              .responseFormat(ResponseFormat.BASE64)
+                              .build())
+                      .images()
+                      .get(0)
+                      .bytes()));
       Throwable wrong = catchAny(() -> wrongKey.generate("a canary"));
       record(wrong);
-      Throwable async = catchAny(() -> wrongKey.generateAsync("a canary").get(10, TimeUnit.SECONDS));
+      Throwable async =
+          catchAny(() -> wrongKey.generateAsync("a canary").get(10, TimeUnit.SECONDS));
       record(async);
-      Throwable streamedFailure = catchAny(() -> wrongKey.generateAndSave(
-          ImageGenerationRequest.of("a canary"), dir.resolve("failed")));
+      Throwable streamedFailure =
+          catchAny(
+              () ->
+                  wrongKey.generateAndSave(
+                      ImageGenerationRequest.of("a canary"), dir.resolve("failed")));
       record(streamedFailure);
 
       for (RecordedImageRequest request; (request = server.takeRequest(Duration.ZERO)) != null; ) {
@@ -158,18 +196,33 @@ class KeyLeakScanTest {
 
     // The scan saw real traffic: DEBUG request lines, the failures, the files.
     assertThat(logs).contains("--> POST", "Authorization: ██", "<-- 401", "<-- 502", "HTTP FAILED");
-    assertThat(allTexts).contains("AuthenticationException", "RateLimitException", "ServerException",
-        "MalformedResponseException", "ApiTimeoutException", "PermissionDeniedException");
+    assertThat(allTexts)
+        .contains(
+            "AuthenticationException",
+            "RateLimitException",
+            "ServerException",
+            "MalformedResponseException",
+            "ApiTimeoutException",
+            "PermissionDeniedException");
     assertThat(files).hasSize(5);
 
     assertThat(hits(logs, KEY) + hits(logs, WRONG_KEY)).as("key in logs:\n%s", logs).isZero();
     assertThat(hits(allTexts, KEY) + hits(allTexts, WRONG_KEY))
-        .as("key in messages, stack traces, toString:\n%s", allTexts).isZero();
-    assertThat(hits(console, KEY) + hits(console, WRONG_KEY)).as("key on the console:\n%s", console).isZero();
+        .as("key in messages, stack traces, toString:\n%s", allTexts)
+        .isZero();
+    assertThat(hits(console, KEY) + hits(console, WRONG_KEY))
+        .as("key on the console:\n%s", console)
+        .isZero();
     assertThat(fileHits).as("key in files").isZero();
 
-    out.printf("key scan: %d log lines, %d texts (%d chars), %d console chars, %d files (%d bytes): 0 hits%n",
-        logs.lines().count(), texts.size(), allTexts.length(), console.length(), files.size(), fileBytes);
+    out.printf(
+        "key scan: %d log lines, %d texts (%d chars), %d console chars, %d files (%d bytes): 0 hits%n",
+        logs.lines().count(),
+        texts.size(),
+        allTexts.length(),
+        console.length(),
+        files.size(),
+        fileBytes);
   }
 
   private void fail(FakeTogetherServer server, TogetherImages client, int attempts, Fault fault) {

@@ -19,9 +19,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -40,19 +40,21 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * One client under load, over loopback: a thousand concurrent async calls, a ten-thousand-request
- * soak through every call path (success and failure), and what {@link TogetherImages#close()}
- * gives back. Asserts only on correctness and leaks, never on speed; the figures are printed and
- * written to {@code target/reliability/load.txt}. The fake server runs in a JVM of its own
- * ({@link ServerProcess}), so every thread, descriptor and byte of heap counted here is the
- * client's (or the test's).
+ * soak through every call path (success and failure), and what {@link TogetherImages#close()} gives
+ * back. Asserts only on correctness and leaks, never on speed; the figures are printed and written
+ * to {@code target/reliability/load.txt}. The fake server runs in a JVM of its own ({@link
+ * ServerProcess}), so every thread, descriptor and byte of heap counted here is the client's (or
+ * the test's).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LoadAndLeakTest {
   static final int CONCURRENT = 1_000;
   static final int WARM_UP = 500;
   static final int SOAK = 10_000;
+
   /** One soak request in this many is answered with a 500, and not retried. */
   static final int FAIL_EVERY = 20;
+
   /** A bound on any wait: generous for a shared 2-core machine, short of a hang. */
   static final Duration WAIT = Duration.ofSeconds(60);
 
@@ -63,21 +65,26 @@ class LoadAndLeakTest {
    * TaskRunner thread lingers up to 60 s.
    */
   static final int THREAD_TOLERANCE = 2;
+
   /**
    * Over the soak, which alternates sync, async and save calls, OkHttp's shared TaskRunner and the
    * Dispatcher start and idle out threads as they go: a CI run saw 18 before and 20 after. A leak
    * of one thread per request or per failure would add hundreds.
    */
   static final int SOAK_THREAD_TOLERANCE = 8;
+
   /** The JVM opens jars and /proc files lazily; each pooled connection is one more fd. */
   static final int FD_TOLERANCE = 8;
+
   /** Class metadata on the heap, JIT-time allocations, TLAB rounding. */
   static final long HEAP_TOLERANCE = 16L * 1024 * 1024;
+
   /** OkHttp's Dispatcher allows 5 calls per host, so 5 pooled connections are the most needed. */
   static final int MAX_CONNECTIONS = 5;
 
   /** Metric | before | after or peak, in the order measured. */
   private static final List<String[]> ROWS = new ArrayList<>();
+
   private static long classStart;
 
   @TempDir static Path work;
@@ -96,18 +103,33 @@ class LoadAndLeakTest {
   static void report() throws IOException {
     long seconds = (System.nanoTime() - classStart) / 1_000_000_000;
     row("LoadAndLeakTest run time (whole class)", "", seconds + " s");
-    StringBuilder table = new StringBuilder()
-        .append("| metric | before | after / peak |\n")
-        .append("|---|---:|---:|\n");
+    StringBuilder table =
+        new StringBuilder()
+            .append("| metric | before | after / peak |\n")
+            .append("|---|---:|---:|\n");
     for (String[] row : ROWS) {
-      table.append("| ").append(row[0]).append(" | ").append(row[1]).append(" | ").append(row[2])
+      table
+          .append("| ")
+          .append(row[0])
+          .append(" | ")
+          .append(row[1])
+          .append(" | ")
+          .append(row[2])
           .append(" |\n");
     }
-    String header = "Load and leaks (" + Runtime.getRuntime().availableProcessors()
-        + " cores, Java " + System.getProperty("java.version") + ", max heap "
-        + JvmStats.mib(Runtime.getRuntime().maxMemory()) + ")\n\n";
-    System.out.println("\n==== together4j load and leaks ====\n" + header + table
-        + "====================================\n");
+    String header =
+        "Load and leaks ("
+            + Runtime.getRuntime().availableProcessors()
+            + " cores, Java "
+            + System.getProperty("java.version")
+            + ", max heap "
+            + JvmStats.mib(Runtime.getRuntime().maxMemory())
+            + ")\n\n";
+    System.out.println(
+        "\n==== together4j load and leaks ====\n"
+            + header
+            + table
+            + "====================================\n");
     Path file = Path.of(System.getProperty("basedir", "."), "target", "reliability", "load.txt");
     Files.createDirectories(file.getParent());
     Files.writeString(file, "# " + header + table, StandardCharsets.UTF_8);
@@ -131,10 +153,12 @@ class LoadAndLeakTest {
 
   /** What the fake server draws for {@code request}: derived from the request alone. */
   static byte[] expectedImage(ImageGenerationRequest request, int index) {
-    ImageRenderer.Format format = request.outputFormat() == OutputFormat.PNG
-        ? ImageRenderer.Format.PNG : ImageRenderer.Format.JPEG;
-    return ImageRenderer.render(request.prompt(), (long) request.seed() + index, request.width(),
-        request.height(), format);
+    ImageRenderer.Format format =
+        request.outputFormat() == OutputFormat.PNG
+            ? ImageRenderer.Format.PNG
+            : ImageRenderer.Format.JPEG;
+    return ImageRenderer.render(
+        request.prompt(), (long) request.seed() + index, request.width(), request.height(), format);
   }
 
   /**
@@ -155,8 +179,8 @@ class LoadAndLeakTest {
 
   /**
    * The same with a caller's OkHttpClient allowing 64 calls per host: for comparison only (on
-   * loopback, with the server on the same 2 cores, more parallelism buys little; against the
-   * real API, where a call takes seconds, it is what raises throughput).
+   * loopback, with the server on the same 2 cores, more parallelism buys little; against the real
+   * API, where a call takes seconds, it is what raises throughput).
    */
   @Test
   @Order(2)
@@ -167,8 +191,8 @@ class LoadAndLeakTest {
     try (ServerProcess server = ServerProcess.start();
         TogetherImages client = server.clientBuilder().okHttpClient(http).maxRetries(0).build()) {
       // Every 10th image compared whole, to keep the class short; all must still be distinct.
-      thousandConcurrentCalls(server, client, "1,000 concurrent (caller's Dispatcher, 64 per host)",
-          10);
+      thousandConcurrentCalls(
+          server, client, "1,000 concurrent (caller's Dispatcher, 64 per host)", 10);
     } finally {
       http.dispatcher().executorService().shutdown();
       http.connectionPool().evictAll();
@@ -179,8 +203,9 @@ class LoadAndLeakTest {
    * Makes {@value #CONCURRENT} calls at once and checks that all succeed with distinct images,
    * every {@code compareEvery}-th compared byte for byte with what its request should draw.
    */
-  private static void thousandConcurrentCalls(ServerProcess server, TogetherImages client,
-      String label, int compareEvery) throws Exception {
+  private static void thousandConcurrentCalls(
+      ServerProcess server, TogetherImages client, String label, int compareEvery)
+      throws Exception {
     List<ImageGenerationRequest> requests = new ArrayList<>();
     for (int i = 0; i < CONCURRENT; i++) {
       requests.add(concurrentRequest(i));
@@ -197,8 +222,10 @@ class LoadAndLeakTest {
     long[] completedAt = new long[CONCURRENT];
     for (int i = 0; i < CONCURRENT; i++) {
       int index = i;
-      futures.add(client.generateAsync(requests.get(i))
-          .whenComplete((result, error) -> completedAt[index] = System.nanoTime()));
+      futures.add(
+          client
+              .generateAsync(requests.get(i))
+              .whenComplete((result, error) -> completedAt[index] = System.nanoTime()));
     }
     long submitted = System.nanoTime();
     try {
@@ -206,8 +233,8 @@ class LoadAndLeakTest {
           .get(WAIT.toSeconds(), TimeUnit.SECONDS);
     } catch (ExecutionException e) {
       long failed = futures.stream().filter(CompletableFuture::isCompletedExceptionally).count();
-      fail(failed + " of " + CONCURRENT + " calls failed; the first: " + e.getCause(),
-          e.getCause());
+      fail(
+          failed + " of " + CONCURRENT + " calls failed; the first: " + e.getCause(), e.getCause());
     } catch (TimeoutException e) {
       long pending = futures.stream().filter(future -> !future.isDone()).count();
       fail(pending + " of " + CONCURRENT + " calls still pending after " + WAIT);
@@ -227,7 +254,8 @@ class LoadAndLeakTest {
       assertThat(result.images()).as("call %d", i).hasSize(1);
       GeneratedImage image = result.images().get(0);
       byte[] bytes = image.bytes();
-      assertThat(distinct.add(ByteBuffer.wrap(bytes))).as("call %d has an image of its own", i)
+      assertThat(distinct.add(ByteBuffer.wrap(bytes)))
+          .as("call %d has an image of its own", i)
           .isTrue();
       if (i % compareEvery == 0) {
         assertThat(bytes)
@@ -240,9 +268,13 @@ class LoadAndLeakTest {
     row(label + ": wall time", "", millis(wall));
     row(label + ": submitting the 1,000 calls", "", millis(submitted - start));
     row(label + ": slowest call, submit to completion", "", millis(slowest));
-    row(label + ": live threads (peak)", String.valueOf(threadsBefore),
+    row(
+        label + ": live threads (peak)",
+        String.valueOf(threadsBefore),
         String.valueOf(peakThreads));
-    row(label + ": heap used (peak, sum of pool peaks)", JvmStats.mib(heapBefore),
+    row(
+        label + ": heap used (peak, sum of pool peaks)",
+        JvmStats.mib(heapBefore),
         JvmStats.mib(peakHeap));
     row(label + ": heap used after GC, 1,000 results held", "", JvmStats.mib(heldAfterGc));
   }
@@ -277,16 +309,19 @@ class LoadAndLeakTest {
       assertThat(Duration.ofNanos(wall))
           .as("the calls queued for longer than the call timeout (or the test proves nothing)")
           .isGreaterThan(callTimeout);
-      row("callTimeout 3 s, 75 async calls answered after 0.25 s, 5 per host: all done after"
-          + " / timed out", "", millis(wall) + " / 0");
+      row(
+          "callTimeout 3 s, 75 async calls answered after 0.25 s, 5 per host: all done after"
+              + " / timed out",
+          "",
+          millis(wall) + " / 0");
     }
   }
 
   /**
-   * Since the call timeout leaves out time queued, a caller wanting one deadline for the whole
-   * call reaches for {@link CompletableFuture#orTimeout}. That completes the future, but not
-   * through {@code cancel}, so the HTTP call goes on to its end, holding one of the Dispatcher's
-   * 5 per-host slots, and cancelling afterwards is a no-op (the future is already done).
+   * Since the call timeout leaves out time queued, a caller wanting one deadline for the whole call
+   * reaches for {@link CompletableFuture#orTimeout}. That completes the future, but not through
+   * {@code cancel}, so the HTTP call goes on to its end, holding one of the Dispatcher's 5 per-host
+   * slots, and cancelling afterwards is a no-op (the future is already done).
    */
   @Test
   @Order(4)
@@ -297,7 +332,9 @@ class LoadAndLeakTest {
       server.delay(Duration.ofSeconds(5), 2);
       CompletableFuture<ImageGenerationResult> future =
           client.generateAsync(concurrentRequest(0)).orTimeout(200, TimeUnit.MILLISECONDS);
-      assertThat(future).failsWithin(WAIT).withThrowableOfType(ExecutionException.class)
+      assertThat(future)
+          .failsWithin(WAIT)
+          .withThrowableOfType(ExecutionException.class)
           .withCauseInstanceOf(TimeoutException.class);
 
       boolean ended =
@@ -308,9 +345,13 @@ class LoadAndLeakTest {
 
       // completeOnTimeout completes the future normally, with the caller's fallback.
       CompletableFuture<ImageGenerationResult> fallback =
-          client.generateAsync(concurrentRequest(1)).completeOnTimeout(null, 200, TimeUnit.MILLISECONDS);
+          client
+              .generateAsync(concurrentRequest(1))
+              .completeOnTimeout(null, 200, TimeUnit.MILLISECONDS);
       assertThat(fallback).succeedsWithin(WAIT).isNull();
-      assertThat(JvmStats.await(Duration.ofSeconds(2), () -> http.dispatcher().runningCallsCount() == 0))
+      assertThat(
+              JvmStats.await(
+                  Duration.ofSeconds(2), () -> http.dispatcher().runningCallsCount() == 0))
           .as("the HTTP call ends soon after its future completed with the fallback")
           .isTrue();
     } finally {
@@ -321,17 +362,30 @@ class LoadAndLeakTest {
 
   /** How a soak request is made. */
   enum Mode {
-    GENERATE, GENERATE_ASYNC, GENERATE_AND_SAVE
+    GENERATE,
+    GENERATE_ASYNC,
+    GENERATE_AND_SAVE
   }
 
   /** What the soak measures: threads, fds, heap after GC, pooled connections, calls running. */
-  record Snapshot(int threads, long fds, long tcpSockets, long heapAfterGc, int connections,
-      int running, int queued) {
+  record Snapshot(
+      int threads,
+      long fds,
+      long tcpSockets,
+      long heapAfterGc,
+      int connections,
+      int running,
+      int queued) {
     static Snapshot of(OkHttpClient http) {
       long heap = JvmStats.heapUsedAfterGc();
-      return new Snapshot(JvmStats.threadCount(), JvmStats.openFileDescriptors(),
-          JvmStats.openTcpSockets(), heap, http.connectionPool().connectionCount(),
-          http.dispatcher().runningCallsCount(), http.dispatcher().queuedCallsCount());
+      return new Snapshot(
+          JvmStats.threadCount(),
+          JvmStats.openFileDescriptors(),
+          JvmStats.openTcpSockets(),
+          heap,
+          http.connectionPool().connectionCount(),
+          http.dispatcher().runningCallsCount(),
+          http.dispatcher().queuedCallsCount());
     }
   }
 
@@ -361,18 +415,28 @@ class LoadAndLeakTest {
       Snapshot after = Snapshot.of(http);
 
       row("soak: 10,000 sequential requests, wall time", "", millis(wall));
-      row("soak: calls made (generate / async / save)", "",
+      row(
+          "soak: calls made (generate / async / save)",
+          "",
           soak.byMode[0] + " / " + soak.byMode[1] + " / " + soak.byMode[2]);
       row("soak: failed as scripted (HTTP 500, no retry)", "", String.valueOf(soak.failures));
       row("soak: live threads", String.valueOf(before.threads()), String.valueOf(after.threads()));
       row("soak: open file descriptors", String.valueOf(before.fds()), String.valueOf(after.fds()));
-      row("soak: open TCP sockets", String.valueOf(before.tcpSockets()),
+      row(
+          "soak: open TCP sockets",
+          String.valueOf(before.tcpSockets()),
           String.valueOf(after.tcpSockets()));
-      row("soak: heap used after GC", JvmStats.mib(before.heapAfterGc()),
+      row(
+          "soak: heap used after GC",
+          JvmStats.mib(before.heapAfterGc()),
           JvmStats.mib(after.heapAfterGc()));
-      row("soak: pooled connections", String.valueOf(before.connections()),
+      row(
+          "soak: pooled connections",
+          String.valueOf(before.connections()),
           String.valueOf(after.connections()));
-      row("soak: dispatcher running / queued calls", before.running() + " / " + before.queued(),
+      row(
+          "soak: dispatcher running / queued calls",
+          before.running() + " / " + before.queued(),
           after.running() + " / " + after.queued());
 
       assertThat(server.requestCount()).isEqualTo(WARM_UP + SOAK);
@@ -380,14 +444,16 @@ class LoadAndLeakTest {
       try (Stream<Path> left = Files.list(saves)) {
         assertThat(left).as("no file, hidden or not, left by a save, failed or not").isEmpty();
       }
-      assertThat(after.threads()).as("live threads")
+      assertThat(after.threads())
+          .as("live threads")
           .isLessThanOrEqualTo(before.threads() + SOAK_THREAD_TOLERANCE);
-      assertThat(after.fds()).as("open file descriptors")
+      assertThat(after.fds())
+          .as("open file descriptors")
           .isLessThanOrEqualTo(before.fds() + FD_TOLERANCE);
-      assertThat(after.heapAfterGc()).as("heap used after GC")
+      assertThat(after.heapAfterGc())
+          .as("heap used after GC")
           .isLessThanOrEqualTo(before.heapAfterGc() + HEAP_TOLERANCE);
-      assertThat(after.connections()).as("pooled connections")
-          .isLessThanOrEqualTo(MAX_CONNECTIONS);
+      assertThat(after.connections()).as("pooled connections").isLessThanOrEqualTo(MAX_CONNECTIONS);
       assertThat(after.running()).as("calls running in the Dispatcher").isZero();
       assertThat(after.queued()).as("calls queued in the Dispatcher").isZero();
     } finally {
@@ -416,12 +482,13 @@ class LoadAndLeakTest {
       // Failures rotate through the modes too: i / FAIL_EVERY, not i, picks theirs.
       Mode mode = Mode.values()[(fails ? i / FAIL_EVERY : i) % 3];
       byMode[mode.ordinal()]++;
-      ImageGenerationRequest request = ImageGenerationRequest.builder("soak " + i)
-          .seed(i)
-          .size(16, 16)
-          .outputFormat(OutputFormat.PNG)
-          .responseFormat(ResponseFormat.BASE64)
-          .build();
+      ImageGenerationRequest request =
+          ImageGenerationRequest.builder("soak " + i)
+              .seed(i)
+              .size(16, 16)
+              .outputFormat(OutputFormat.PNG)
+              .responseFormat(ResponseFormat.BASE64)
+              .build();
       try {
         switch (mode) {
           case GENERATE -> check(i, client.generate(request));
@@ -481,35 +548,54 @@ class LoadAndLeakTest {
       }
       List<String> started = JvmStats.threadsSince(before);
       int threadsOpen = JvmStats.threadCount();
-      assertThat(started).as("the client ran its calls on OkHttp Dispatcher threads")
+      assertThat(started)
+          .as("the client ran its calls on OkHttp Dispatcher threads")
           .anyMatch(name -> name.startsWith("OkHttp"));
 
       long closing = System.nanoTime();
       client.close();
-      boolean ended = JvmStats.await(Duration.ofSeconds(10),
-          () -> JvmStats.clientThreadsSince(before).isEmpty()
-              && JvmStats.threadCount() <= threadsBefore + THREAD_TOLERANCE);
+      boolean ended =
+          JvmStats.await(
+              Duration.ofSeconds(10),
+              () ->
+                  JvmStats.clientThreadsSince(before).isEmpty()
+                      && JvmStats.threadCount() <= threadsBefore + THREAD_TOLERANCE);
       long took = System.nanoTime() - closing;
       List<String> left = JvmStats.threadsSince(before);
-      row("close(): live threads (pre-client / open / after close)", String.valueOf(threadsBefore),
+      row(
+          "close(): live threads (pre-client / open / after close)",
+          String.valueOf(threadsBefore),
           threadsOpen + " / " + JvmStats.threadCount());
-      row("close(): time for the client's threads to end", "",
+      row(
+          "close(): time for the client's threads to end",
+          "",
           ended ? millis(took) : "not within 10 s");
       long fdsAfter = JvmStats.openFileDescriptors();
       long socketsAfter = JvmStats.openTcpSockets();
-      row("close(): threads started since, still alive", "", left.isEmpty() ? "none"
-          : String.join(", ", left).replace(" (TIMED_WAITING)", "").replace(" (WAITING)", ""));
-      row("close(): open file descriptors (pre-client / after close)", String.valueOf(fdsBefore),
+      row(
+          "close(): threads started since, still alive",
+          "",
+          left.isEmpty()
+              ? "none"
+              : String.join(", ", left).replace(" (TIMED_WAITING)", "").replace(" (WAITING)", ""));
+      row(
+          "close(): open file descriptors (pre-client / after close)",
+          String.valueOf(fdsBefore),
           String.valueOf(fdsAfter));
-      row("close(): open TCP sockets (pre-client / after close)", String.valueOf(socketsBefore),
+      row(
+          "close(): open TCP sockets (pre-client / after close)",
+          String.valueOf(socketsBefore),
           String.valueOf(socketsAfter));
       assertThat(ended)
-          .as("within 10 s of close() the client's threads end; new threads left: %s",
+          .as(
+              "within 10 s of close() the client's threads end; new threads left: %s",
               JvmStats.names(left))
           .isTrue();
-      assertThat(fdsAfter).as("open file descriptors after close()")
+      assertThat(fdsAfter)
+          .as("open file descriptors after close()")
           .isLessThanOrEqualTo(fdsBefore + FD_TOLERANCE);
-      assertThat(socketsAfter).as("open TCP sockets after close(), with no call in flight")
+      assertThat(socketsAfter)
+          .as("open TCP sockets after close(), with no call in flight")
           .isLessThanOrEqualTo(socketsBefore);
     }
   }

@@ -20,13 +20,13 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A {@link FakeTogetherServer} in a JVM of its own, so that the threads, file descriptors and heap
- * of the JVM under test are the client's alone: an in-process server keeps a thread per
- * connection (idle for a minute after), a socket per connection and every request it recorded.
+ * of the JVM under test are the client's alone: an in-process server keeps a thread per connection
+ * (idle for a minute after), a socket per connection and every request it recorded.
  *
- * <p>The parent scripts it over the child's stdin, one command per line, each answered by one
- * line on its stdout: {@code fail-every EVERY COUNT} (the next COUNT requests: every EVERY-th,
- * the first included, a 500, the others answered normally), {@code delay MILLIS COUNT}, {@code
- * count}. The child exits when its stdin closes, so it never outlives the test JVM.
+ * <p>The parent scripts it over the child's stdin, one command per line, each answered by one line
+ * on its stdout: {@code fail-every EVERY COUNT} (the next COUNT requests: every EVERY-th, the first
+ * included, a 500, the others answered normally), {@code delay MILLIS COUNT}, {@code count}. The
+ * child exits when its stdin closes, so it never outlives the test JVM.
  */
 final class ServerProcess implements AutoCloseable {
   private final Process process;
@@ -59,17 +59,25 @@ final class ServerProcess implements AutoCloseable {
   private static ServerProcess start(List<String> args) {
     String classPath =
         System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx512m", "-XX:+UseSerialGC", "-Djava.awt.headless=true",
-        "-cp", classPath, ServerProcess.class.getName()));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m",
+                "-XX:+UseSerialGC",
+                "-Djava.awt.headless=true",
+                "-cp",
+                classPath,
+                ServerProcess.class.getName()));
     command.addAll(args);
     try {
-      Path log = Path.of(System.getProperty("basedir", "."), "target", "reliability", "fake-server.log");
+      Path log =
+          Path.of(System.getProperty("basedir", "."), "target", "reliability", "fake-server.log");
       Files.createDirectories(log.getParent());
-      Process process = new ProcessBuilder(command)
-          .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
-          .start();
+      Process process =
+          new ProcessBuilder(command)
+              .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
+              .start();
       return new ServerProcess(process);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start the fake server process", e);
@@ -106,7 +114,8 @@ final class ServerProcess implements AutoCloseable {
       commands.flush();
       String reply = replies.readLine();
       if (reply == null || !reply.startsWith("OK")) {
-        throw new IllegalStateException("the fake server process answered " + line + " with " + reply);
+        throw new IllegalStateException(
+            "the fake server process answered " + line + " with " + reply);
       }
       return reply.substring(2).strip();
     } catch (IOException e) {
@@ -153,9 +162,10 @@ final class ServerProcess implements AutoCloseable {
             int every = Integer.parseInt(words[1]);
             int count = Integer.parseInt(words[2]);
             for (int k = 0; k < count; k++) {
-              server.enqueue(k % every == 0
-                  ? Fault.error(500, "server_error", "scripted failure " + k)
-                  : Fault.delay(Duration.ZERO));
+              server.enqueue(
+                  k % every == 0
+                      ? Fault.error(500, "server_error", "scripted failure " + k)
+                      : Fault.delay(Duration.ZERO));
             }
           }
           case "delay" -> {

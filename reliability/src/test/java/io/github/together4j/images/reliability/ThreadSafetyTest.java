@@ -37,14 +37,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * One {@link TogetherImages} shared by many threads: every call gets its own images, whatever
- * path it takes ({@code generate}, {@code generateAsync}, {@code generateAndSave}), and closing
- * the client while calls are in flight ends each of them, successfully or with a typed exception,
+ * One {@link TogetherImages} shared by many threads: every call gets its own images, whatever path
+ * it takes ({@code generate}, {@code generateAsync}, {@code generateAndSave}), and closing the
+ * client while calls are in flight ends each of them, successfully or with a typed exception,
  * without a hang or a thread left behind.
  */
 class ThreadSafetyTest {
   static final int THREADS = 16;
   static final int CALLS_PER_THREAD = 20;
+
   /** A bound on every wait: generous for a shared 2-core machine, short of a hang. */
   static final Duration WAIT = Duration.ofSeconds(60);
 
@@ -61,12 +62,14 @@ class ThreadSafetyTest {
 
   /** How a call is made. */
   enum Mode {
-    GENERATE, GENERATE_ASYNC, GENERATE_AND_SAVE
+    GENERATE,
+    GENERATE_ASYNC,
+    GENERATE_AND_SAVE
   }
 
   /**
-   * A request of its own for call {@code call} of thread {@code thread}: prompt, seed, size,
-   * count and format all differ, so an answer given to the wrong caller cannot match.
+   * A request of its own for call {@code call} of thread {@code thread}: prompt, seed, size, count
+   * and format all differ, so an answer given to the wrong caller cannot match.
    */
   static ImageGenerationRequest request(int thread, int call) {
     return ImageGenerationRequest.builder("thread " + thread + " call " + call)
@@ -82,9 +85,15 @@ class ThreadSafetyTest {
   static List<byte[]> expectedImages(ImageGenerationRequest request) {
     List<byte[]> images = new ArrayList<>();
     for (int i = 0; i < request.n(); i++) {
-      images.add(ImageRenderer.render(request.prompt(), (long) request.seed() + i, request.width(),
-          request.height(), request.outputFormat() == OutputFormat.PNG
-              ? ImageRenderer.Format.PNG : ImageRenderer.Format.JPEG));
+      images.add(
+          ImageRenderer.render(
+              request.prompt(),
+              (long) request.seed() + i,
+              request.width(),
+              request.height(),
+              request.outputFormat() == OutputFormat.PNG
+                  ? ImageRenderer.Format.PNG
+                  : ImageRenderer.Format.JPEG));
     }
     return images;
   }
@@ -108,42 +117,51 @@ class ThreadSafetyTest {
       for (int t = 0; t < THREADS; t++) {
         int thread = t;
         Path directory = work.resolve("thread-" + t);
-        threads.add(new Thread(() -> {
-          try {
-            go.await();
-            for (int k = 0; k < CALLS_PER_THREAD; k++) {
-              ImageGenerationRequest request = request(thread, k);
-              List<byte[]> images = expected.get(request.prompt());
-              Mode mode = Mode.values()[(thread + k) % 3];
-              byMode[mode.ordinal()].incrementAndGet();
-              switch (mode) {
-                case GENERATE -> checkResult(request, client.generate(request), images);
-                case GENERATE_ASYNC -> checkResult(request,
-                    client.generateAsync(request).get(WAIT.toSeconds(), TimeUnit.SECONDS), images);
-                case GENERATE_AND_SAVE -> {
-                  SavedImages saved =
-                      client.generateAndSave(request, directory, "call" + k + "_{index}");
-                  assertThat(saved.images()).as(request.prompt()).hasSize(images.size());
-                  for (SavedImages.Image image : saved.images()) {
-                    assertThat(image.path().getParent()).isEqualTo(directory);
-                    assertThat(Files.readAllBytes(image.path()))
-                        .as("%s, file %s", request.prompt(), image.path().getFileName())
-                        .isEqualTo(images.get(image.index()));
-                    assertThat(image.size()).isEqualTo(images.get(image.index()).length);
+        threads.add(
+            new Thread(
+                () -> {
+                  try {
+                    go.await();
+                    for (int k = 0; k < CALLS_PER_THREAD; k++) {
+                      ImageGenerationRequest request = request(thread, k);
+                      List<byte[]> images = expected.get(request.prompt());
+                      Mode mode = Mode.values()[(thread + k) % 3];
+                      byMode[mode.ordinal()].incrementAndGet();
+                      switch (mode) {
+                        case GENERATE -> checkResult(request, client.generate(request), images);
+                        case GENERATE_ASYNC ->
+                            checkResult(
+                                request,
+                                client
+                                    .generateAsync(request)
+                                    .get(WAIT.toSeconds(), TimeUnit.SECONDS),
+                                images);
+                        case GENERATE_AND_SAVE -> {
+                          SavedImages saved =
+                              client.generateAndSave(request, directory, "call" + k + "_{index}");
+                          assertThat(saved.images()).as(request.prompt()).hasSize(images.size());
+                          for (SavedImages.Image image : saved.images()) {
+                            assertThat(image.path().getParent()).isEqualTo(directory);
+                            assertThat(Files.readAllBytes(image.path()))
+                                .as("%s, file %s", request.prompt(), image.path().getFileName())
+                                .isEqualTo(images.get(image.index()));
+                            assertThat(image.size()).isEqualTo(images.get(image.index()).length);
+                          }
+                        }
+                      }
+                    }
+                  } catch (Throwable e) {
+                    failures.add(e);
                   }
-                }
-              }
-            }
-          } catch (Throwable e) {
-            failures.add(e);
-          }
-        }, "caller-" + t));
+                },
+                "caller-" + t));
       }
       threads.forEach(Thread::start);
       go.countDown();
       for (Thread thread : threads) {
         thread.join(WAIT.toMillis());
-        assertThat(thread.isAlive()).as("%s still running after %s", thread.getName(), WAIT)
+        assertThat(thread.isAlive())
+            .as("%s still running after %s", thread.getName(), WAIT)
             .isFalse();
       }
       assertThat(failures).as("failures of the %d callers", THREADS).isEmpty();
@@ -173,11 +191,12 @@ class ThreadSafetyTest {
     }
   }
 
-  static void checkResult(ImageGenerationRequest request, ImageGenerationResult result,
-      List<byte[]> images) {
+  static void checkResult(
+      ImageGenerationRequest request, ImageGenerationResult result, List<byte[]> images) {
     assertThat(result.images()).as(request.prompt()).hasSize(images.size());
     for (GeneratedImage image : result.images()) {
-      assertThat(image.bytes()).as("%s, image %d", request.prompt(), image.index())
+      assertThat(image.bytes())
+          .as("%s, image %d", request.prompt(), image.index())
           .isEqualTo(images.get(image.index()));
     }
   }
@@ -208,55 +227,64 @@ class ThreadSafetyTest {
       for (int t = 0; t < syncCallers; t++) {
         int thread = t;
         Path directory = work.resolve("closing-" + t);
-        callers.add(new Thread(() -> {
-          // Calls until the client refuses one; a call begun before close() may end either way.
-          for (int k = 0; k < 100; k++) {
-            ImageGenerationRequest request = request(thread, k);
-            boolean afterClose = closed.getCount() == 0;
-            try {
-              if (k % 2 == 0) {
-                checkResult(request, client.generate(request), expectedImages(request));
-              } else {
-                SavedImages saved =
-                    client.generateAndSave(request, directory, "call" + k + "_{index}");
-                assertThat(saved.images()).hasSize(request.n());
-              }
-              if (afterClose) {
-                unexpected.add(new AssertionError("a call begun after close() returned succeeded"));
-              }
-              count(outcomes, "sync: succeeded");
-            } catch (IllegalStateException e) {
-              if (!"client is closed".equals(e.getMessage())) {
-                unexpected.add(e);
-              }
-              count(outcomes, "sync: IllegalStateException client is closed");
-              return;
-            } catch (TogetherException e) {
-              count(outcomes, "sync: " + e.getClass().getSimpleName());
-            } catch (Throwable e) {
-              unexpected.add(e);
-              return;
-            }
-          }
-          unexpected.add(new AssertionError("caller " + thread + " was never refused"));
-        }, "closing-caller-" + t));
+        callers.add(
+            new Thread(
+                () -> {
+                  // Calls until the client refuses one; a call begun before close() may end either
+                  // way.
+                  for (int k = 0; k < 100; k++) {
+                    ImageGenerationRequest request = request(thread, k);
+                    boolean afterClose = closed.getCount() == 0;
+                    try {
+                      if (k % 2 == 0) {
+                        checkResult(request, client.generate(request), expectedImages(request));
+                      } else {
+                        SavedImages saved =
+                            client.generateAndSave(request, directory, "call" + k + "_{index}");
+                        assertThat(saved.images()).hasSize(request.n());
+                      }
+                      if (afterClose) {
+                        unexpected.add(
+                            new AssertionError("a call begun after close() returned succeeded"));
+                      }
+                      count(outcomes, "sync: succeeded");
+                    } catch (IllegalStateException e) {
+                      if (!"client is closed".equals(e.getMessage())) {
+                        unexpected.add(e);
+                      }
+                      count(outcomes, "sync: IllegalStateException client is closed");
+                      return;
+                    } catch (TogetherException e) {
+                      count(outcomes, "sync: " + e.getClass().getSimpleName());
+                    } catch (Throwable e) {
+                      unexpected.add(e);
+                      return;
+                    }
+                  }
+                  unexpected.add(new AssertionError("caller " + thread + " was never refused"));
+                },
+                "closing-caller-" + t));
       }
       callers.forEach(Thread::start);
 
       assertThat(JvmStats.await(WAIT, () -> server.requestCount() >= 10))
-          .as("calls reach the server").isTrue();
+          .as("calls reach the server")
+          .isTrue();
       // Two threads close at once: close() is idempotent and safe to race.
       CountDownLatch go = new CountDownLatch(1);
       List<Thread> closers = new ArrayList<>();
       for (int c = 0; c < 2; c++) {
-        closers.add(new Thread(() -> {
-          try {
-            go.await();
-            client.close();
-          } catch (Throwable e) {
-            unexpected.add(e);
-          }
-        }, "closer-" + c));
+        closers.add(
+            new Thread(
+                () -> {
+                  try {
+                    go.await();
+                    client.close();
+                  } catch (Throwable e) {
+                    unexpected.add(e);
+                  }
+                },
+                "closer-" + c));
       }
       closers.forEach(Thread::start);
       go.countDown();
@@ -267,11 +295,14 @@ class ThreadSafetyTest {
       closed.countDown();
 
       assertThatThrownBy(() -> client.generate("after close"))
-          .isInstanceOf(IllegalStateException.class).hasMessage("client is closed");
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessage("client is closed");
       assertThatThrownBy(() -> client.generateAsync("after close"))
-          .isInstanceOf(IllegalStateException.class).hasMessage("client is closed");
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessage("client is closed");
       assertThatThrownBy(() -> client.generateAndSave(request(0, 1), work.resolve("after")))
-          .isInstanceOf(IllegalStateException.class).hasMessage("client is closed");
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessage("client is closed");
 
       for (int k = 0; k < asyncCalls; k++) {
         CompletableFuture<ImageGenerationResult> future = futures.get(k);
@@ -281,8 +312,14 @@ class ThreadSafetyTest {
           count(outcomes, "async: succeeded");
         } catch (ExecutionException e) {
           if (e.getCause() instanceof TogetherException cause) {
-            count(outcomes, "async: " + cause.getClass().getSimpleName() + " after "
-                + cause.attempts() + " attempt(s): " + cause.getMessage().replaceAll(";.*", ""));
+            count(
+                outcomes,
+                "async: "
+                    + cause.getClass().getSimpleName()
+                    + " after "
+                    + cause.attempts()
+                    + " attempt(s): "
+                    + cause.getMessage().replaceAll(";.*", ""));
           } else {
             unexpected.add(e.getCause());
           }
@@ -292,20 +329,35 @@ class ThreadSafetyTest {
         caller.join(WAIT.toMillis());
         assertThat(caller.isAlive()).as("%s ends", caller.getName()).isFalse();
       }
-      assertThat(unexpected).as("outcomes other than success, a TogetherException, or "
-          + "IllegalStateException(\"client is closed\") after close()").isEmpty();
+      assertThat(unexpected)
+          .as(
+              "outcomes other than success, a TogetherException, or "
+                  + "IllegalStateException(\"client is closed\") after close()")
+          .isEmpty();
 
       // The client's own threads end. (Its leftover connections do not: see the disabled test
       // closeWhileCallsAreInFlightClosesTheirConnections.)
-      boolean ended = JvmStats.await(Duration.ofSeconds(10),
-          () -> JvmStats.clientThreadsSince(before).isEmpty());
-      System.out.println("close() with calls in flight: outcomes " + outcomes.entrySet().stream()
-          .map(e -> e.getValue() + " x " + e.getKey()).collect(Collectors.joining("; "))
-          + "; threads before " + threadsBefore + ", after " + JvmStats.threadCount()
-          + "; sockets before " + socketsBefore + ", after " + JvmStats.openTcpSockets()
-          + "; left " + JvmStats.threadsSince(before));
+      boolean ended =
+          JvmStats.await(
+              Duration.ofSeconds(10), () -> JvmStats.clientThreadsSince(before).isEmpty());
+      System.out.println(
+          "close() with calls in flight: outcomes "
+              + outcomes.entrySet().stream()
+                  .map(e -> e.getValue() + " x " + e.getKey())
+                  .collect(Collectors.joining("; "))
+              + "; threads before "
+              + threadsBefore
+              + ", after "
+              + JvmStats.threadCount()
+              + "; sockets before "
+              + socketsBefore
+              + ", after "
+              + JvmStats.openTcpSockets()
+              + "; left "
+              + JvmStats.threadsSince(before));
       assertThat(ended)
-          .as("within 10 s the client's threads end; new threads left: %s",
+          .as(
+              "within 10 s the client's threads end; new threads left: %s",
               JvmStats.names(JvmStats.threadsSince(before)))
           .isTrue();
     }
@@ -326,8 +378,10 @@ class ThreadSafetyTest {
       List<CompletableFuture<?>> calls = new ArrayList<>();
       for (int k = 0; k < 3; k++) {
         ImageGenerationRequest request = request(1, k);
-        calls.add(CompletableFuture.runAsync(
-            () -> client.generate(request), runnable -> new Thread(runnable, "caller").start()));
+        calls.add(
+            CompletableFuture.runAsync(
+                () -> client.generate(request),
+                runnable -> new Thread(runnable, "caller").start()));
       }
       for (int k = 0; k < 5; k++) {
         calls.add(client.generateAsync(request(2, k)));
@@ -339,11 +393,14 @@ class ThreadSafetyTest {
         assertThat(call).as("a call in flight at close() completes").succeedsWithin(WAIT);
       }
 
-      boolean released = JvmStats.await(Duration.ofSeconds(10),
-          () -> JvmStats.openTcpSockets() <= socketsBefore);
+      boolean released =
+          JvmStats.await(Duration.ofSeconds(10), () -> JvmStats.openTcpSockets() <= socketsBefore);
       assertThat(released)
-          .as("within 10 s of the last call, the connections are closed: TCP sockets before %d,"
-              + " now %d; threads started since: %s", socketsBefore, JvmStats.openTcpSockets(),
+          .as(
+              "within 10 s of the last call, the connections are closed: TCP sockets before %d,"
+                  + " now %d; threads started since: %s",
+              socketsBefore,
+              JvmStats.openTcpSockets(),
               JvmStats.names(JvmStats.threadsSince(before)))
           .isTrue();
     }
@@ -375,7 +432,9 @@ class ThreadSafetyTest {
           refused++;
           assertThat(e.getCause()).isInstanceOf(TogetherException.class);
           TogetherException cause = (TogetherException) e.getCause();
-          assertThat(cause.attempts()).as("attempts of a call refused by a closed client").isEqualTo(1);
+          assertThat(cause.attempts())
+              .as("attempts of a call refused by a closed client")
+              .isEqualTo(1);
           assertThat(cause.getMessage()).contains("closed");
         }
       }

@@ -24,9 +24,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * }
  * }</pre>
  *
- * <p>One server serves the whole class (its nested classes included); before each test its
- * faults, recorded requests and stored images are cleared. Each test method gets its own client,
- * closed after the test; it retries as a default client does.
+ * <p>One server serves the whole class (its nested classes included); before each test its faults,
+ * recorded requests and stored images are cleared. Each test method gets its own client, closed
+ * after the test; it retries as a default client does.
  */
 @Documented
 @Inherited

@@ -16,7 +16,6 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
-import javax.net.ServerSocketFactory;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,6 +30,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
+import javax.net.ServerSocketFactory;
 import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -57,15 +57,15 @@ import org.jspecify.annotations.Nullable;
  *
  * <ul>
  *   <li>{@code Authorization: Bearer <key>} must carry {@link #apiKey()}; otherwise 401.
- *   <li>The body is validated against the spec's {@code ImageRequest} schema, read from the yaml
- *       at run time: a violation is a 400 {@code invalid_request_error} whose {@code param} names
- *       the field. Beyond the spec, at most {@value #MAX_N} images of at most {@value
- *       #MAX_DIMENSION} pixels a side are drawn (400 otherwise), to keep a test suite fast.
+ *   <li>The body is validated against the spec's {@code ImageRequest} schema, read from the yaml at
+ *       run time: a violation is a 400 {@code invalid_request_error} whose {@code param} names the
+ *       field. Beyond the spec, at most {@value #MAX_N} images of at most {@value #MAX_DIMENSION}
+ *       pixels a side are drawn (400 otherwise), to keep a test suite fast.
  *   <li>{@code n} images of {@code width}×{@code height} in {@code output_format} (JPEG by default,
  *       as the spec says), as {@code b64_json} or, for {@code response_format=url} (the live API's
- *       default, and this server's), as a {@code url} on this server, signed and served once
- *       asked for. Image {@code i} is drawn from the prompt and {@code seed + i}; with no seed,
- *       seed 0, so the same request always gives the same bytes (the live API picks a random seed).
+ *       default, and this server's), as a {@code url} on this server, signed and served once asked
+ *       for. Image {@code i} is drawn from the prompt and {@code seed + i}; with no seed, seed 0,
+ *       so the same request always gives the same bytes (the live API picks a random seed).
  *   <li>The response has {@code id}, {@code model}, {@code object: "list"} and, per image, {@code
  *       index}, {@code type} and {@code timings}, like the live API.
  * </ul>
@@ -92,6 +92,7 @@ public final class FakeTogetherServer implements AutoCloseable {
 
   static final String GENERATIONS = "/v1/images/generations";
   static final String FILES = "/v1/files/";
+
   /** URL results kept for download; older ones are forgotten, as expired URLs are. */
   static final int MAX_STORED_FILES = 64;
 
@@ -102,15 +103,22 @@ public final class FakeTogetherServer implements AutoCloseable {
   private final MockWebServer server = new MockWebServer();
   private final String apiKey;
   private final Queue<Fault> script = new ConcurrentLinkedQueue<>();
+
   /** The last {@value #MAX_RECORDED} requests not yet taken: a long-running server stays small. */
-  private final BlockingQueue<RecordedImageRequest> recorded = new LinkedBlockingQueue<>(MAX_RECORDED);
+  private final BlockingQueue<RecordedImageRequest> recorded =
+      new LinkedBlockingQueue<>(MAX_RECORDED);
+
   private final AtomicInteger generations = new AtomicInteger();
+
   /** The image every request gets in benchmark mode, else null. */
   private final byte @Nullable [] fixedImage;
+
   /** Benchmark mode's whole base64 response bodies, by n: served as cheap copies. */
   private final Map<Integer, Buffer> fixedBodies = new java.util.concurrent.ConcurrentHashMap<>();
+
   /** Numbers every generation, never reset, so ids stay unique across tests. */
   private final AtomicLong ids = new AtomicLong();
+
   private final Map<String, StoredFile> files =
       new LinkedHashMap<>() {
         private static final long serialVersionUID = 1L;
@@ -127,30 +135,33 @@ public final class FakeTogetherServer implements AutoCloseable {
   private FakeTogetherServer(Builder builder) {
     this.apiKey = builder.apiKey;
     this.fixedImage = builder.fixedImage;
-    server.setDispatcher(new Dispatcher() {
-      @Override
-      public MockResponse dispatch(RecordedRequest request) {
-        try {
-          // MockWebServer queues every request for its own takeRequest(), which this server never
-          // calls; drained here, a server that answers millions of requests stays small.
-          while (server.takeRequest(0, TimeUnit.NANOSECONDS) != null) {
-            // Dropped: recorded (above) is this server's own, bounded record.
+    server.setDispatcher(
+        new Dispatcher() {
+          @Override
+          public MockResponse dispatch(RecordedRequest request) {
+            try {
+              // MockWebServer queues every request for its own takeRequest(), which this server
+              // never
+              // calls; drained here, a server that answers millions of requests stays small.
+              while (server.takeRequest(0, TimeUnit.NANOSECONDS) != null) {
+                // Dropped: recorded (above) is this server's own, bounded record.
+              }
+              return FakeTogetherServer.this.dispatch(request);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+              return error(500, "fake_server_error", "the fake server was interrupted", null, null);
+            } catch (RuntimeException e) {
+              // A bug here must fail the client's call at once, not leave it waiting for a timeout.
+              return error(500, "fake_server_error", "the fake server failed: " + e, null, null);
+            }
           }
-          return FakeTogetherServer.this.dispatch(request);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return error(500, "fake_server_error", "the fake server was interrupted", null, null);
-        } catch (RuntimeException e) {
-          // A bug here must fail the client's call at once, not leave it waiting for a timeout.
-          return error(500, "fake_server_error", "the fake server failed: " + e, null, null);
-        }
-      }
-    });
+        });
     server.setServerSocketFactory(new NoDelayServerSocketFactory());
     try {
       server.start(InetAddress.getLoopbackAddress(), builder.port);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot start the fake Together server on port " + builder.port, e);
+      throw new UncheckedIOException(
+          "cannot start the fake Together server on port " + builder.port, e);
     }
   }
 
@@ -219,8 +230,8 @@ public final class FakeTogetherServer implements AutoCloseable {
   }
 
   /**
-   * Makes the next image generation request that has no fault yet misbehave as {@code fault}
-   * says. Faults apply in the order enqueued, one per request.
+   * Makes the next image generation request that has no fault yet misbehave as {@code fault} says.
+   * Faults apply in the order enqueued, one per request.
    *
    * @param fault the misbehaviour
    * @return this server
@@ -232,8 +243,8 @@ public final class FakeTogetherServer implements AutoCloseable {
 
   /**
    * Returns the oldest image generation request not yet taken, waiting up to 10 seconds for one.
-   * The server keeps the last 1,000 requests not yet taken, so that one left running for long
-   * does not grow; older ones are dropped.
+   * The server keeps the last 1,000 requests not yet taken, so that one left running for long does
+   * not grow; older ones are dropped.
    *
    * @return the request, its API key redacted
    * @throws IllegalStateException if none arrives in time
@@ -277,9 +288,7 @@ public final class FakeTogetherServer implements AutoCloseable {
     return generations.get();
   }
 
-  /**
-   * Forgets enqueued faults, recorded requests and stored URL images, as between two tests.
-   */
+  /** Forgets enqueued faults, recorded requests and stored URL images, as between two tests. */
   public void reset() {
     script.clear();
     recorded.clear();
@@ -319,11 +328,19 @@ public final class FakeTogetherServer implements AutoCloseable {
       return;
     }
     FakeTogetherServer server = builder.start();
-    System.out.println("Fake Together server at " + server.baseUrl() + " accepting API key "
-        + server.apiKey() + "; try:");
-    System.out.println("  curl -s " + server.baseUrl() + "images/generations -H 'Authorization: Bearer "
-        + server.apiKey() + "' -H 'Content-Type: application/json' -d '{\"prompt\":\"a fox\","
-        + "\"model\":\"m\",\"width\":256,\"height\":256,\"response_format\":\"url\"}'");
+    System.out.println(
+        "Fake Together server at "
+            + server.baseUrl()
+            + " accepting API key "
+            + server.apiKey()
+            + "; try:");
+    System.out.println(
+        "  curl -s "
+            + server.baseUrl()
+            + "images/generations -H 'Authorization: Bearer "
+            + server.apiKey()
+            + "' -H 'Content-Type: application/json' -d '{\"prompt\":\"a fox\","
+            + "\"model\":\"m\",\"width\":256,\"height\":256,\"response_format\":\"url\"}'");
     Runtime.getRuntime().addShutdownHook(new Thread(server::close));
     try {
       new CountDownLatch(1).await();
@@ -340,7 +357,9 @@ public final class FakeTogetherServer implements AutoCloseable {
     Builder builder = builder();
     for (int i = 0; i < args.length; i += 2) {
       String option = args[i];
-      if (!option.equals("--port") && !option.equals("--api-key") && !option.equals("--fixed-image")) {
+      if (!option.equals("--port")
+          && !option.equals("--api-key")
+          && !option.equals("--fixed-image")) {
         throw new IllegalArgumentException("unknown argument " + option);
       }
       if (i + 1 == args.length) {
@@ -371,7 +390,8 @@ public final class FakeTogetherServer implements AutoCloseable {
     String path = request.getUrl().encodedPath();
     if (path.equals(GENERATIONS)) {
       if (!"POST".equals(method)) {
-        return error(405, "invalid_request_error", method + " is not allowed: use POST", null, null);
+        return error(
+            405, "invalid_request_error", method + " is not allowed: use POST", null, null);
       }
       return generate(request);
     }
@@ -386,9 +406,14 @@ public final class FakeTogetherServer implements AutoCloseable {
     @Nullable Object json = parse(body);
     boolean authorized = isAuthorized(request.getHeaders().get("Authorization"));
     String contentType = request.getHeaders().get("Content-Type");
-    RecordedImageRequest seen = new RecordedImageRequest(
-        request.getMethod(), request.getUrl().encodedPath(), redact(request.getHeaders()), body, json,
-        authorized);
+    RecordedImageRequest seen =
+        new RecordedImageRequest(
+            request.getMethod(),
+            request.getUrl().encodedPath(),
+            redact(request.getHeaders()),
+            body,
+            json,
+            authorized);
     while (!recorded.offer(seen)) {
       recorded.poll();
     }
@@ -400,31 +425,48 @@ public final class FakeTogetherServer implements AutoCloseable {
           .setHeader("x-request-id", "fake-req-" + id)
           .build();
     }
-    MockResponse.Builder response = switch (fault.kind) {
-      case ERROR -> errorBuilder(fault.status, fault.type, fault.message, fault.param, fault.code);
-      case HTML_PAGE -> new MockResponse.Builder()
-          .code(fault.status)
-          .addHeader("Content-Type", "text/html")
-          .body("<html><head><title>" + fault.status + "</title></head><body><center><h1>"
-              + fault.status + " " + reason(fault.status)
-              + "</h1></center><hr><center>nginx</center></body></html>\n");
-      case DISCONNECT -> new MockResponse.Builder().onResponseStart(new SocketEffect.CloseSocket());
-      case MALFORMED_JSON -> new MockResponse.Builder()
-          .addHeader("Content-Type", "application/json")
-          .body("{\"id\":\"fake-" + id + "\",\"model\":\"m\",\"object\":\"list\",\"data\":[{\"in");
-      case DELAY -> answer(id, contentType, json, authorized, body, null)
-          .headersDelay(fault.delay.toNanos(), TimeUnit.NANOSECONDS);
-      case DROP_MID_BODY -> answer(id, contentType, json, authorized, body, null)
-          .onResponseBody(new SocketEffect.CloseSocket());
-      case SLOW_BODY -> answer(id, contentType, json, authorized, body, null)
-          .throttleBody(fault.bytesPerPause, fault.delay.toNanos(), TimeUnit.NANOSECONDS);
-      case MALFORMED_BASE64, URL_NOT_FOUND, URL_REDIRECT_LOOP ->
-          answer(id, contentType, json, authorized, body, fault);
-      case BODY -> new MockResponse.Builder()
-          .code(fault.status)
-          .addHeader("Content-Type", requireNonNull(fault.contentType))
-          .body(requireNonNull(fault.body));
-    };
+    MockResponse.Builder response =
+        switch (fault.kind) {
+          case ERROR ->
+              errorBuilder(fault.status, fault.type, fault.message, fault.param, fault.code);
+          case HTML_PAGE ->
+              new MockResponse.Builder()
+                  .code(fault.status)
+                  .addHeader("Content-Type", "text/html")
+                  .body(
+                      "<html><head><title>"
+                          + fault.status
+                          + "</title></head><body><center><h1>"
+                          + fault.status
+                          + " "
+                          + reason(fault.status)
+                          + "</h1></center><hr><center>nginx</center></body></html>\n");
+          case DISCONNECT ->
+              new MockResponse.Builder().onResponseStart(new SocketEffect.CloseSocket());
+          case MALFORMED_JSON ->
+              new MockResponse.Builder()
+                  .addHeader("Content-Type", "application/json")
+                  .body(
+                      "{\"id\":\"fake-"
+                          + id
+                          + "\",\"model\":\"m\",\"object\":\"list\",\"data\":[{\"in");
+          case DELAY ->
+              answer(id, contentType, json, authorized, body, null)
+                  .headersDelay(fault.delay.toNanos(), TimeUnit.NANOSECONDS);
+          case DROP_MID_BODY ->
+              answer(id, contentType, json, authorized, body, null)
+                  .onResponseBody(new SocketEffect.CloseSocket());
+          case SLOW_BODY ->
+              answer(id, contentType, json, authorized, body, null)
+                  .throttleBody(fault.bytesPerPause, fault.delay.toNanos(), TimeUnit.NANOSECONDS);
+          case MALFORMED_BASE64, URL_NOT_FOUND, URL_REDIRECT_LOOP ->
+              answer(id, contentType, json, authorized, body, fault);
+          case BODY ->
+              new MockResponse.Builder()
+                  .code(fault.status)
+                  .addHeader("Content-Type", requireNonNull(fault.contentType))
+                  .body(requireNonNull(fault.body));
+        };
     response.setHeader("x-request-id", "fake-req-" + id);
     fault.headers.forEach(response::setHeader);
     return response.build();
@@ -454,28 +496,50 @@ public final class FakeTogetherServer implements AutoCloseable {
    * The answer to a request: an error for a bad one, else the images, as {@code fault} (one that
    * changes the images, or null) has them.
    */
-  private MockResponse.Builder answer(long id, @Nullable String contentType, @Nullable Object json,
-      boolean authorized, String body, @Nullable Fault fault) {
+  private MockResponse.Builder answer(
+      long id,
+      @Nullable String contentType,
+      @Nullable Object json,
+      boolean authorized,
+      String body,
+      @Nullable Fault fault) {
     if (!authorized) {
-      return errorBuilder(401, "invalid_request_error",
+      return errorBuilder(
+          401,
+          "invalid_request_error",
           "Invalid API key provided. You can find your API key at https://api.together.ai/settings/api-keys.",
-          null, "invalid_api_key");
+          null,
+          "invalid_api_key");
     }
     // The spec declares only application/json; like the validators, a missing type is let through.
-    if (contentType != null && !contentType.toLowerCase(java.util.Locale.ROOT).strip()
-        .matches("application/json\\s*(;.*)?")) {
-      return errorBuilder(400, "invalid_request_error",
-          "Content-Type must be application/json, got " + contentType, null, null);
+    if (contentType != null
+        && !contentType
+            .toLowerCase(java.util.Locale.ROOT)
+            .strip()
+            .matches("application/json\\s*(;.*)?")) {
+      return errorBuilder(
+          400,
+          "invalid_request_error",
+          "Content-Type must be application/json, got " + contentType,
+          null,
+          null);
     }
     if (json == null) {
-      return errorBuilder(400, "invalid_request_error",
-          "Request body is not valid JSON: " + excerpt(body), null, null);
+      return errorBuilder(
+          400,
+          "invalid_request_error",
+          "Request body is not valid JSON: " + excerpt(body),
+          null,
+          null);
     }
     List<Violation> violations = VALIDATOR.validateRequest(json);
     if (!violations.isEmpty()) {
-      return errorBuilder(400, "invalid_request_error",
+      return errorBuilder(
+          400,
+          "invalid_request_error",
           violations.stream().map(Violation::message).collect(Collectors.joining("; ")),
-          violations.get(0).param(), null);
+          violations.get(0).param(),
+          null);
     }
     @SuppressWarnings("unchecked") // validated: the body is an object
     Map<String, Object> fields = (Map<String, Object>) json;
@@ -483,29 +547,42 @@ public final class FakeTogetherServer implements AutoCloseable {
     int width = integer(fields, "width", 1024);
     int height = integer(fields, "height", 1024);
     if (n > MAX_N) {
-      return errorBuilder(400, "invalid_request_error",
-          "n must be at most " + MAX_N + " on the fake server, got " + n, "n", null);
+      return errorBuilder(
+          400,
+          "invalid_request_error",
+          "n must be at most " + MAX_N + " on the fake server, got " + n,
+          "n",
+          null);
     }
     for (String side : List.of("width", "height")) {
       int value = side.equals("width") ? width : height;
       if (value > MAX_DIMENSION) {
-        return errorBuilder(400, "invalid_request_error", side + " must be at most " + MAX_DIMENSION
-            + " on the fake server, got " + value, side, null);
+        return errorBuilder(
+            400,
+            "invalid_request_error",
+            side + " must be at most " + MAX_DIMENSION + " on the fake server, got " + value,
+            side,
+            null);
       }
     }
     String prompt = (String) fields.get("prompt");
     long seed = fields.get("seed") instanceof Number number ? number.longValue() : 0L;
     boolean png = "png".equals(fields.get("output_format"));
     // A fault about downloads needs url results, whatever was asked for.
-    boolean forceUrls = fault != null
-        && (fault.kind == Fault.Kind.URL_NOT_FOUND || fault.kind == Fault.Kind.URL_REDIRECT_LOOP);
+    boolean forceUrls =
+        fault != null
+            && (fault.kind == Fault.Kind.URL_NOT_FOUND
+                || fault.kind == Fault.Kind.URL_REDIRECT_LOOP);
     boolean base64 = !forceUrls && "base64".equals(fields.get("response_format"));
     String model = (String) fields.get("model");
     if (fixedImage != null && base64 && fault == null) {
       // Benchmark mode: the same body for every request of this n, built once, copied cheaply
       // (an okio copy shares its segments), so the server's cost is the network alone.
-      Buffer fixedBody = fixedBodies.computeIfAbsent(n, count ->
-          render(0, prompt, seed, count, width, height, png, true, "fake/fixed", null));
+      Buffer fixedBody =
+          fixedBodies.computeIfAbsent(
+              n,
+              count ->
+                  render(0, prompt, seed, count, width, height, png, true, "fake/fixed", null));
       return new MockResponse.Builder()
           .addHeader("Content-Type", "application/json")
           .body(fixedBody.copy());
@@ -519,36 +596,68 @@ public final class FakeTogetherServer implements AutoCloseable {
    * Draws the images into a response body; {@code fault}, if any, corrupts base64 ({@link
    * Fault.Kind#MALFORMED_BASE64}) or breaks the URLs' downloads.
    */
-  private Buffer render(long id, String prompt, long seed, int n, int width, int height, boolean png,
-      boolean base64, String model, @Nullable Fault fault) {
+  private Buffer render(
+      long id,
+      String prompt,
+      long seed,
+      int n,
+      int width,
+      int height,
+      boolean png,
+      boolean base64,
+      String model,
+      @Nullable Fault fault) {
     Buffer out = new Buffer();
     try (JsonWriter writer = JsonWriter.of(out)) {
       writer.beginObject();
-      writer.name("id").value("fake-" + HexFormat.of().toHexDigits(
-          (prompt + "\u0000" + seed).hashCode()) + "-" + id);
+      writer
+          .name("id")
+          .value(
+              "fake-"
+                  + HexFormat.of().toHexDigits((prompt + "\u0000" + seed).hashCode())
+                  + "-"
+                  + id);
       writer.name("model").value(model);
       writer.name("object").value("list");
       writer.name("data").beginArray();
       for (int i = 0; i < n; i++) {
         long start = System.nanoTime();
-        byte[] image = fixedImage != null ? fixedImage : ImageRenderer.render(prompt, seed + i,
-            width, height, png ? ImageRenderer.Format.PNG : ImageRenderer.Format.JPEG);
+        byte[] image =
+            fixedImage != null
+                ? fixedImage
+                : ImageRenderer.render(
+                    prompt,
+                    seed + i,
+                    width,
+                    height,
+                    png ? ImageRenderer.Format.PNG : ImageRenderer.Format.JPEG);
         writer.beginObject();
         writer.name("index").value(i);
         if (base64) {
           String text = java.util.Base64.getEncoder().encodeToString(image);
-          boolean corrupt = fault != null && fault.kind == Fault.Kind.MALFORMED_BASE64
-              && (fault.index == Fault.ALL_IMAGES || fault.index == i);
+          boolean corrupt =
+              fault != null
+                  && fault.kind == Fault.Kind.MALFORMED_BASE64
+                  && (fault.index == Fault.ALL_IMAGES || fault.index == i);
           writer.name("b64_json").value(corrupt ? corrupt(text) : text);
           writer.name("type").value("b64_json");
         } else {
           boolean pngBytes = image.length > 0 && (image[0] & 0xff) == 0x89;
-          writer.name("url").value(store(image, pngBytes ? "image/png" : "image/jpeg",
-              pngBytes ? "png" : "jpg", fault == null ? null : fault.kind));
+          writer
+              .name("url")
+              .value(
+                  store(
+                      image,
+                      pngBytes ? "image/png" : "image/jpeg",
+                      pngBytes ? "png" : "jpg",
+                      fault == null ? null : fault.kind));
           writer.name("type").value("url");
         }
-        writer.name("timings").beginObject()
-            .name("inference").value((System.nanoTime() - start) / 1e9)
+        writer
+            .name("timings")
+            .beginObject()
+            .name("inference")
+            .value((System.nanoTime() - start) / 1e9)
             .endObject();
         writer.endObject();
       }
@@ -567,19 +676,23 @@ public final class FakeTogetherServer implements AutoCloseable {
   }
 
   /**
-   * Keeps an image for download and returns its signed URL; {@link Fault.Kind#URL_NOT_FOUND}
-   * keeps nothing, {@link Fault.Kind#URL_REDIRECT_LOOP} keeps a redirect to itself.
+   * Keeps an image for download and returns its signed URL; {@link Fault.Kind#URL_NOT_FOUND} keeps
+   * nothing, {@link Fault.Kind#URL_REDIRECT_LOOP} keeps a redirect to itself.
    */
-  private String store(byte[] image, String contentType, String extension, Fault.@Nullable Kind fault) {
+  private String store(
+      byte[] image, String contentType, String extension, Fault.@Nullable Kind fault) {
     String id = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
     String signature = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
     if (fault != Fault.Kind.URL_NOT_FOUND) {
       synchronized (files) {
-        files.put(id + "." + extension, new StoredFile(image, contentType, signature,
-            fault == Fault.Kind.URL_REDIRECT_LOOP));
+        files.put(
+            id + "." + extension,
+            new StoredFile(image, contentType, signature, fault == Fault.Kind.URL_REDIRECT_LOOP));
       }
     }
-    return server.url(FILES + id + "." + extension).newBuilder()
+    return server
+        .url(FILES + id + "." + extension)
+        .newBuilder()
         .addQueryParameter("X-Fake-Signature", signature)
         .addQueryParameter("X-Fake-Expires", "3600")
         .build()
@@ -592,15 +705,18 @@ public final class FakeTogetherServer implements AutoCloseable {
       file = files.get(name);
     }
     if (file == null) {
-      return error(404, "not_found", "no image " + name + " (expired, or never generated here)", null, null);
+      return error(
+          404, "not_found", "no image " + name + " (expired, or never generated here)", null, null);
     }
     if (!file.signature().equals(request.getUrl().queryParameter("X-Fake-Signature"))) {
-      return error(403, "access_denied", "the signature of this image URL is missing or wrong", null, null);
+      return error(
+          403, "access_denied", "the signature of this image URL is missing or wrong", null, null);
     }
     if (file.loops()) {
       return new MockResponse.Builder()
           .code(302)
-          .addHeader("Location", request.getUrl().encodedPath() + "?" + request.getUrl().encodedQuery())
+          .addHeader(
+              "Location", request.getUrl().encodedPath() + "?" + request.getUrl().encodedQuery())
           .build();
     }
     return new MockResponse.Builder()
@@ -614,8 +730,12 @@ public final class FakeTogetherServer implements AutoCloseable {
     return errorBuilder(status, type, message, param, code).build();
   }
 
-  private static MockResponse.Builder errorBuilder(int status, @Nullable String type,
-      @Nullable String message, @Nullable String param, @Nullable String code) {
+  private static MockResponse.Builder errorBuilder(
+      int status,
+      @Nullable String type,
+      @Nullable String message,
+      @Nullable String param,
+      @Nullable String code) {
     Map<String, @Nullable Object> error = new LinkedHashMap<>();
     error.put("message", message);
     error.put("type", type);
@@ -704,8 +824,8 @@ public final class FakeTogetherServer implements AutoCloseable {
     /**
      * Answers every request with {@code image}, {@code n} times, instead of drawing images: for
      * benchmarks, where the client and the network should be measured, not the renderer. Base64
-     * bodies are then built once per {@code n} and shared, so their {@code id} repeats; size,
-     * seed, prompt and {@code output_format} are validated but otherwise ignored.
+     * bodies are then built once per {@code n} and shared, so their {@code id} repeats; size, seed,
+     * prompt and {@code output_format} are validated but otherwise ignored.
      *
      * @param image the image bytes, e.g. a pre-rendered PNG
      * @return this builder
@@ -739,7 +859,8 @@ public final class FakeTogetherServer implements AutoCloseable {
      */
     public Builder port(int port) {
       if (port < 0 || port > 65535) {
-        throw new IllegalArgumentException("port = " + port + " is out of range: allowed is 0 to 65535");
+        throw new IllegalArgumentException(
+            "port = " + port + " is out of range: allowed is 0 to 65535");
       }
       this.port = port;
       return this;

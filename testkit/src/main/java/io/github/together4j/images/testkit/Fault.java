@@ -21,8 +21,17 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Fault {
   enum Kind {
-    ERROR, DELAY, DROP_MID_BODY, DISCONNECT, MALFORMED_JSON, MALFORMED_BASE64, HTML_PAGE, BODY,
-    SLOW_BODY, URL_NOT_FOUND, URL_REDIRECT_LOOP
+    ERROR,
+    DELAY,
+    DROP_MID_BODY,
+    DISCONNECT,
+    MALFORMED_JSON,
+    MALFORMED_BASE64,
+    HTML_PAGE,
+    BODY,
+    SLOW_BODY,
+    URL_NOT_FOUND,
+    URL_REDIRECT_LOOP
   }
 
   /** The {@link #index} of a fault that applies to every image. */
@@ -36,22 +45,43 @@ public final class Fault {
   final @Nullable String code;
   final Duration delay;
   final Map<String, String> headers;
+
   /** The image a per-image fault applies to, or {@link #ALL_IMAGES}. */
   final int index;
+
   /** The bytes sent between two pauses of {@link Kind#SLOW_BODY}. */
   final long bytesPerPause;
+
   /** The body of {@link Kind#BODY}, with its content type. */
   final @Nullable String body;
+
   final @Nullable String contentType;
 
-  private Fault(Kind kind, int status, @Nullable String type, @Nullable String message,
-      @Nullable String param, @Nullable String code, Duration delay, Map<String, String> headers) {
+  private Fault(
+      Kind kind,
+      int status,
+      @Nullable String type,
+      @Nullable String message,
+      @Nullable String param,
+      @Nullable String code,
+      Duration delay,
+      Map<String, String> headers) {
     this(kind, status, type, message, param, code, delay, headers, ALL_IMAGES, 0, null, null);
   }
 
-  private Fault(Kind kind, int status, @Nullable String type, @Nullable String message,
-      @Nullable String param, @Nullable String code, Duration delay, Map<String, String> headers,
-      int index, long bytesPerPause, @Nullable String body, @Nullable String contentType) {
+  private Fault(
+      Kind kind,
+      int status,
+      @Nullable String type,
+      @Nullable String message,
+      @Nullable String param,
+      @Nullable String code,
+      Duration delay,
+      Map<String, String> headers,
+      int index,
+      long bytesPerPause,
+      @Nullable String body,
+      @Nullable String contentType) {
     this.kind = kind;
     this.status = status;
     this.type = type;
@@ -80,10 +110,18 @@ public final class Fault {
    */
   public static Fault error(int status, String type, String message) {
     if (status < 400 || status > 599) {
-      throw new IllegalArgumentException("status = " + status + " is out of range: allowed is 400 to 599");
+      throw new IllegalArgumentException(
+          "status = " + status + " is out of range: allowed is 400 to 599");
     }
-    return new Fault(Kind.ERROR, status, requireNonNull(type, "type == null"),
-        requireNonNull(message, "message == null"), null, null, Duration.ZERO, Map.of());
+    return new Fault(
+        Kind.ERROR,
+        status,
+        requireNonNull(type, "type == null"),
+        requireNonNull(message, "message == null"),
+        null,
+        null,
+        Duration.ZERO,
+        Map.of());
   }
 
   /**
@@ -115,7 +153,8 @@ public final class Fault {
   public static Fault delay(Duration delay) {
     requireNonNull(delay, "delay == null");
     if (delay.isNegative()) {
-      throw new IllegalArgumentException("delay = " + delay + " is out of range: allowed is 0 or more");
+      throw new IllegalArgumentException(
+          "delay = " + delay + " is out of range: allowed is 0 or more");
     }
     return new Fault(Kind.DELAY, 200, null, null, null, null, delay, Map.of());
   }
@@ -157,19 +196,31 @@ public final class Fault {
   }
 
   /**
-   * Answers 200 with a well-formed response in which only image {@code index}'s {@code b64_json}
-   * is not base64: the others decode, so a client that saves as it reads has already written the
-   * ones before it. A response with no image {@code index} is sent unharmed.
+   * Answers 200 with a well-formed response in which only image {@code index}'s {@code b64_json} is
+   * not base64: the others decode, so a client that saves as it reads has already written the ones
+   * before it. A response with no image {@code index} is sent unharmed.
    *
    * @param index the {@code index} of the image to corrupt, 0 or more
    * @return the fault
    */
   public static Fault malformedBase64(int index) {
     if (index < 0) {
-      throw new IllegalArgumentException("index = " + index + " is out of range: allowed is 0 or more");
+      throw new IllegalArgumentException(
+          "index = " + index + " is out of range: allowed is 0 or more");
     }
-    return new Fault(Kind.MALFORMED_BASE64, 200, null, null, null, null, Duration.ZERO, Map.of(),
-        index, 0, null, null);
+    return new Fault(
+        Kind.MALFORMED_BASE64,
+        200,
+        null,
+        null,
+        null,
+        null,
+        Duration.ZERO,
+        Map.of(),
+        index,
+        0,
+        null,
+        null);
   }
 
   /**
@@ -183,15 +234,25 @@ public final class Fault {
    */
   public static Fault body(int status, String contentType, String body) {
     checkStatus(status);
-    return new Fault(Kind.BODY, status, null, null, null, null, Duration.ZERO, Map.of(),
-        ALL_IMAGES, 0, requireNonNull(body, "body == null"),
+    return new Fault(
+        Kind.BODY,
+        status,
+        null,
+        null,
+        null,
+        null,
+        Duration.ZERO,
+        Map.of(),
+        ALL_IMAGES,
+        0,
+        requireNonNull(body, "body == null"),
         requireNonNull(contentType, "contentType == null"));
   }
 
   /**
-   * Answers normally, sending the headers at once but the body only {@code bytesPerPause} bytes
-   * at a time, pausing {@code pause} after each piece: for read timeouts and for cancelling a
-   * call whose body is arriving.
+   * Answers normally, sending the headers at once but the body only {@code bytesPerPause} bytes at
+   * a time, pausing {@code pause} after each piece: for read timeouts and for cancelling a call
+   * whose body is arriving.
    *
    * @param bytesPerPause the bytes sent between two pauses, 1 or more
    * @param pause how long to pause, 0 or more
@@ -204,10 +265,22 @@ public final class Fault {
     }
     requireNonNull(pause, "pause == null");
     if (pause.isNegative()) {
-      throw new IllegalArgumentException("pause = " + pause + " is out of range: allowed is 0 or more");
+      throw new IllegalArgumentException(
+          "pause = " + pause + " is out of range: allowed is 0 or more");
     }
-    return new Fault(Kind.SLOW_BODY, 200, null, null, null, null, pause, Map.of(), ALL_IMAGES,
-        bytesPerPause, null, null);
+    return new Fault(
+        Kind.SLOW_BODY,
+        200,
+        null,
+        null,
+        null,
+        null,
+        pause,
+        Map.of(),
+        ALL_IMAGES,
+        bytesPerPause,
+        null,
+        null);
   }
 
   /**
@@ -243,7 +316,8 @@ public final class Fault {
 
   private static void checkStatus(int status) {
     if (status < 200 || status > 599) {
-      throw new IllegalArgumentException("status = " + status + " is out of range: allowed is 200 to 599");
+      throw new IllegalArgumentException(
+          "status = " + status + " is out of range: allowed is 200 to 599");
     }
   }
 
@@ -255,8 +329,19 @@ public final class Fault {
    */
   public Fault withParam(String param) {
     requireError("withParam");
-    return new Fault(kind, status, type, message, requireNonNull(param, "param == null"), code, delay,
-        headers, index, bytesPerPause, body, contentType);
+    return new Fault(
+        kind,
+        status,
+        type,
+        message,
+        requireNonNull(param, "param == null"),
+        code,
+        delay,
+        headers,
+        index,
+        bytesPerPause,
+        body,
+        contentType);
   }
 
   /**
@@ -267,8 +352,19 @@ public final class Fault {
    */
   public Fault withCode(String code) {
     requireError("withCode");
-    return new Fault(kind, status, type, message, param, requireNonNull(code, "code == null"), delay,
-        headers, index, bytesPerPause, body, contentType);
+    return new Fault(
+        kind,
+        status,
+        type,
+        message,
+        param,
+        requireNonNull(code, "code == null"),
+        delay,
+        headers,
+        index,
+        bytesPerPause,
+        body,
+        contentType);
   }
 
   /**
@@ -281,8 +377,19 @@ public final class Fault {
   public Fault withHeader(String name, String value) {
     Map<String, String> more = new LinkedHashMap<>(headers);
     more.put(requireNonNull(name, "name == null"), requireNonNull(value, "value == null"));
-    return new Fault(kind, status, type, message, param, code, delay, more, index, bytesPerPause,
-        body, contentType);
+    return new Fault(
+        kind,
+        status,
+        type,
+        message,
+        param,
+        code,
+        delay,
+        more,
+        index,
+        bytesPerPause,
+        body,
+        contentType);
   }
 
   /**
@@ -311,10 +418,15 @@ public final class Fault {
   @Override
   public String toString() {
     return switch (kind) {
-      case ERROR -> "Fault.error(" + status + ", " + type + ")"
-          + (param != null ? ".withParam(" + param + ")" : "")
-          + (code != null ? ".withCode(" + code + ")" : "")
-          + (headers.isEmpty() ? "" : " " + headers);
+      case ERROR ->
+          "Fault.error("
+              + status
+              + ", "
+              + type
+              + ")"
+              + (param != null ? ".withParam(" + param + ")" : "")
+              + (code != null ? ".withCode(" + code + ")" : "")
+              + (headers.isEmpty() ? "" : " " + headers);
       case DELAY -> "Fault.delay(" + delay + ")";
       case HTML_PAGE -> "Fault.htmlPage(" + status + ")";
       case DROP_MID_BODY -> "Fault.dropMidBody()";

@@ -5,8 +5,7 @@ import okhttp3.Headers;
 import org.jspecify.annotations.Nullable;
 
 /**
- * An image generation request as the {@link FakeTogetherServer} received it, its API key
- * redacted.
+ * An image generation request as the {@link FakeTogetherServer} received it, its API key redacted.
  *
  * <pre>{@code
  * RecordedImageRequest request = server.takeRequest();
@@ -22,8 +21,13 @@ public final class RecordedImageRequest {
   private final @Nullable Object json;
   private final boolean authorized;
 
-  RecordedImageRequest(String method, String path, Headers headers, String body,
-      @Nullable Object json, boolean authorized) {
+  RecordedImageRequest(
+      String method,
+      String path,
+      Headers headers,
+      String body,
+      @Nullable Object json,
+      boolean authorized) {
     this.method = method;
     this.path = path;
     this.headers = headers;

@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.together4j.images.AuthenticationException;
 import io.github.together4j.images.BadRequestException;
 import io.github.together4j.images.GeneratedImage;
+import io.github.together4j.images.ImageGenerationRequest;
 import io.github.together4j.images.ImageGenerationRequest.OutputFormat;
 import io.github.together4j.images.ImageGenerationRequest.ResponseFormat;
-import io.github.together4j.images.ImageGenerationRequest;
 import io.github.together4j.images.ImageGenerationResult;
 import io.github.together4j.images.TogetherException;
 import io.github.together4j.images.TogetherImages;
@@ -50,11 +50,12 @@ class FakeTogetherExtensionTest {
 
   /** Keeps the class's own extension context, to ask the extension for a client outside a test. */
   @RegisterExtension
-  static final BeforeAllCallback CLASS_CONTEXT = context -> {
-    if (context.getRequiredTestClass() == FakeTogetherExtensionTest.class) {
-      classContext = context;
-    }
-  };
+  static final BeforeAllCallback CLASS_CONTEXT =
+      context -> {
+        if (context.getRequiredTestClass() == FakeTogetherExtensionTest.class) {
+          classContext = context;
+        }
+      };
 
   @TempDir Path tempDir;
 
@@ -74,16 +75,22 @@ class FakeTogetherExtensionTest {
 
   @Test
   @Order(1)
-  void injectedClientGeneratesImagesThatSaveToFiles(TogetherImages client, FakeTogetherServer server)
-      throws IOException {
+  void injectedClientGeneratesImagesThatSaveToFiles(
+      TogetherImages client, FakeTogetherServer server) throws IOException {
     firstTestServer = server;
     firstTestClient = client;
 
-    ImageGenerationResult result = client.generate(ImageGenerationRequest.builder("a lighthouse")
-        .n(2).size(64, 48).outputFormat(OutputFormat.PNG).build());
+    ImageGenerationResult result =
+        client.generate(
+            ImageGenerationRequest.builder("a lighthouse")
+                .n(2)
+                .size(64, 48)
+                .outputFormat(OutputFormat.PNG)
+                .build());
     List<Path> files = result.saveAll(tempDir);
 
-    assertThat(files).containsExactly(tempDir.resolve("image_0.png"), tempDir.resolve("image_1.png"));
+    assertThat(files)
+        .containsExactly(tempDir.resolve("image_0.png"), tempDir.resolve("image_1.png"));
     for (Path file : files) {
       BufferedImage image = ImageIO.read(file.toFile());
       assertThat(image.getWidth()).isEqualTo(64);
@@ -99,8 +106,15 @@ class FakeTogetherExtensionTest {
   @Order(2)
   void leavesARequestAndFaultsBehind(FakeTogetherServer server, TogetherImages client) {
     assertThat(server).isSameAs(firstTestServer);
-    leftBehindUrlImage = client.generate(ImageGenerationRequest.builder("left behind")
-        .size(16, 16).responseFormat(ResponseFormat.URL).build()).images().get(0);
+    leftBehindUrlImage =
+        client
+            .generate(
+                ImageGenerationRequest.builder("left behind")
+                    .size(16, 16)
+                    .responseFormat(ResponseFormat.URL)
+                    .build())
+            .images()
+            .get(0);
     assertThat(leftBehindUrlImage.bytes()).isNotEmpty();
     server.enqueue(Fault.error(400, "invalid_request_error", "left behind"));
     server.enqueue(Fault.overloaded());
@@ -121,8 +135,8 @@ class FakeTogetherExtensionTest {
     assertThat(server.takeRequest().field("prompt")).isEqualTo("fresh");
     assertThatThrownBy(() -> Objects.requireNonNull(leftBehindUrlImage).bytes())
         .as("stored images are forgotten too")
-        .isInstanceOfSatisfying(TogetherException.class,
-            e -> assertThat(e.statusCode()).isEqualTo(404));
+        .isInstanceOfSatisfying(
+            TogetherException.class, e -> assertThat(e.statusCode()).isEqualTo(404));
   }
 
   @Test
@@ -139,7 +153,8 @@ class FakeTogetherExtensionTest {
 
   @Test
   @Order(5)
-  void beforeEachGetsTheSameClientAndServerAsTheTest(TogetherImages client, FakeTogetherServer server) {
+  void beforeEachGetsTheSameClientAndServerAsTheTest(
+      TogetherImages client, FakeTogetherServer server) {
     assertThat(beforeEachClient).isSameAs(client);
     assertThat(beforeEachServer).isSameAs(server);
   }
@@ -162,7 +177,8 @@ class FakeTogetherExtensionTest {
     // fail the whole class, so the extension is asked directly, in this class's real context.
     FakeTogetherExtension extension = new FakeTogetherExtension();
     ParameterContext clientParameter = parameterOf("beforeAllTakingAClient", TogetherImages.class);
-    ParameterContext serverParameter = parameterOf("beforeAllTakingAServer", FakeTogetherServer.class);
+    ParameterContext serverParameter =
+        parameterOf("beforeAllTakingAServer", FakeTogetherServer.class);
     ExtensionContext context = Objects.requireNonNull(classContext);
 
     assertThat(context.getTestMethod()).isEmpty();
@@ -179,11 +195,16 @@ class FakeTogetherExtensionTest {
     FakeTogetherExtension extension = new FakeTogetherExtension();
     ExtensionContext context = Objects.requireNonNull(classContext);
 
-    assertThat(extension.supportsParameter(parameterOf("takingAString", String.class), context)).isFalse();
-    assertThat(extension.supportsParameter(parameterOf("takingAnObject", Object.class), context)).isFalse();
+    assertThat(extension.supportsParameter(parameterOf("takingAString", String.class), context))
+        .isFalse();
+    assertThat(extension.supportsParameter(parameterOf("takingAnObject", Object.class), context))
+        .isFalse();
   }
 
-  /** The extension resets the server before the user's @BeforeEach, so faults scripted there reach the test. */
+  /**
+   * The extension resets the server before the user's @BeforeEach, so faults scripted there reach
+   * the test.
+   */
   @Nested
   class FaultFromBeforeEach {
     @BeforeEach
@@ -194,7 +215,8 @@ class FakeTogetherExtensionTest {
     @Test
     void faultEnqueuedInBeforeEachReachesTheTest(TogetherImages client, FakeTogetherServer server) {
       assertThatThrownBy(() -> client.generate(small("scripted")))
-          .isInstanceOfSatisfying(BadRequestException.class,
+          .isInstanceOfSatisfying(
+              BadRequestException.class,
               e -> assertThat(e.serverMessage()).isEqualTo("scripted in @BeforeEach"));
       assertThat(client.generate(small("then normal")).images()).hasSize(1);
       assertThat(server.requestCount()).isEqualTo(2);
@@ -242,7 +264,9 @@ class FakeTogetherExtensionTest {
   }
 
   static ImageGenerationRequest small(String prompt) {
-    return ImageGenerationRequest.builder(prompt).size(16, 16).responseFormat(ResponseFormat.BASE64)
+    return ImageGenerationRequest.builder(prompt)
+        .size(16, 16)
+        .responseFormat(ResponseFormat.BASE64)
         .build();
   }
 
@@ -277,7 +301,9 @@ class FakeTogetherExtensionTest {
   }
 }
 
-/** {@code @FakeTogether(apiKey = …)}: the server accepts that key and the injected client sends it. */
+/**
+ * {@code @FakeTogether(apiKey = …)}: the server accepts that key and the injected client sends it.
+ */
 @FakeTogether(apiKey = "custom")
 class FakeTogetherCustomApiKeyTest {
 
@@ -293,8 +319,8 @@ class FakeTogetherCustomApiKeyTest {
 
   @Test
   void defaultKeyIsRefused(FakeTogetherServer server) {
-    try (TogetherImages other = server.clientBuilder()
-        .apiKey(FakeTogetherServer.DEFAULT_API_KEY).maxRetries(0).build()) {
+    try (TogetherImages other =
+        server.clientBuilder().apiKey(FakeTogetherServer.DEFAULT_API_KEY).maxRetries(0).build()) {
       assertThatThrownBy(() -> other.generate(FakeTogetherExtensionTest.small("wrong key")))
           .isInstanceOf(AuthenticationException.class);
     }

@@ -9,9 +9,9 @@ import io.github.together4j.images.AuthenticationException;
 import io.github.together4j.images.BadRequestException;
 import io.github.together4j.images.GeneratedImage;
 import io.github.together4j.images.ImageFormat;
+import io.github.together4j.images.ImageGenerationRequest;
 import io.github.together4j.images.ImageGenerationRequest.OutputFormat;
 import io.github.together4j.images.ImageGenerationRequest.ResponseFormat;
-import io.github.together4j.images.ImageGenerationRequest;
 import io.github.together4j.images.ImageGenerationResult;
 import io.github.together4j.images.TogetherImages;
 import io.github.together4j.images.testkit.internal.ImageRenderer;
@@ -65,11 +65,14 @@ class FakeTogetherServerTest {
 
   private static final JsonAdapter<Object> JSON = new Moshi.Builder().build().adapter(Object.class);
   private static final MediaType APPLICATION_JSON = MediaType.get("application/json");
+
   /** Raw HTTP for wire-level checks: no transparent retries, nothing added to requests. */
-  private static final OkHttpClient HTTP = new OkHttpClient.Builder()
-      .retryOnConnectionFailure(false)
-      .callTimeout(Duration.ofSeconds(10))
-      .build();
+  private static final OkHttpClient HTTP =
+      new OkHttpClient.Builder()
+          .retryOnConnectionFailure(false)
+          .callTimeout(Duration.ofSeconds(10))
+          .build();
+
   private static final String MINIMAL = "{\"prompt\":\"a fox\",\"model\":\"m\"}";
 
   @TempDir Path tempDir;
@@ -111,7 +114,8 @@ class FakeTogetherServerTest {
 
   @Test
   void serverAcceptsTheDefaultKeyUnlessBuiltWithAnother() {
-    assertThat(server.apiKey()).isEqualTo(FakeTogetherServer.DEFAULT_API_KEY)
+    assertThat(server.apiKey())
+        .isEqualTo(FakeTogetherServer.DEFAULT_API_KEY)
         .isEqualTo("fake-together-key");
   }
 
@@ -165,11 +169,14 @@ class FakeTogetherServerTest {
   @Test
   void builderRejectsOutOfRangePortsAndBlankKeys() {
     assertThatThrownBy(() -> FakeTogetherServer.builder().port(-1))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("port = -1");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("port = -1");
     assertThatThrownBy(() -> FakeTogetherServer.builder().port(65536))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("0 to 65535");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("0 to 65535");
     assertThatThrownBy(() -> FakeTogetherServer.builder().apiKey(" "))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("blank");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("blank");
     assertThatThrownBy(() -> FakeTogetherServer.builder().apiKey(nullString()))
         .isInstanceOf(NullPointerException.class);
   }
@@ -192,10 +199,12 @@ class FakeTogetherServerTest {
 
     server.close();
 
-    Request request = new Request.Builder().url(baseUrl + "images/generations")
-        .header("Authorization", "Bearer " + FakeTogetherServer.DEFAULT_API_KEY)
-        .post(RequestBody.create(MINIMAL_SMALL, APPLICATION_JSON))
-        .build();
+    Request request =
+        new Request.Builder()
+            .url(baseUrl + "images/generations")
+            .header("Authorization", "Bearer " + FakeTogetherServer.DEFAULT_API_KEY)
+            .post(RequestBody.create(MINIMAL_SMALL, APPLICATION_JSON))
+            .build();
     OkHttpClient fresh = HTTP.newBuilder().connectionPool(new ConnectionPool()).build();
     assertThatThrownBy(() -> fresh.newCall(request).execute().close())
         .isInstanceOf(ConnectException.class);
@@ -214,22 +223,34 @@ class FakeTogetherServerTest {
     assertThat(reply.json()).containsOnlyKeys("error");
     assertThat(error).containsOnlyKeys("message", "type", "param", "code");
     assertThat(error.get("message")).asString().startsWith("Invalid API key provided");
-    assertThat(error).containsEntry("type", "invalid_request_error")
+    assertThat(error)
+        .containsEntry("type", "invalid_request_error")
         .containsEntry("param", null)
         .containsEntry("code", "invalid_api_key");
     assertThat(reply.body()).contains("\"param\":null");
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"bearer fake-together-key", "BEARER fake-together-key",
-      "Bearer  fake-together-key"})
+  @ValueSource(
+      strings = {
+        "bearer fake-together-key",
+        "BEARER fake-together-key",
+        "Bearer  fake-together-key"
+      })
   void schemeIsCaseInsensitiveAndSpacesAreAllowedAsHttpSays(String authorization) {
     assertThat(post(server, MINIMAL_SMALL, authorization).code()).isEqualTo(200);
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"Bearer wrong-key", "Bearer fake-together-key-2", "fake-together-key",
-      "Basic fake-together-key", "Bearer ", "Bearerfake-together-key"})
+  @ValueSource(
+      strings = {
+        "Bearer wrong-key",
+        "Bearer fake-together-key-2",
+        "fake-together-key",
+        "Basic fake-together-key",
+        "Bearer ",
+        "Bearerfake-together-key"
+      })
   void wrongAuthorizationIs401(String authorization) {
     Reply reply = post(server, MINIMAL_SMALL, authorization);
 
@@ -249,13 +270,15 @@ class FakeTogetherServerTest {
     TogetherImages client = track(server.clientBuilder().apiKey("wrong").maxRetries(0).build());
 
     assertThatThrownBy(() -> client.generate(small("a fox").build()))
-        .isInstanceOfSatisfying(AuthenticationException.class, e -> {
-          assertThat(e.statusCode()).isEqualTo(401);
-          assertThat(e.errorType()).isEqualTo("invalid_request_error");
-          assertThat(e.errorCode()).isEqualTo("invalid_api_key");
-          assertThat(e.param()).isNull();
-          assertThat(e.getMessage()).doesNotContain("wrong");
-        });
+        .isInstanceOfSatisfying(
+            AuthenticationException.class,
+            e -> {
+              assertThat(e.statusCode()).isEqualTo(401);
+              assertThat(e.errorType()).isEqualTo("invalid_request_error");
+              assertThat(e.errorCode()).isEqualTo("invalid_api_key");
+              assertThat(e.param()).isNull();
+              assertThat(e.getMessage()).doesNotContain("wrong");
+            });
     assertThat(server.takeRequest().authorized()).isFalse();
   }
 
@@ -326,27 +349,42 @@ class FakeTogetherServerTest {
         Arguments.of("prompt null", "{\"prompt\":null,\"model\":\"m\"}", "prompt"),
         Arguments.of("model a boolean", "{\"prompt\":\"p\",\"model\":true}", "model"),
         Arguments.of("n a string", "{\"prompt\":\"p\",\"model\":\"m\",\"n\":\"2\"}", "n"),
-        Arguments.of("width a fraction", "{\"prompt\":\"p\",\"model\":\"m\",\"width\":12.5}", "width"),
+        Arguments.of(
+            "width a fraction", "{\"prompt\":\"p\",\"model\":\"m\",\"width\":12.5}", "width"),
         Arguments.of("seed a fraction", "{\"prompt\":\"p\",\"model\":\"m\",\"seed\":1.5}", "seed"),
-        Arguments.of("guidance_scale a string",
-            "{\"prompt\":\"p\",\"model\":\"m\",\"guidance_scale\":\"x\"}", "guidance_scale"),
-        Arguments.of("disable_safety_checker a string",
+        Arguments.of(
+            "guidance_scale a string",
+            "{\"prompt\":\"p\",\"model\":\"m\",\"guidance_scale\":\"x\"}",
+            "guidance_scale"),
+        Arguments.of(
+            "disable_safety_checker a string",
             "{\"prompt\":\"p\",\"model\":\"m\",\"disable_safety_checker\":\"yes\"}",
             "disable_safety_checker"),
-        Arguments.of("image_loras an object",
+        Arguments.of(
+            "image_loras an object",
             "{\"prompt\":\"p\",\"model\":\"m\",\"image_loras\":{\"path\":\"u\",\"scale\":1}}",
             "image_loras"),
-        Arguments.of("lora without path",
-            "{\"prompt\":\"p\",\"model\":\"m\",\"image_loras\":[{\"scale\":1}]}", "image_loras[0].path"),
-        Arguments.of("second lora without scale",
+        Arguments.of(
+            "lora without path",
+            "{\"prompt\":\"p\",\"model\":\"m\",\"image_loras\":[{\"scale\":1}]}",
+            "image_loras[0].path"),
+        Arguments.of(
+            "second lora without scale",
             "{\"prompt\":\"p\",\"model\":\"m\",\"image_loras\":[{\"path\":\"u\",\"scale\":1},"
-                + "{\"path\":\"u\"}]}", "image_loras[1].scale"),
-        Arguments.of("reference image a number",
-            "{\"prompt\":\"p\",\"model\":\"m\",\"reference_images\":[1]}", "reference_images[0]"),
-        Arguments.of("response_format b64_json (not in the spec's enum)",
-            "{\"prompt\":\"p\",\"model\":\"m\",\"response_format\":\"b64_json\"}", "response_format"),
-        Arguments.of("output_format webp",
-            "{\"prompt\":\"p\",\"model\":\"m\",\"output_format\":\"webp\"}", "output_format"),
+                + "{\"path\":\"u\"}]}",
+            "image_loras[1].scale"),
+        Arguments.of(
+            "reference image a number",
+            "{\"prompt\":\"p\",\"model\":\"m\",\"reference_images\":[1]}",
+            "reference_images[0]"),
+        Arguments.of(
+            "response_format b64_json (not in the spec's enum)",
+            "{\"prompt\":\"p\",\"model\":\"m\",\"response_format\":\"b64_json\"}",
+            "response_format"),
+        Arguments.of(
+            "output_format webp",
+            "{\"prompt\":\"p\",\"model\":\"m\",\"output_format\":\"webp\"}",
+            "output_format"),
         Arguments.of("n 0", "{\"prompt\":\"p\",\"model\":\"m\",\"n\":0}", "n"),
         Arguments.of("width 0", "{\"prompt\":\"p\",\"model\":\"m\",\"width\":0}", "width"),
         Arguments.of("height -1", "{\"prompt\":\"p\",\"model\":\"m\",\"height\":-1}", "height"),
@@ -360,7 +398,8 @@ class FakeTogetherServerTest {
 
     assertThat(reply.code()).as(rule).isEqualTo(400);
     Map<String, Object> error = object(reply.json().get("error"));
-    assertThat(error).containsEntry("type", "invalid_request_error")
+    assertThat(error)
+        .containsEntry("type", "invalid_request_error")
         .containsEntry("param", param)
         .containsEntry("code", null);
     assertThat(error.get("message")).asString().startsWith(param);
@@ -369,10 +408,13 @@ class FakeTogetherServerTest {
 
   @Test
   void enumViolationMessageListsTheAllowedValues() {
-    Reply reply = post(server, "{\"prompt\":\"p\",\"model\":\"m\",\"response_format\":\"b64_json\"}");
+    Reply reply =
+        post(server, "{\"prompt\":\"p\",\"model\":\"m\",\"response_format\":\"b64_json\"}");
 
-    assertThat(object(reply.json().get("error")).get("message")).asString()
-        .contains("[base64, url]").contains("b64_json");
+    assertThat(object(reply.json().get("error")).get("message"))
+        .asString()
+        .contains("[base64, url]")
+        .contains("b64_json");
   }
 
   @Test
@@ -382,7 +424,8 @@ class FakeTogetherServerTest {
     Map<String, Object> error = object(reply.json().get("error"));
     assertThat(reply.code()).isEqualTo(400);
     assertThat(error).containsEntry("param", "prompt");
-    assertThat(error.get("message")).asString()
+    assertThat(error.get("message"))
+        .asString()
         .contains("prompt is required; model is required; n ");
   }
 
@@ -409,8 +452,10 @@ class FakeTogetherServerTest {
 
   @Test
   void unknownExtraFieldIsAccepted() {
-    Reply reply = post(server,
-        "{\"prompt\":\"p\",\"model\":\"m\",\"width\":8,\"height\":8,\"aspect_ratio\":\"16:9\"}");
+    Reply reply =
+        post(
+            server,
+            "{\"prompt\":\"p\",\"model\":\"m\",\"width\":8,\"height\":8,\"aspect_ratio\":\"16:9\"}");
 
     assertThat(reply.code()).isEqualTo(200);
     assertThat(server.takeRequest().field("aspect_ratio")).isEqualTo("16:9");
@@ -418,7 +463,10 @@ class FakeTogetherServerTest {
 
   @Test
   void everyPropertyOfTheSpecAtOnceIsAccepted() {
-    Reply reply = post(server, """
+    Reply reply =
+        post(
+            server,
+            """
         {"prompt": "a fox", "model": "m", "steps": 4, "image_url": "https://example.com/in.png",
          "seed": 42, "n": 2, "height": 24, "width": 32, "negative_prompt": "blurry",
          "response_format": "base64", "guidance_scale": 3.5, "output_format": "png",
@@ -432,18 +480,22 @@ class FakeTogetherServerTest {
 
   @Test
   void moreThanMaxNImagesIs400NamingN() {
-    Reply reply = post(server, "{\"prompt\":\"p\",\"model\":\"m\",\"n\":5,\"width\":8,\"height\":8}");
+    Reply reply =
+        post(server, "{\"prompt\":\"p\",\"model\":\"m\",\"n\":5,\"width\":8,\"height\":8}");
 
     assertThat(reply.code()).isEqualTo(400);
     Map<String, Object> error = object(reply.json().get("error"));
     assertThat(error).containsEntry("param", "n").containsEntry("type", "invalid_request_error");
-    assertThat(error.get("message")).asString().isEqualTo("n must be at most 4 on the fake server, got 5");
+    assertThat(error.get("message"))
+        .asString()
+        .isEqualTo("n must be at most 4 on the fake server, got 5");
     assertThat(FakeTogetherServer.MAX_N).isEqualTo(4);
   }
 
   @Test
   void maxNImagesIsAccepted() {
-    Reply reply = post(server, "{\"prompt\":\"p\",\"model\":\"m\",\"n\":4,\"width\":8,\"height\":8}");
+    Reply reply =
+        post(server, "{\"prompt\":\"p\",\"model\":\"m\",\"n\":4,\"width\":8,\"height\":8}");
 
     assertThat(reply.code()).isEqualTo(200);
     assertThat(data(reply)).hasSize(4);
@@ -453,20 +505,24 @@ class FakeTogetherServerTest {
   @ValueSource(strings = {"width", "height"})
   void sideAboveMaxDimensionIs400NamingTheSide(String side) {
     String other = side.equals("width") ? "height" : "width";
-    Reply reply = post(server,
-        "{\"prompt\":\"p\",\"model\":\"m\",\"" + side + "\":4097,\"" + other + "\":8}");
+    Reply reply =
+        post(
+            server, "{\"prompt\":\"p\",\"model\":\"m\",\"" + side + "\":4097,\"" + other + "\":8}");
 
     assertThat(reply.code()).isEqualTo(400);
     Map<String, Object> error = object(reply.json().get("error"));
     assertThat(error).containsEntry("param", side);
-    assertThat(error.get("message")).asString()
+    assertThat(error.get("message"))
+        .asString()
         .isEqualTo(side + " must be at most 4096 on the fake server, got 4097");
   }
 
   @Test
   void maxDimensionIsAccepted() {
-    Reply reply = post(server,
-        "{\"prompt\":\"p\",\"model\":\"m\",\"width\":4096,\"height\":1,\"response_format\":\"base64\"}");
+    Reply reply =
+        post(
+            server,
+            "{\"prompt\":\"p\",\"model\":\"m\",\"width\":4096,\"height\":1,\"response_format\":\"base64\"}");
 
     assertThat(reply.code()).isEqualTo(200);
     assertThat(decode(b64(data(reply).get(0))).getWidth()).isEqualTo(4096);
@@ -477,12 +533,15 @@ class FakeTogetherServerTest {
     TogetherImages client = track(server.clientBuilder().maxRetries(0).build());
 
     assertThatThrownBy(() -> client.generate(small("a fox").n(5).build()))
-        .isInstanceOfSatisfying(BadRequestException.class, e -> {
-          assertThat(e.statusCode()).isEqualTo(400);
-          assertThat(e.param()).isEqualTo("n");
-          assertThat(e.errorType()).isEqualTo("invalid_request_error");
-          assertThat(e.serverMessage()).isEqualTo("n must be at most 4 on the fake server, got 5");
-        });
+        .isInstanceOfSatisfying(
+            BadRequestException.class,
+            e -> {
+              assertThat(e.statusCode()).isEqualTo(400);
+              assertThat(e.param()).isEqualTo("n");
+              assertThat(e.errorType()).isEqualTo("invalid_request_error");
+              assertThat(e.serverMessage())
+                  .isEqualTo("n must be at most 4 on the fake server, got 5");
+            });
     assertThat(server.takeRequest().field("n")).isEqualTo(5.0);
   }
 
@@ -493,9 +552,14 @@ class FakeTogetherServerTest {
   void base64PngImagesDecodeToTheRequestedSize() {
     TogetherImages client = track(server.newClient());
 
-    ImageGenerationResult result = client.generate(ImageGenerationRequest.builder("a lighthouse")
-        .n(3).size(320, 200).outputFormat(OutputFormat.PNG).responseFormat(ResponseFormat.BASE64)
-        .build());
+    ImageGenerationResult result =
+        client.generate(
+            ImageGenerationRequest.builder("a lighthouse")
+                .n(3)
+                .size(320, 200)
+                .outputFormat(OutputFormat.PNG)
+                .responseFormat(ResponseFormat.BASE64)
+                .build());
 
     assertThat(result.images()).hasSize(3);
     for (int i = 0; i < 3; i++) {
@@ -504,7 +568,8 @@ class FakeTogetherServerTest {
       assertThat(image.isBase64()).isTrue();
       assertThat(image.format()).isEqualTo(ImageFormat.PNG);
       byte[] bytes = image.bytes();
-      assertThat(Arrays.copyOf(bytes, 8)).containsExactly(0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A);
+      assertThat(Arrays.copyOf(bytes, 8))
+          .containsExactly(0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A);
       BufferedImage decoded = decode(bytes);
       assertThat(decoded.getWidth()).isEqualTo(320);
       assertThat(decoded.getHeight()).isEqualTo(200);
@@ -513,8 +578,10 @@ class FakeTogetherServerTest {
 
   @Test
   void jpegIsTheDefaultOutputFormat() {
-    Reply reply = post(server,
-        "{\"prompt\":\"p\",\"model\":\"m\",\"width\":40,\"height\":30,\"response_format\":\"base64\"}");
+    Reply reply =
+        post(
+            server,
+            "{\"prompt\":\"p\",\"model\":\"m\",\"width\":40,\"height\":30,\"response_format\":\"base64\"}");
 
     byte[] bytes = b64(data(reply).get(0));
     assertThat(Arrays.copyOf(bytes, 3)).containsExactly(0xFF, 0xD8, 0xFF);
@@ -527,8 +594,15 @@ class FakeTogetherServerTest {
   void explicitJpegIsJpeg() {
     TogetherImages client = track(server.newClient());
 
-    GeneratedImage image = client.generate(small("a fox").outputFormat(OutputFormat.JPEG)
-        .responseFormat(ResponseFormat.BASE64).build()).images().get(0);
+    GeneratedImage image =
+        client
+            .generate(
+                small("a fox")
+                    .outputFormat(OutputFormat.JPEG)
+                    .responseFormat(ResponseFormat.BASE64)
+                    .build())
+            .images()
+            .get(0);
 
     assertThat(image.format()).isEqualTo(ImageFormat.JPEG);
   }
@@ -591,21 +665,27 @@ class FakeTogetherServerTest {
 
   @Test
   void responseHasIdModelObjectAndPerImageIndexTypeAndTimings() {
-    Reply reply = post(server, "{\"prompt\":\"p\",\"model\":\"acme/painter-2\",\"n\":2,\"width\":8,"
-        + "\"height\":8,\"response_format\":\"base64\"}");
+    Reply reply =
+        post(
+            server,
+            "{\"prompt\":\"p\",\"model\":\"acme/painter-2\",\"n\":2,\"width\":8,"
+                + "\"height\":8,\"response_format\":\"base64\"}");
 
     assertThat(reply.code()).isEqualTo(200);
     assertThat(reply.headers().get("Content-Type")).startsWith("application/json");
     assertThat(reply.json()).containsOnlyKeys("id", "model", "object", "data");
     assertThat(reply.json().get("id")).asString().startsWith("fake-");
-    assertThat(reply.json()).containsEntry("model", "acme/painter-2").containsEntry("object", "list");
+    assertThat(reply.json())
+        .containsEntry("model", "acme/painter-2")
+        .containsEntry("object", "list");
     List<Map<String, Object>> data = data(reply);
     for (int i = 0; i < 2; i++) {
       Map<String, Object> image = data.get(i);
       assertThat(image).containsOnlyKeys("index", "b64_json", "type", "timings");
       assertThat(image).containsEntry("index", (double) i).containsEntry("type", "b64_json");
       assertThat(object(image.get("timings")).get("inference"))
-          .isInstanceOfSatisfying(Double.class, seconds -> assertThat(seconds).isBetween(0.0, 10.0));
+          .isInstanceOfSatisfying(
+              Double.class, seconds -> assertThat(seconds).isBetween(0.0, 10.0));
     }
     assertThat(reply.headers().get("x-request-id")).isNotBlank().startsWith("fake-req-");
   }
@@ -637,20 +717,23 @@ class FakeTogetherServerTest {
     Reply second = post(server, base64Request("a fox", 1, 1));
 
     assertThat(second.json().get("id")).isNotEqualTo(first.json().get("id"));
-    assertThat(second.headers().get("x-request-id")).isNotEqualTo(first.headers().get("x-request-id"));
+    assertThat(second.headers().get("x-request-id"))
+        .isNotEqualTo(first.headers().get("x-request-id"));
   }
 
   @Test
   void overlappingRequestsGetDistinctIdsAndRequestIds() throws Exception {
-    StringBuilder slowToValidate = new StringBuilder(
-        "{\"prompt\":\"a fox\",\"model\":\"m\",\"width\":1,\"height\":1,\"reference_images\":[");
+    StringBuilder slowToValidate =
+        new StringBuilder(
+            "{\"prompt\":\"a fox\",\"model\":\"m\",\"width\":1,\"height\":1,\"reference_images\":[");
     for (int i = 0; i < 1_000_000; i++) {
       slowToValidate.append(i == 0 ? "\"u\"" : ",\"u\"");
     }
     String quick = "{\"prompt\":\"a fox\",\"model\":\"m\",\"width\":1,\"height\":1}";
     ExecutorService executor = Executors.newSingleThreadExecutor();
     try {
-      Future<Reply> slow = executor.submit(() -> post(server, slowToValidate.append("]}").toString()));
+      Future<Reply> slow =
+          executor.submit(() -> post(server, slowToValidate.append("]}").toString()));
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
       while (server.requestCount() == 0 && System.nanoTime() < deadline) {
         Thread.sleep(1);
@@ -687,10 +770,18 @@ class FakeTogetherServerTest {
 
   @Test
   void everyUrlIsDistinct() {
-    List<Map<String, Object>> data = data(post(server,
-        "{\"prompt\":\"p\",\"model\":\"m\",\"n\":3,\"width\":8,\"height\":8,\"seed\":1}"));
-    String again = (String) data(post(server,
-        "{\"prompt\":\"p\",\"model\":\"m\",\"width\":8,\"height\":8,\"seed\":1}")).get(0).get("url");
+    List<Map<String, Object>> data =
+        data(
+            post(
+                server,
+                "{\"prompt\":\"p\",\"model\":\"m\",\"n\":3,\"width\":8,\"height\":8,\"seed\":1}"));
+    String again =
+        (String)
+            data(post(
+                    server,
+                    "{\"prompt\":\"p\",\"model\":\"m\",\"width\":8,\"height\":8,\"seed\":1}"))
+                .get(0)
+                .get("url");
 
     Set<Object> urls = new HashSet<>();
     data.forEach(image -> urls.add(image.get("url")));
@@ -700,10 +791,17 @@ class FakeTogetherServerTest {
 
   @Test
   void urlServesTheImageWithoutAuthorizationAndWithItsContentType() {
-    String jpegUrl = url(post(server,
-        "{\"prompt\":\"p\",\"model\":\"m\",\"width\":40,\"height\":30,\"response_format\":\"url\"}"));
-    String pngUrl = url(post(server, "{\"prompt\":\"p\",\"model\":\"m\",\"width\":40,\"height\":30,"
-        + "\"output_format\":\"png\"}"));
+    String jpegUrl =
+        url(
+            post(
+                server,
+                "{\"prompt\":\"p\",\"model\":\"m\",\"width\":40,\"height\":30,\"response_format\":\"url\"}"));
+    String pngUrl =
+        url(
+            post(
+                server,
+                "{\"prompt\":\"p\",\"model\":\"m\",\"width\":40,\"height\":30,"
+                    + "\"output_format\":\"png\"}"));
 
     Download jpeg = get(jpegUrl);
     Download png = get(pngUrl);
@@ -721,10 +819,18 @@ class FakeTogetherServerTest {
 
   @Test
   void urlServesTheSameBytesAsBase64Would() {
-    String url = url(post(server,
-        "{\"prompt\":\"p\",\"model\":\"m\",\"width\":16,\"height\":16,\"seed\":3,\"output_format\":\"png\"}"));
-    byte[] inline = b64(data(post(server, "{\"prompt\":\"p\",\"model\":\"m\",\"width\":16,\"height\":16,"
-        + "\"seed\":3,\"output_format\":\"png\",\"response_format\":\"base64\"}")).get(0));
+    String url =
+        url(
+            post(
+                server,
+                "{\"prompt\":\"p\",\"model\":\"m\",\"width\":16,\"height\":16,\"seed\":3,\"output_format\":\"png\"}"));
+    byte[] inline =
+        b64(
+            data(post(
+                    server,
+                    "{\"prompt\":\"p\",\"model\":\"m\",\"width\":16,\"height\":16,"
+                        + "\"seed\":3,\"output_format\":\"png\",\"response_format\":\"base64\"}"))
+                .get(0));
 
     assertThat(get(url).bytes()).isEqualTo(inline);
   }
@@ -740,14 +846,15 @@ class FakeTogetherServerTest {
   @Test
   void wrongOrMissingSignatureIs403() {
     HttpUrl url = HttpUrl.get(url(post(server, MINIMAL_SMALL)));
-    HttpUrl wrong = url.newBuilder().setQueryParameter("X-Fake-Signature", "0000000000000000").build();
+    HttpUrl wrong =
+        url.newBuilder().setQueryParameter("X-Fake-Signature", "0000000000000000").build();
     HttpUrl missing = url.newBuilder().removeAllQueryParameters("X-Fake-Signature").build();
 
     for (HttpUrl bad : List.of(wrong, missing)) {
       Download download = get(bad.toString());
       assertThat(download.code()).as(bad.toString()).isEqualTo(403);
-      Map<String, Object> error = object(object(parse(new String(download.bytes(),
-          StandardCharsets.UTF_8))).get("error"));
+      Map<String, Object> error =
+          object(object(parse(new String(download.bytes(), StandardCharsets.UTF_8))).get("error"));
       assertThat(error).containsEntry("type", "access_denied");
     }
   }
@@ -760,8 +867,8 @@ class FakeTogetherServerTest {
     Download download = get(unknown.toString());
 
     assertThat(download.code()).isEqualTo(404);
-    Map<String, Object> error = object(object(parse(new String(download.bytes(),
-        StandardCharsets.UTF_8))).get("error"));
+    Map<String, Object> error =
+        object(object(parse(new String(download.bytes(), StandardCharsets.UTF_8))).get("error"));
     assertThat(error).containsEntry("type", "not_found");
     assertThat(error.get("message")).asString().contains("0123456789abcdef.jpg");
   }
@@ -770,10 +877,15 @@ class FakeTogetherServerTest {
   void clientSavesAUrlResultAsAValidImageOfTheRequestedSize() throws IOException {
     TogetherImages client = track(server.newClient());
 
-    ImageGenerationResult png = client.generate(ImageGenerationRequest.builder("a fox")
-        .size(64, 48).outputFormat(OutputFormat.PNG).responseFormat(ResponseFormat.URL).build());
-    ImageGenerationResult jpeg = client.generate(ImageGenerationRequest.builder("an owl")
-        .size(48, 64).build());
+    ImageGenerationResult png =
+        client.generate(
+            ImageGenerationRequest.builder("a fox")
+                .size(64, 48)
+                .outputFormat(OutputFormat.PNG)
+                .responseFormat(ResponseFormat.URL)
+                .build());
+    ImageGenerationResult jpeg =
+        client.generate(ImageGenerationRequest.builder("an owl").size(48, 64).build());
 
     assertThat(png.images().get(0).isUrl()).isTrue();
     Path pngFile = png.images().get(0).saveTo(tempDir.resolve("fox"));
@@ -789,14 +901,20 @@ class FakeTogetherServerTest {
   @Test
   void clientDownloadsCarryNoAuthorization() {
     List<String> seen = new CopyOnWriteArrayList<>();
-    OkHttpClient recording = new OkHttpClient.Builder()
-        .addNetworkInterceptor(chain -> {
-          Request request = chain.request();
-          seen.add(request.method() + " " + request.url().encodedPath() + " "
-              + (request.header("Authorization") == null ? "no-auth" : "auth"));
-          return chain.proceed(request);
-        })
-        .build();
+    OkHttpClient recording =
+        new OkHttpClient.Builder()
+            .addNetworkInterceptor(
+                chain -> {
+                  Request request = chain.request();
+                  seen.add(
+                      request.method()
+                          + " "
+                          + request.url().encodedPath()
+                          + " "
+                          + (request.header("Authorization") == null ? "no-auth" : "auth"));
+                  return chain.proceed(request);
+                })
+            .build();
     try (TogetherImages client = server.clientBuilder().okHttpClient(recording).build()) {
       GeneratedImage image = client.generate(small("a fox").build()).images().get(0);
 
@@ -819,8 +937,14 @@ class FakeTogetherServerTest {
     assertThat(get(oldest).code()).isEqualTo(200);
     for (int stored = 2; stored < FakeTogetherServer.MAX_STORED_FILES; ) {
       int n = Math.min(FakeTogetherServer.MAX_N, FakeTogetherServer.MAX_STORED_FILES - stored);
-      assertThat(data(post(server,
-          "{\"prompt\":\"p\",\"model\":\"m\",\"n\":" + n + ",\"width\":1,\"height\":1}"))).hasSize(n);
+      assertThat(
+              data(
+                  post(
+                      server,
+                      "{\"prompt\":\"p\",\"model\":\"m\",\"n\":"
+                          + n
+                          + ",\"width\":1,\"height\":1}")))
+          .hasSize(n);
       stored += n;
     }
     assertThat(get(oldest).code()).as("the 64th stored image still keeps the first").isEqualTo(200);
@@ -848,10 +972,20 @@ class FakeTogetherServerTest {
   @Test
   void takeRequestReturnsWhatTheClientSentWithTheKeyRedacted() {
     TogetherImages client = track(server.newClient());
-    client.generate(ImageGenerationRequest.builder("a red fox").model("acme/painter-2").n(2)
-        .size(32, 24).seed(42).steps(4).guidanceScale(3.5).negativePrompt("blurry")
-        .outputFormat(OutputFormat.PNG).responseFormat(ResponseFormat.BASE64)
-        .addImageLora("https://example.com/lora", 0.8).putExtra("aspect_ratio", "4:3").build());
+    client.generate(
+        ImageGenerationRequest.builder("a red fox")
+            .model("acme/painter-2")
+            .n(2)
+            .size(32, 24)
+            .seed(42)
+            .steps(4)
+            .guidanceScale(3.5)
+            .negativePrompt("blurry")
+            .outputFormat(OutputFormat.PNG)
+            .responseFormat(ResponseFormat.BASE64)
+            .addImageLora("https://example.com/lora", 0.8)
+            .putExtra("aspect_ratio", "4:3")
+            .build());
 
     RecordedImageRequest request = server.takeRequest();
 
@@ -862,7 +996,8 @@ class FakeTogetherServerTest {
     assertThat(request.header("authorization")).isEqualTo("Bearer <redacted>");
     assertThat(request.headers().toString()).doesNotContain(server.apiKey());
     assertThat(request.body()).doesNotContain(server.apiKey());
-    assertThat(request.toString()).doesNotContain(server.apiKey())
+    assertThat(request.toString())
+        .doesNotContain(server.apiKey())
         .startsWith("POST /v1/images/generations {");
     assertThat(request.header("User-Agent")).startsWith("together4j/");
     assertThat(request.header("Content-Type")).startsWith("application/json");
@@ -882,8 +1017,10 @@ class FakeTogetherServerTest {
         .isEqualTo(List.of(Map.of("path", "https://example.com/lora", "scale", 0.8)));
     assertThat(request.field("image_url")).isNull();
     assertThat(request.json()).isInstanceOf(Map.class);
-    assertThat(request.body()).as("the body as sent, integers without a fraction")
-        .startsWith("{\"prompt\":\"a red fox\"").contains("\"seed\":42,");
+    assertThat(request.body())
+        .as("the body as sent, integers without a fraction")
+        .startsWith("{\"prompt\":\"a red fox\"")
+        .contains("\"seed\":42,");
   }
 
   @Test
@@ -969,7 +1106,8 @@ class FakeTogetherServerTest {
     server.reset();
 
     assertThat(server.requestCount()).isZero();
-    Reply reply = post(server, "{\"prompt\":\"after reset\",\"model\":\"m\",\"width\":1,\"height\":1}");
+    Reply reply =
+        post(server, "{\"prompt\":\"after reset\",\"model\":\"m\",\"width\":1,\"height\":1}");
     assertThat(reply.code()).isEqualTo(200);
     assertThat(post(server, MINIMAL_SMALL).code()).isEqualTo(200);
     assertThat(server.takeRequest().field("prompt")).isEqualTo("after reset");
@@ -982,10 +1120,13 @@ class FakeTogetherServerTest {
   @ParameterizedTest
   @ValueSource(strings = {"GET", "PUT", "DELETE"})
   void otherMethodsOnGenerationsAre405(String method) {
-    Request request = new Request.Builder().url(server.baseUrl() + "images/generations")
-        .header("Authorization", "Bearer " + server.apiKey())
-        .method(method, method.equals("GET") ? null : RequestBody.create(MINIMAL, APPLICATION_JSON))
-        .build();
+    Request request =
+        new Request.Builder()
+            .url(server.baseUrl() + "images/generations")
+            .header("Authorization", "Bearer " + server.apiKey())
+            .method(
+                method, method.equals("GET") ? null : RequestBody.create(MINIMAL, APPLICATION_JSON))
+            .build();
 
     Reply reply = call(request);
 
@@ -999,8 +1140,12 @@ class FakeTogetherServerTest {
   @Test
   void unknownPathIs404ErrorData() {
     Reply models = call(new Request.Builder().url(server.baseUrl() + "models").build());
-    Reply postToFiles = call(new Request.Builder().url(server.baseUrl() + "files/x.jpg")
-        .post(RequestBody.create(MINIMAL, APPLICATION_JSON)).build());
+    Reply postToFiles =
+        call(
+            new Request.Builder()
+                .url(server.baseUrl() + "files/x.jpg")
+                .post(RequestBody.create(MINIMAL, APPLICATION_JSON))
+                .build());
 
     assertThat(models.code()).isEqualTo(404);
     assertThat(object(models.json().get("error")))
@@ -1023,16 +1168,20 @@ class FakeTogetherServerTest {
       List<Callable<List<Integer>>> tasks = new ArrayList<>();
       for (int t = 0; t < 8; t++) {
         int thread = t;
-        tasks.add(() -> {
-          List<Integer> sizes = new ArrayList<>();
-          for (int call = 0; call < 3; call++) {
-            ImageGenerationResult result = client.generate(ImageGenerationRequest
-                .builder("thread " + thread + " call " + call).size(16, 16)
-                .responseFormat(ResponseFormat.BASE64).build());
-            sizes.add(decode(result.images().get(0).bytes()).getWidth());
-          }
-          return sizes;
-        });
+        tasks.add(
+            () -> {
+              List<Integer> sizes = new ArrayList<>();
+              for (int call = 0; call < 3; call++) {
+                ImageGenerationResult result =
+                    client.generate(
+                        ImageGenerationRequest.builder("thread " + thread + " call " + call)
+                            .size(16, 16)
+                            .responseFormat(ResponseFormat.BASE64)
+                            .build());
+                sizes.add(decode(result.images().get(0).bytes()).getWidth());
+              }
+              return sizes;
+            });
       }
       List<Future<List<Integer>>> futures = pool.invokeAll(tasks, 30, TimeUnit.SECONDS);
       for (Future<List<Integer>> future : futures) {
@@ -1076,17 +1225,26 @@ class FakeTogetherServerTest {
   }
 
   private static String base64Request(String prompt, @Nullable Integer seed, int n) {
-    return "{\"prompt\":\"" + prompt + "\",\"model\":\"m\",\"n\":" + n + ",\"width\":48,\"height\":32,"
-        + "\"response_format\":\"base64\"" + (seed == null ? "" : ",\"seed\":" + seed) + "}";
+    return "{\"prompt\":\""
+        + prompt
+        + "\",\"model\":\"m\",\"n\":"
+        + n
+        + ",\"width\":48,\"height\":32,"
+        + "\"response_format\":\"base64\""
+        + (seed == null ? "" : ",\"seed\":" + seed)
+        + "}";
   }
 
   private static Reply post(FakeTogetherServer target, String body) {
     return post(target, body, "Bearer " + target.apiKey());
   }
 
-  private static Reply post(FakeTogetherServer target, String body, @Nullable String authorization) {
-    Request.Builder request = new Request.Builder().url(target.baseUrl() + "images/generations")
-        .post(RequestBody.create(body, APPLICATION_JSON));
+  private static Reply post(
+      FakeTogetherServer target, String body, @Nullable String authorization) {
+    Request.Builder request =
+        new Request.Builder()
+            .url(target.baseUrl() + "images/generations")
+            .post(RequestBody.create(body, APPLICATION_JSON));
     if (authorization != null) {
       request.header("Authorization", authorization);
     }

@@ -10,9 +10,9 @@ import io.github.together4j.images.ApiTimeoutException;
 import io.github.together4j.images.AuthenticationException;
 import io.github.together4j.images.BadRequestException;
 import io.github.together4j.images.GeneratedImage;
+import io.github.together4j.images.ImageGenerationRequest;
 import io.github.together4j.images.ImageGenerationRequest.OutputFormat;
 import io.github.together4j.images.ImageGenerationRequest.ResponseFormat;
-import io.github.together4j.images.ImageGenerationRequest;
 import io.github.together4j.images.ImageGenerationResult;
 import io.github.together4j.images.MalformedResponseException;
 import io.github.together4j.images.NotFoundException;
@@ -53,17 +53,27 @@ import org.junit.jupiter.params.provider.MethodSource;
 class FaultTest {
 
   private static final JsonAdapter<Object> JSON = new Moshi.Builder().build().adapter(Object.class);
-  private static final OkHttpClient HTTP = new OkHttpClient.Builder()
-      .retryOnConnectionFailure(false)
-      .callTimeout(Duration.ofSeconds(10))
-      .build();
+  private static final OkHttpClient HTTP =
+      new OkHttpClient.Builder()
+          .retryOnConnectionFailure(false)
+          .callTimeout(Duration.ofSeconds(10))
+          .build();
+
   /** Small, so the happy path is quick. */
-  private static final ImageGenerationRequest SMALL = ImageGenerationRequest.builder("a fox")
-      .size(16, 16).responseFormat(ResponseFormat.BASE64).build();
+  private static final ImageGenerationRequest SMALL =
+      ImageGenerationRequest.builder("a fox")
+          .size(16, 16)
+          .responseFormat(ResponseFormat.BASE64)
+          .build();
+
   /** Large enough (two 512×512 PNGs, about 1 MB of base64) that a cut body is really cut. */
-  private static final ImageGenerationRequest LARGE = ImageGenerationRequest.builder("a fox")
-      .n(2).size(512, 512).outputFormat(OutputFormat.PNG).responseFormat(ResponseFormat.BASE64)
-      .build();
+  private static final ImageGenerationRequest LARGE =
+      ImageGenerationRequest.builder("a fox")
+          .n(2)
+          .size(512, 512)
+          .outputFormat(OutputFormat.PNG)
+          .responseFormat(ResponseFormat.BASE64)
+          .build();
 
   private FakeTogetherServer server;
   private final List<TogetherImages> clients = new ArrayList<>();
@@ -90,17 +100,20 @@ class FaultTest {
 
   @Test
   void errorWithParamAndCodeIsABadRequestCarryingThem() {
-    server.enqueue(Fault.error(400, "invalid_request_error", "nope").withParam("width").withCode("bad"));
+    server.enqueue(
+        Fault.error(400, "invalid_request_error", "nope").withParam("width").withCode("bad"));
 
     assertThatThrownBy(() -> noRetries().generate(SMALL))
-        .isInstanceOfSatisfying(BadRequestException.class, e -> {
-          assertThat(e.statusCode()).isEqualTo(400);
-          assertThat(e.errorType()).isEqualTo("invalid_request_error");
-          assertThat(e.param()).isEqualTo("width");
-          assertThat(e.errorCode()).isEqualTo("bad");
-          assertThat(e.serverMessage()).isEqualTo("nope");
-          assertThat(e.attempts()).isEqualTo(1);
-        });
+        .isInstanceOfSatisfying(
+            BadRequestException.class,
+            e -> {
+              assertThat(e.statusCode()).isEqualTo(400);
+              assertThat(e.errorType()).isEqualTo("invalid_request_error");
+              assertThat(e.param()).isEqualTo("width");
+              assertThat(e.errorCode()).isEqualTo("bad");
+              assertThat(e.serverMessage()).isEqualTo("nope");
+              assertThat(e.attempts()).isEqualTo(1);
+            });
   }
 
   @Test
@@ -111,8 +124,19 @@ class FaultTest {
 
     assertThat(reply.code()).isEqualTo(422);
     assertThat(reply.headers().get("Content-Type")).startsWith("application/json");
-    assertThat(reply.json()).isEqualTo(Map.of("error", nullable(
-        "message", "nope", "type", "invalid_request_error", "param", null, "code", null)));
+    assertThat(reply.json())
+        .isEqualTo(
+            Map.of(
+                "error",
+                nullable(
+                    "message",
+                    "nope",
+                    "type",
+                    "invalid_request_error",
+                    "param",
+                    null,
+                    "code",
+                    null)));
   }
 
   static Stream<Arguments> statuses() {
@@ -130,16 +154,19 @@ class FaultTest {
 
   @ParameterizedTest
   @MethodSource("statuses")
-  void errorStatusReachesTheClientAsItsException(int status, Class<? extends TogetherException> type) {
+  void errorStatusReachesTheClientAsItsException(
+      int status, Class<? extends TogetherException> type) {
     server.enqueue(Fault.error(status, "some_error", "status " + status));
 
     assertThatThrownBy(() -> noRetries().generate(SMALL))
         .isExactlyInstanceOf(type)
-        .isInstanceOfSatisfying(TogetherException.class, e -> {
-          assertThat(e.statusCode()).isEqualTo(status);
-          assertThat(e.errorType()).isEqualTo("some_error");
-          assertThat(e.serverMessage()).isEqualTo("status " + status);
-        });
+        .isInstanceOfSatisfying(
+            TogetherException.class,
+            e -> {
+              assertThat(e.statusCode()).isEqualTo(status);
+              assertThat(e.errorType()).isEqualTo("some_error");
+              assertThat(e.serverMessage()).isEqualTo("status " + status);
+            });
   }
 
   @Test
@@ -153,7 +180,8 @@ class FaultTest {
     assertThat(result.images()).hasSize(1);
     assertThat(server.requestCount()).isEqualTo(2);
     assertThat(Duration.ofNanos(System.nanoTime() - start))
-        .as("Retry-After: 0 means no backoff").isLessThan(Duration.ofMillis(450));
+        .as("Retry-After: 0 means no backoff")
+        .isLessThan(Duration.ofMillis(450));
     assertThat(server.takeRequest().body()).isEqualTo(server.takeRequest().body());
   }
 
@@ -162,11 +190,13 @@ class FaultTest {
     server.enqueue(Fault.rateLimited(Duration.ofSeconds(3)));
 
     assertThatThrownBy(() -> noRetries().generate(SMALL))
-        .isInstanceOfSatisfying(RateLimitException.class, e -> {
-          assertThat(e.statusCode()).isEqualTo(429);
-          assertThat(e.errorType()).isEqualTo("rate_limit_exceeded");
-          assertThat(e.serverMessage()).isEqualTo("Rate limit exceeded: slow down");
-        });
+        .isInstanceOfSatisfying(
+            RateLimitException.class,
+            e -> {
+              assertThat(e.statusCode()).isEqualTo(429);
+              assertThat(e.errorType()).isEqualTo("rate_limit_exceeded");
+              assertThat(e.serverMessage()).isEqualTo("Rate limit exceeded: slow down");
+            });
     assertThat(server.requestCount()).isEqualTo(1);
   }
 
@@ -193,11 +223,14 @@ class FaultTest {
     server.enqueue(Fault.overloaded());
 
     assertThatThrownBy(() -> noRetries().generate(SMALL))
-        .isInstanceOfSatisfying(ServerException.class, e -> {
-          assertThat(e.statusCode()).isEqualTo(503);
-          assertThat(e.errorType()).isEqualTo("server_overloaded");
-          assertThat(e.serverMessage()).isEqualTo("The server is overloaded, please try again later");
-        });
+        .isInstanceOfSatisfying(
+            ServerException.class,
+            e -> {
+              assertThat(e.statusCode()).isEqualTo(503);
+              assertThat(e.errorType()).isEqualTo("server_overloaded");
+              assertThat(e.serverMessage())
+                  .isEqualTo("The server is overloaded, please try again later");
+            });
   }
 
   @Test
@@ -236,8 +269,8 @@ class FaultTest {
     server.enqueue(Fault.overloaded().withHeader("x-request-id", "req-123"));
 
     assertThatThrownBy(() -> noRetries().generate(SMALL))
-        .isInstanceOfSatisfying(ServerException.class,
-            e -> assertThat(e.requestId()).isEqualTo("req-123"));
+        .isInstanceOfSatisfying(
+            ServerException.class, e -> assertThat(e.requestId()).isEqualTo("req-123"));
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -246,28 +279,31 @@ class FaultTest {
   @Test
   void delayLongerThanTheReadTimeoutIsAnApiTimeout() {
     server.enqueue(Fault.delay(Duration.ofMillis(800)));
-    TogetherImages client = track(server.clientBuilder()
-        .readTimeout(Duration.ofMillis(200)).maxRetries(0).build());
+    TogetherImages client =
+        track(server.clientBuilder().readTimeout(Duration.ofMillis(200)).maxRetries(0).build());
 
     long start = System.nanoTime();
     assertThatThrownBy(() -> client.generate(SMALL))
-        .isInstanceOfSatisfying(ApiTimeoutException.class, e -> {
-          assertThat(e.statusCode()).isZero();
-          assertThat(e.attempts()).isEqualTo(1);
-        });
+        .isInstanceOfSatisfying(
+            ApiTimeoutException.class,
+            e -> {
+              assertThat(e.statusCode()).isZero();
+              assertThat(e.attempts()).isEqualTo(1);
+            });
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(750));
   }
 
   @Test
   void delayShorterThanTheReadTimeoutSucceedsLate() {
     server.enqueue(Fault.delay(Duration.ofMillis(800)));
-    TogetherImages client = track(server.clientBuilder()
-        .readTimeout(Duration.ofSeconds(5)).maxRetries(0).build());
+    TogetherImages client =
+        track(server.clientBuilder().readTimeout(Duration.ofSeconds(5)).maxRetries(0).build());
 
     long start = System.nanoTime();
     ImageGenerationResult result = client.generate(SMALL);
 
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(800));
+    assertThat(Duration.ofNanos(System.nanoTime() - start))
+        .isGreaterThanOrEqualTo(Duration.ofMillis(800));
     assertThat(result.images().get(0).bytes()).isNotEmpty();
   }
 
@@ -287,17 +323,18 @@ class FaultTest {
 
     assertThatThrownBy(() -> noRetries().generate(LARGE))
         .isExactlyInstanceOf(ApiConnectionException.class)
-        .isInstanceOfSatisfying(ApiConnectionException.class,
-            e -> assertThat(e.statusCode()).isZero());
+        .isInstanceOfSatisfying(
+            ApiConnectionException.class, e -> assertThat(e.statusCode()).isZero());
     assertThat(server.requestCount()).isEqualTo(1);
   }
 
   @Test
   void dropMidBodyCutsTheBodyShortOfItsContentLength() throws IOException {
     server.enqueue(Fault.dropMidBody());
-    Request request = generationRequest(
-        "{\"prompt\":\"a fox\",\"model\":\"m\",\"n\":2,\"width\":512,\"height\":512,"
-            + "\"output_format\":\"png\",\"response_format\":\"base64\"}");
+    Request request =
+        generationRequest(
+            "{\"prompt\":\"a fox\",\"model\":\"m\",\"n\":2,\"width\":512,\"height\":512,"
+                + "\"output_format\":\"png\",\"response_format\":\"base64\"}");
 
     try (Response response = HTTP.newCall(request).execute()) {
       assertThat(response.code()).isEqualTo(200);
@@ -325,10 +362,12 @@ class FaultTest {
 
     assertThatThrownBy(() -> noRetries().generate(SMALL))
         .isExactlyInstanceOf(ApiConnectionException.class)
-        .isInstanceOfSatisfying(ApiConnectionException.class, e -> {
-          assertThat(e.statusCode()).isZero();
-          assertThat(e.attempts()).isEqualTo(1);
-        });
+        .isInstanceOfSatisfying(
+            ApiConnectionException.class,
+            e -> {
+              assertThat(e.statusCode()).isZero();
+              assertThat(e.attempts()).isEqualTo(1);
+            });
     assertThat(server.requestCount()).as("no transparent retry by OkHttp").isEqualTo(1);
   }
 
@@ -350,10 +389,12 @@ class FaultTest {
     TogetherImages client = track(server.clientBuilder().maxRetries(2).build());
 
     assertThatThrownBy(() -> client.generate(SMALL))
-        .isInstanceOfSatisfying(MalformedResponseException.class, e -> {
-          assertThat(e.statusCode()).isEqualTo(200);
-          assertThat(e.attempts()).isEqualTo(1);
-        });
+        .isInstanceOfSatisfying(
+            MalformedResponseException.class,
+            e -> {
+              assertThat(e.statusCode()).isEqualTo(200);
+              assertThat(e.attempts()).isEqualTo(1);
+            });
     assertThat(server.requestCount()).isEqualTo(1);
   }
 
@@ -420,8 +461,14 @@ class FaultTest {
   void malformedBase64AtAnIndexIsRefusedForThatImageAlone() {
     server.enqueue(Fault.malformedBase64(1));
 
-    ImageGenerationResult result = noRetries().generate(
-        ImageGenerationRequest.builder("a fox").n(3).size(24, 24).responseFormat(ResponseFormat.BASE64).build());
+    ImageGenerationResult result =
+        noRetries()
+            .generate(
+                ImageGenerationRequest.builder("a fox")
+                    .n(3)
+                    .size(24, 24)
+                    .responseFormat(ResponseFormat.BASE64)
+                    .build());
 
     assertThat(result.images().get(0).bytes()).isNotEmpty();
     assertThat(result.images().get(2).bytes()).isNotEmpty();
@@ -469,8 +516,11 @@ class FaultTest {
 
   @Test
   void bodyWithEmptyDataReachesTheClientAsAMalformedResponse() {
-    server.enqueue(Fault.body(200, "application/json",
-        "{\"id\":\"g\",\"model\":\"m\",\"object\":\"list\",\"data\":[]}"));
+    server.enqueue(
+        Fault.body(
+            200,
+            "application/json",
+            "{\"id\":\"g\",\"model\":\"m\",\"object\":\"list\",\"data\":[]}"));
 
     assertThatThrownBy(() -> noRetries().generate(SMALL))
         .isInstanceOf(MalformedResponseException.class)
@@ -486,9 +536,11 @@ class FaultTest {
           .hasMessage("status = " + status + " is out of range: allowed is 200 to 599");
     }
     assertThatThrownBy(() -> Fault.body(200, nullString(), "x"))
-        .isInstanceOf(NullPointerException.class).hasMessage("contentType == null");
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("contentType == null");
     assertThatThrownBy(() -> Fault.body(200, "text/plain", nullString()))
-        .isInstanceOf(NullPointerException.class).hasMessage("body == null");
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("body == null");
   }
 
   @Test
@@ -504,7 +556,8 @@ class FaultTest {
       assertThat(response.code()).isEqualTo(200);
       long pauses = (body.length() - 1) / 512;
       assertThat(pauses).as("a body of several pieces").isGreaterThanOrEqualTo(2);
-      assertThat(whole.minus(headers)).as("every pause comes after the headers")
+      assertThat(whole.minus(headers))
+          .as("every pause comes after the headers")
           .isGreaterThanOrEqualTo(Duration.ofMillis(90 * pauses));
       assertThat(JSON.fromJson(body)).isInstanceOf(Map.class);
     }
@@ -513,13 +566,13 @@ class FaultTest {
   @Test
   void slowBodyPausingLongerThanTheReadTimeoutIsAnApiTimeout() {
     server.enqueue(Fault.slowBody(256, Duration.ofSeconds(2)));
-    TogetherImages client = track(server.clientBuilder()
-        .readTimeout(Duration.ofMillis(200)).maxRetries(0).build());
+    TogetherImages client =
+        track(server.clientBuilder().readTimeout(Duration.ofMillis(200)).maxRetries(0).build());
 
     long start = System.nanoTime();
     assertThatThrownBy(() -> client.generate(SMALL))
-        .isInstanceOfSatisfying(ApiTimeoutException.class,
-            e -> assertThat(e.attempts()).isEqualTo(1));
+        .isInstanceOfSatisfying(
+            ApiTimeoutException.class, e -> assertThat(e.attempts()).isEqualTo(1));
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1500));
   }
 
@@ -532,7 +585,8 @@ class FaultTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("pause = PT-0.001S is out of range: allowed is 0 or more");
     assertThatThrownBy(() -> Fault.slowBody(1, nullDuration()))
-        .isInstanceOf(NullPointerException.class).hasMessage("pause == null");
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("pause == null");
   }
 
   @Test
@@ -545,8 +599,9 @@ class FaultTest {
     assertThat(data).hasSize(2);
     for (Object item : data) {
       assertThat(object(item)).containsEntry("type", "url").doesNotContainKey("b64_json");
-      try (Response download = HTTP.newCall(new Request.Builder()
-          .url((String) object(item).get("url")).build()).execute()) {
+      try (Response download =
+          HTTP.newCall(new Request.Builder().url((String) object(item).get("url")).build())
+              .execute()) {
         assertThat(download.code()).isEqualTo(404);
       }
     }
@@ -572,10 +627,10 @@ class FaultTest {
     Reply reply = post();
 
     String url = (String) object(((List<?>) reply.json().get("data")).get(0)).get("url");
-    try (Response download = noRedirects.newCall(new Request.Builder().url(url).build()).execute()) {
+    try (Response download =
+        noRedirects.newCall(new Request.Builder().url(url).build()).execute()) {
       assertThat(download.code()).isEqualTo(302);
-      assertThat(download.request().url().resolve(download.header("Location")))
-          .hasToString(url);
+      assertThat(download.request().url().resolve(download.header("Location"))).hasToString(url);
     }
   }
 
@@ -595,14 +650,19 @@ class FaultTest {
     server.enqueue(Fault.htmlPage(502));
 
     assertThatThrownBy(() -> noRetries().generate(SMALL))
-        .isInstanceOfSatisfying(ServerException.class, e -> {
-          assertThat(e.statusCode()).isEqualTo(502);
-          assertThat(e.errorType()).isNull();
-          assertThat(e.serverMessage()).isNull();
-          assertThat(e.attempts()).isEqualTo(1);
-          assertThat(e.getMessage()).startsWith("HTTP 502 with a body that is not an API error: "
-              + "an HTML page titled \"502").doesNotContain("<");
-        });
+        .isInstanceOfSatisfying(
+            ServerException.class,
+            e -> {
+              assertThat(e.statusCode()).isEqualTo(502);
+              assertThat(e.errorType()).isNull();
+              assertThat(e.serverMessage()).isNull();
+              assertThat(e.attempts()).isEqualTo(1);
+              assertThat(e.getMessage())
+                  .startsWith(
+                      "HTTP 502 with a body that is not an API error: "
+                          + "an HTML page titled \"502")
+                  .doesNotContain("<");
+            });
   }
 
   @Test
@@ -640,7 +700,8 @@ class FaultTest {
 
   @Test
   void faultsApplyInOrderOnePerRequestThenNormalAnswersResume() {
-    server.enqueue(Fault.error(400, "invalid_request_error", "first"))
+    server
+        .enqueue(Fault.error(400, "invalid_request_error", "first"))
         .enqueue(Fault.overloaded())
         .enqueue(Fault.malformedJson())
         .enqueue(Fault.htmlPage(504));
@@ -655,9 +716,14 @@ class FaultTest {
       }
     }
 
-    assertThat(outcomes).containsExactly(BadRequestException.class, ServerException.class,
-        MalformedResponseException.class, ServerException.class,
-        ImageGenerationResult.class, ImageGenerationResult.class);
+    assertThat(outcomes)
+        .containsExactly(
+            BadRequestException.class,
+            ServerException.class,
+            MalformedResponseException.class,
+            ServerException.class,
+            ImageGenerationResult.class,
+            ImageGenerationResult.class);
     assertThat(server.requestCount()).isEqualTo(6);
   }
 
@@ -665,7 +731,8 @@ class FaultTest {
   void faultedRequestIsStillRecorded() {
     server.enqueue(Fault.disconnect());
 
-    assertThatThrownBy(() -> noRetries().generate(SMALL)).isInstanceOf(ApiConnectionException.class);
+    assertThatThrownBy(() -> noRetries().generate(SMALL))
+        .isInstanceOf(ApiConnectionException.class);
 
     RecordedImageRequest request = server.takeRequest();
     assertThat(request.field("prompt")).isEqualTo("a fox");
@@ -687,7 +754,8 @@ class FaultTest {
   @Test
   void enqueueRefusesNull() {
     assertThatThrownBy(() -> server.enqueue(nullFault()))
-        .isInstanceOf(NullPointerException.class).hasMessage("fault == null");
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("fault == null");
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -708,19 +776,30 @@ class FaultTest {
   @Test
   void errorTypeAndMessageAreRequired() {
     assertThatThrownBy(() -> Fault.error(400, nullString(), "m"))
-        .isInstanceOf(NullPointerException.class).hasMessage("type == null");
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("type == null");
     assertThatThrownBy(() -> Fault.error(400, "t", nullString()))
-        .isInstanceOf(NullPointerException.class).hasMessage("message == null");
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("message == null");
   }
 
   @Test
   void paramAndCodeApplyToErrorFaultsOnly() {
     assertThat(Fault.rateLimited(Duration.ZERO).withParam("n").withCode("c")).isNotNull();
     assertThat(Fault.overloaded().withCode("c")).isNotNull();
-    for (Fault fault : List.of(Fault.delay(Duration.ZERO), Fault.dropMidBody(), Fault.disconnect(),
-        Fault.malformedJson(), Fault.malformedBase64(), Fault.htmlPage(502), Fault.malformedBase64(1),
-        Fault.body(200, "text/plain", "x"), Fault.slowBody(1, Duration.ZERO), Fault.urlNotFound(),
-        Fault.urlRedirectLoop())) {
+    for (Fault fault :
+        List.of(
+            Fault.delay(Duration.ZERO),
+            Fault.dropMidBody(),
+            Fault.disconnect(),
+            Fault.malformedJson(),
+            Fault.malformedBase64(),
+            Fault.htmlPage(502),
+            Fault.malformedBase64(1),
+            Fault.body(200, "text/plain", "x"),
+            Fault.slowBody(1, Duration.ZERO),
+            Fault.urlNotFound(),
+            Fault.urlRedirectLoop())) {
       assertThatThrownBy(() -> fault.withParam("width"))
           .as(fault.toString())
           .isInstanceOf(IllegalStateException.class)
@@ -737,19 +816,23 @@ class FaultTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("delay = PT-0.001S is out of range: allowed is 0 or more");
     assertThatThrownBy(() -> Fault.rateLimited(Duration.ofSeconds(-1)))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("retryAfter = PT-1S");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("retryAfter = PT-1S");
     assertThatThrownBy(() -> Fault.overloaded().withRetryAfter(Duration.ofSeconds(-5)))
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> Fault.delay(nullDuration()))
-        .isInstanceOf(NullPointerException.class).hasMessage("delay == null");
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("delay == null");
   }
 
   @Test
   void headerNameAndValueAreRequired() {
     assertThatThrownBy(() -> Fault.overloaded().withHeader(nullString(), "v"))
-        .isInstanceOf(NullPointerException.class).hasMessage("name == null");
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("name == null");
     assertThatThrownBy(() -> Fault.overloaded().withHeader("n", nullString()))
-        .isInstanceOf(NullPointerException.class).hasMessage("value == null");
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("value == null");
   }
 
   @Test
@@ -791,17 +874,26 @@ class FaultTest {
     assertThat(Fault.overloaded()).hasToString("Fault.error(503, server_overloaded)");
     assertThat(Fault.delay(Duration.ofMillis(800))).hasToString("Fault.delay(PT0.8S)");
     assertThat(Fault.htmlPage(502)).hasToString("Fault.htmlPage(502)");
-    Map<String, Fault> named = Map.of(
-        "dropmidbody", Fault.dropMidBody(),
-        "disconnect", Fault.disconnect(),
-        "malformedjson", Fault.malformedJson(),
-        "malformedbase64", Fault.malformedBase64());
-    named.forEach((name, fault) -> assertThat(fault.toString())
-        .startsWith("Fault.")
-        .satisfies(shown -> assertThat(shown.replace("_", "").toLowerCase(Locale.ROOT))
-            .contains(name)));
-    Set<String> all = Stream.concat(named.values().stream(), Stream.of(Fault.overloaded(),
-        Fault.delay(Duration.ZERO), Fault.htmlPage(502))).map(Fault::toString).collect(Collectors.toSet());
+    Map<String, Fault> named =
+        Map.of(
+            "dropmidbody", Fault.dropMidBody(),
+            "disconnect", Fault.disconnect(),
+            "malformedjson", Fault.malformedJson(),
+            "malformedbase64", Fault.malformedBase64());
+    named.forEach(
+        (name, fault) ->
+            assertThat(fault.toString())
+                .startsWith("Fault.")
+                .satisfies(
+                    shown ->
+                        assertThat(shown.replace("_", "").toLowerCase(Locale.ROOT))
+                            .contains(name)));
+    Set<String> all =
+        Stream.concat(
+                named.values().stream(),
+                Stream.of(Fault.overloaded(), Fault.delay(Duration.ZERO), Fault.htmlPage(502)))
+            .map(Fault::toString)
+            .collect(Collectors.toSet());
     assertThat(all).hasSize(7);
   }
 
@@ -810,7 +902,8 @@ class FaultTest {
     assertThat(Fault.malformedBase64(2)).hasToString("Fault.malformedBase64(2)");
     assertThat(Fault.body(200, "application/json", "{}"))
         .hasToString("Fault.body(200, application/json)");
-    assertThat(Fault.slowBody(1024, Duration.ofMillis(200))).hasToString("Fault.slowBody(1024, PT0.2S)");
+    assertThat(Fault.slowBody(1024, Duration.ofMillis(200)))
+        .hasToString("Fault.slowBody(1024, PT0.2S)");
     assertThat(Fault.urlNotFound()).hasToString("Fault.urlNotFound()");
     assertThat(Fault.urlRedirectLoop()).hasToString("Fault.urlRedirectLoop()");
   }
@@ -835,8 +928,8 @@ class FaultTest {
   }
 
   /**
-   * A builder on a brand-new OkHttp client: no pooled connection that OkHttp might silently
-   * retry on, so a broken connection reaches our client's own retry logic.
+   * A builder on a brand-new OkHttp client: no pooled connection that OkHttp might silently retry
+   * on, so a broken connection reaches our client's own retry logic.
    */
   private TogetherImages.Builder freshClient() {
     return server.clientBuilder();
@@ -860,14 +953,17 @@ class FaultTest {
   }
 
   private Request generationRequest(String body) {
-    return new Request.Builder().url(server.baseUrl() + "images/generations")
+    return new Request.Builder()
+        .url(server.baseUrl() + "images/generations")
         .header("Authorization", "Bearer " + server.apiKey())
         .post(RequestBody.create(body, MediaType.get("application/json")))
         .build();
   }
 
   private static String base64Body(int n) {
-    return "{\"prompt\":\"a fox\",\"model\":\"m\",\"n\":" + n + ",\"seed\":5,\"width\":24,\"height\":24,"
+    return "{\"prompt\":\"a fox\",\"model\":\"m\",\"n\":"
+        + n
+        + ",\"seed\":5,\"width\":24,\"height\":24,"
         + "\"response_format\":\"base64\"}";
   }
 

@@ -21,25 +21,27 @@ class ReadmeExampleTest {
     }
 
     void render(String prompt, Path dir) {
-      client.generate(ImageGenerationRequest.builder(prompt).size(256, 256).build())
-          .images().get(0)
+      client
+          .generate(ImageGenerationRequest.builder(prompt).size(256, 256).build())
+          .images()
+          .get(0)
           .saveTo(dir.resolve(prompt.replace(' ', '_')));
     }
   }
 
   @Test
   void savesThumbnail(TogetherImages client, FakeTogetherServer server, @TempDir Path dir) {
-    new ThumbnailService(client).render("a red fox", dir);         // your code, given the client
+    new ThumbnailService(client).render("a red fox", dir); // your code, given the client
 
     assertThat(dir.resolve("a_red_fox.jpg")).exists();
-    RecordedImageRequest request = server.takeRequest();             // what your code sent
-    assertThat(request.field("width")).isEqualTo(256.0);             // JSON numbers are doubles
+    RecordedImageRequest request = server.takeRequest(); // what your code sent
+    assertThat(request.field("width")).isEqualTo(256.0); // JSON numbers are doubles
   }
 
   @Test
   void retriesWhenRateLimited(TogetherImages client, FakeTogetherServer server) {
-    server.enqueue(Fault.rateLimited(Duration.ZERO));                // the next call gets a 429
-    client.generate("a red fox");                                    // retried, then succeeds
+    server.enqueue(Fault.rateLimited(Duration.ZERO)); // the next call gets a 429
+    client.generate("a red fox"); // retried, then succeeds
     assertThat(server.requestCount()).isEqualTo(2);
   }
 }

@@ -23,15 +23,16 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@link FakeTogetherServer#main(String[])} in this JVM, on a daemon thread. The server it starts
- * lives until the JVM exits (its shutdown hook closes it), as the command is documented to.
- * Unknown arguments call {@code System.exit(2)} and are not tested here.
+ * lives until the JVM exits (its shutdown hook closes it), as the command is documented to. Unknown
+ * arguments call {@code System.exit(2)} and are not tested here.
  */
 class StandaloneMainTest {
 
-  private static final OkHttpClient HTTP = new OkHttpClient.Builder()
-      .retryOnConnectionFailure(false)
-      .callTimeout(Duration.ofSeconds(10))
-      .build();
+  private static final OkHttpClient HTTP =
+      new OkHttpClient.Builder()
+          .retryOnConnectionFailure(false)
+          .callTimeout(Duration.ofSeconds(10))
+          .build();
   private static final Pattern CURL_BODY = Pattern.compile("-d '(\\{.*})'");
 
   @AfterAll
@@ -47,10 +48,20 @@ class StandaloneMainTest {
     String printed = runMain("--port", Integer.toString(port));
 
     String baseUrl = "http://localhost:" + port + "/v1/";
-    assertThat(printed).contains("Fake Together server at " + baseUrl + " accepting API key "
-        + FakeTogetherServer.DEFAULT_API_KEY + "; try:");
-    assertThat(printed).contains("curl -s " + baseUrl + "images/generations -H 'Authorization: Bearer "
-        + FakeTogetherServer.DEFAULT_API_KEY + "'");
+    assertThat(printed)
+        .contains(
+            "Fake Together server at "
+                + baseUrl
+                + " accepting API key "
+                + FakeTogetherServer.DEFAULT_API_KEY
+                + "; try:");
+    assertThat(printed)
+        .contains(
+            "curl -s "
+                + baseUrl
+                + "images/generations -H 'Authorization: Bearer "
+                + FakeTogetherServer.DEFAULT_API_KEY
+                + "'");
     Matcher curlBody = CURL_BODY.matcher(printed);
     assertThat(curlBody.find()).as(printed).isTrue();
     assertThat(post(port, "Bearer " + FakeTogetherServer.DEFAULT_API_KEY, curlBody.group(1)))
@@ -105,13 +116,16 @@ class StandaloneMainTest {
     PrintStream original = System.out;
     System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
     try {
-      Thread thread = new Thread(() -> {
-        try {
-          FakeTogetherServer.main(args);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }, "FakeTogetherServer.main");
+      Thread thread =
+          new Thread(
+              () -> {
+                try {
+                  FakeTogetherServer.main(args);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              },
+              "FakeTogetherServer.main");
       thread.setDaemon(true);
       thread.start();
       long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
@@ -127,11 +141,12 @@ class StandaloneMainTest {
   }
 
   private static int post(int port, String authorization, String json) {
-    Request request = new Request.Builder()
-        .url("http://127.0.0.1:" + port + "/v1/images/generations")
-        .header("Authorization", authorization)
-        .post(RequestBody.create(json, MediaType.get("application/json")))
-        .build();
+    Request request =
+        new Request.Builder()
+            .url("http://127.0.0.1:" + port + "/v1/images/generations")
+            .header("Authorization", authorization)
+            .post(RequestBody.create(json, MediaType.get("application/json")))
+            .build();
     try (Response response = HTTP.newCall(request).execute()) {
       return response.code();
     } catch (IOException e) {

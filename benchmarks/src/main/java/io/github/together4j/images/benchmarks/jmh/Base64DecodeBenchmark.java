@@ -21,9 +21,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Decoding one image's base64 text (a 720×720 noise PNG, ~1.56 MB, ~2.08 M characters): together4j's
- * strict decoder against {@code java.util.Base64}, whole and streamed. Throughput in operations (whole
- * images) per second; multiply by the image size for MB/s.
+ * Decoding one image's base64 text (a 720×720 noise PNG, ~1.56 MB, ~2.08 M characters):
+ * together4j's strict decoder against {@code java.util.Base64}, whole and streamed. Throughput in
+ * operations (whole images) per second; multiply by the image size for MB/s.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -34,6 +34,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class Base64DecodeBenchmark {
   /** The image's base64, as a parsed response holds it. */
   String text;
+
   /** The same characters as bytes, for the JDK's stream decoder, which reads bytes. */
   byte[] textBytes;
 

@@ -17,8 +17,9 @@ import org.junit.platform.commons.support.AnnotationSupport;
  * test, and a client per test method; both closed by JUnit when their scope ends.
  *
  * <p>Written against the JUnit Jupiter 5.10 API and nothing newer, so it runs on the user's JUnit
- * from 5.10 through 6.x: {@code getOrComputeIfAbsent} rather than 6.0's {@code computeIfAbsent}, and
- * values wrapped in a {@link ExtensionContext.Store.CloseableResource}, the only kind 5.10 closes.
+ * from 5.10 through 6.x: {@code getOrComputeIfAbsent} rather than 6.0's {@code computeIfAbsent},
+ * and values wrapped in a {@link ExtensionContext.Store.CloseableResource}, the only kind 5.10
+ * closes.
  */
 public final class FakeTogetherExtension implements BeforeEachCallback, ParameterResolver {
   private static final ExtensionContext.Namespace NAMESPACE =
@@ -50,30 +51,43 @@ public final class FakeTogetherExtension implements BeforeEachCallback, Paramete
           "a TogetherImages client is injected into test methods only; use FakeTogetherServer"
               + ".newClient() in constructors and lifecycle methods");
     }
-    return (TogetherImages) context.getStore(NAMESPACE)
-        .getOrComputeIfAbsent("client", key -> new Closing(server.newClient()), Closing.class)
-        .resource;
+    return (TogetherImages)
+        context
+            .getStore(NAMESPACE)
+            .getOrComputeIfAbsent("client", key -> new Closing(server.newClient()), Closing.class)
+            .resource;
   }
 
   /** The server of the class that carries the annotation, started on first use. */
   private static FakeTogetherServer server(ExtensionContext context) {
     ExtensionContext owner = annotated(context);
-    String apiKey = owner.getElement()
-        .flatMap(element -> AnnotationSupport.findAnnotation(element, FakeTogether.class))
-        .map(FakeTogether::apiKey)
-        .orElse(FakeTogetherServer.DEFAULT_API_KEY);
-    return (FakeTogetherServer) owner.getStore(NAMESPACE).getOrComputeIfAbsent(
-        "server", key -> new Closing(FakeTogetherServer.builder().apiKey(apiKey).start()),
-        Closing.class).resource;
+    String apiKey =
+        owner
+            .getElement()
+            .flatMap(element -> AnnotationSupport.findAnnotation(element, FakeTogether.class))
+            .map(FakeTogether::apiKey)
+            .orElse(FakeTogetherServer.DEFAULT_API_KEY);
+    return (FakeTogetherServer)
+        owner
+            .getStore(NAMESPACE)
+            .getOrComputeIfAbsent(
+                "server",
+                key -> new Closing(FakeTogetherServer.builder().apiKey(apiKey).start()),
+                Closing.class)
+            .resource;
   }
 
-  /** The outermost class context annotated with {@link FakeTogether}, so nested classes share it. */
+  /**
+   * The outermost class context annotated with {@link FakeTogether}, so nested classes share it.
+   */
   private static ExtensionContext annotated(ExtensionContext context) {
     ExtensionContext found = context;
-    for (Optional<ExtensionContext> current = Optional.of(context); current.isPresent();
+    for (Optional<ExtensionContext> current = Optional.of(context);
+        current.isPresent();
         current = current.get().getParent()) {
       Optional<AnnotatedElement> element = current.get().getElement();
-      if (element.isPresent() && element.get() instanceof Class<?>
+      if (element.isPresent()
+          && element.get() instanceof Class<?>
           && AnnotationSupport.isAnnotated(element.get(), FakeTogether.class)) {
         found = current.get();
       }

@@ -41,9 +41,9 @@ import javax.imageio.stream.MemoryCacheImageOutputStream;
  * relative coordinates, so one prompt and seed give the same composition at every size.
  *
  * <p>Only {@link BufferedImage} and {@link Graphics2D} shapes and gradient paints are used, so
- * rendering works headless and on machines with no fonts installed. The same prompt, seed, size
- * and format give byte-identical output on one JVM version: rendering hints and encoder settings
- * are fixed, and the encoders write no timestamps.
+ * rendering works headless and on machines with no fonts installed. The same prompt, seed, size and
+ * format give byte-identical output on one JVM version: rendering hints and encoder settings are
+ * fixed, and the encoders write no timestamps.
  */
 public final class ImageRenderer {
 
@@ -268,12 +268,17 @@ public final class ImageRenderer {
       }
       int mood = rng.nextInt(10); // 0-2 night, 3-6 dusk, 7-9 day
       night = mood <= 2;
-      double topB = night ? rng.nextDouble(0.10, 0.20)
-          : mood <= 6 ? rng.nextDouble(0.30, 0.48) : rng.nextDouble(0.60, 0.78);
+      double topB =
+          night
+              ? rng.nextDouble(0.10, 0.20)
+              : mood <= 6 ? rng.nextDouble(0.30, 0.48) : rng.nextDouble(0.60, 0.78);
       skyTop = hsb(hue, rng.nextDouble(0.50, 0.78), topB);
       skyMid = hsb(h2, rng.nextDouble(0.40, 0.62), Math.min(1, topB + rng.nextDouble(0.22, 0.34)));
-      horizon = hsb(h3, rng.nextDouble(night ? 0.35 : 0.25, night ? 0.60 : 0.50),
-          night ? rng.nextDouble(0.50, 0.68) : rng.nextDouble(0.88, 1.0));
+      horizon =
+          hsb(
+              h3,
+              rng.nextDouble(night ? 0.35 : 0.25, night ? 0.60 : 0.50),
+              night ? rng.nextDouble(0.50, 0.68) : rng.nextDouble(0.88, 1.0));
       midStop = rng.nextDouble(0.35, 0.62);
 
       sunX = rng.nextDouble(0.18, 0.82);
@@ -287,26 +292,37 @@ public final class ImageRenderer {
       stars = new double[starCount][];
       for (int i = 0; i < starCount; i++) {
         double y = rng.nextDouble();
-        stars[i] = new double[] {
-          rng.nextDouble(), 0.6 * y * y, rng.nextDouble(0.0008, 0.0028), rng.nextDouble(0.3, 0.95)
-        };
+        stars[i] =
+            new double[] {
+              rng.nextDouble(),
+              0.6 * y * y,
+              rng.nextDouble(0.0008, 0.0028),
+              rng.nextDouble(0.3, 0.95)
+            };
       }
 
       cloudColor = night ? hsb(h2, 0.2, 0.75) : hsb(h3, 0.12, 1.0);
       clouds = new double[rng.nextInt(2, 7)][];
       for (int i = 0; i < clouds.length; i++) {
         double rx = rng.nextDouble(0.15, 0.45);
-        clouds[i] = new double[] {
-          rng.nextDouble(-0.1, 1.1), rng.nextDouble(0.08, 0.5), rx,
-          rx * rng.nextDouble(0.12, 0.28), rng.nextDouble(0.10, night ? 0.22 : 0.38)
-        };
+        clouds[i] =
+            new double[] {
+              rng.nextDouble(-0.1, 1.1),
+              rng.nextDouble(0.08, 0.5),
+              rx,
+              rx * rng.nextDouble(0.12, 0.28),
+              rng.nextDouble(0.10, night ? 0.22 : 0.38)
+            };
       }
       bokeh = new double[rng.nextInt(3, 9)][];
       for (int i = 0; i < bokeh.length; i++) {
-        bokeh[i] = new double[] {
-          rng.nextDouble(), rng.nextDouble(0.0, 0.55), rng.nextDouble(0.02, 0.09),
-          rng.nextDouble(0.06, 0.18)
-        };
+        bokeh[i] =
+            new double[] {
+              rng.nextDouble(),
+              rng.nextDouble(0.0, 0.55),
+              rng.nextDouble(0.02, 0.09),
+              rng.nextDouble(0.06, 0.18)
+            };
       }
 
       boolean water = rng.nextInt(5) < 2;
@@ -318,8 +334,11 @@ public final class ImageRenderer {
       ridgeTop = new Color[layers];
       ridgeBottom = new Color[layers];
       Color far = blend(horizon, skyMid, 0.35);
-      Color near = hsb(rng.nextBoolean() ? hue : h2, rng.nextDouble(0.35, 0.6),
-          night ? rng.nextDouble(0.06, 0.14) : rng.nextDouble(0.14, 0.3));
+      Color near =
+          hsb(
+              rng.nextBoolean() ? hue : h2,
+              rng.nextDouble(0.35, 0.6),
+              night ? rng.nextDouble(0.06, 0.14) : rng.nextDouble(0.14, 0.3));
       double top = water ? waterLine - 0.16 : 0.56;
       double bottom = water ? waterLine - 0.02 : 0.86;
       for (int i = 0; i < layers; i++) {
@@ -338,10 +357,13 @@ public final class ImageRenderer {
       ripples = new double[water ? rng.nextInt(8, 16) : 0][];
       for (int i = 0; i < ripples.length; i++) {
         double d = rng.nextDouble();
-        ripples[i] = new double[] {
-          d, sunRadius * rng.nextDouble(0.3, 1.3) * (1 - 0.5 * d), rng.nextDouble(0.15, 0.4),
-          rng.nextDouble(-0.3, 0.3)
-        };
+        ripples[i] =
+            new double[] {
+              d,
+              sunRadius * rng.nextDouble(0.3, 1.3) * (1 - 0.5 * d),
+              rng.nextDouble(0.15, 0.4),
+              rng.nextDouble(-0.3, 0.3)
+            };
       }
     }
 
@@ -350,9 +372,13 @@ public final class ImageRenderer {
 
       // Sky: three-stop vertical gradient from deep to glowing horizon.
       float skyEnd = (float) (Math.min(waterLine, 1.0) * h);
-      g.setPaint(new LinearGradientPaint(new Point2D.Float(0, 0),
-          new Point2D.Float(0, Math.max(1f, skyEnd)), new float[] {0f, (float) midStop, 1f},
-          new Color[] {skyTop, skyMid, horizon}, CycleMethod.NO_CYCLE));
+      g.setPaint(
+          new LinearGradientPaint(
+              new Point2D.Float(0, 0),
+              new Point2D.Float(0, Math.max(1f, skyEnd)),
+              new float[] {0f, (float) midStop, 1f},
+              new Color[] {skyTop, skyMid, horizon},
+              CycleMethod.NO_CYCLE));
       g.fill(new Rectangle2D.Double(0, 0, w, h));
 
       for (double[] star : stars) {
@@ -376,9 +402,12 @@ public final class ImageRenderer {
         double thickness = r * 0.04 * (1 + i);
         disc.subtract(new Area(new Rectangle2D.Double(cx - r, y, 2 * r, thickness)));
       }
-      g.setPaint(new RadialGradientPaint(new Point2D.Double(cx, cy - r * 0.3),
-          (float) Math.max(0.5, r * 1.3), new float[] {0f, 1f},
-          new Color[] {sunColor, blend(sunColor, glowColor, 0.55)}));
+      g.setPaint(
+          new RadialGradientPaint(
+              new Point2D.Double(cx, cy - r * 0.3),
+              (float) Math.max(0.5, r * 1.3),
+              new float[] {0f, 1f},
+              new Color[] {sunColor, blend(sunColor, glowColor, 0.55)}));
       g.fill(disc);
 
       for (double[] c : clouds) {
@@ -413,18 +442,26 @@ public final class ImageRenderer {
       path.lineTo(1.02 * w, bottom);
       path.lineTo(-0.02 * w, bottom);
       path.closePath();
-      g.setPaint(new LinearGradientPaint(new Point2D.Double(0, minY),
-          new Point2D.Double(0, Math.max(minY + 1, bottom)), new float[] {0f, 1f},
-          new Color[] {ridgeTop[layer], ridgeBottom[layer]}, CycleMethod.NO_CYCLE));
+      g.setPaint(
+          new LinearGradientPaint(
+              new Point2D.Double(0, minY),
+              new Point2D.Double(0, Math.max(minY + 1, bottom)),
+              new float[] {0f, 1f},
+              new Color[] {ridgeTop[layer], ridgeBottom[layer]},
+              CycleMethod.NO_CYCLE));
       g.fill(path);
 
       // Mist rising from the foot of every layer but the nearest, which hides its lower part.
       if (layer < ridges.length - 1) {
         double mistTop = base - 0.1 * h;
         if (bottom - mistTop >= 1) {
-          g.setPaint(new LinearGradientPaint(new Point2D.Double(0, mistTop),
-              new Point2D.Double(0, Math.max(mistTop + 1, base + 0.02 * h)), new float[] {0f, 1f},
-              new Color[] {alpha(mist, 0), alpha(mist, 0.2)}, CycleMethod.NO_CYCLE));
+          g.setPaint(
+              new LinearGradientPaint(
+                  new Point2D.Double(0, mistTop),
+                  new Point2D.Double(0, Math.max(mistTop + 1, base + 0.02 * h)),
+                  new float[] {0f, 1f},
+                  new Color[] {alpha(mist, 0), alpha(mist, 0.2)},
+                  CycleMethod.NO_CYCLE));
           g.fill(new Rectangle2D.Double(0, mistTop, w, bottom - mistTop));
         }
       }
@@ -432,17 +469,22 @@ public final class ImageRenderer {
 
     private void paintWater(Graphics2D g, int w, int h, double sunCenterX, double sunR) {
       double top = waterLine * h;
-      g.setPaint(new LinearGradientPaint(new Point2D.Double(0, top),
-          new Point2D.Double(0, Math.max(top + 1, h)), new float[] {0f, 1f},
-          new Color[] {waterTop, waterBottom}, CycleMethod.NO_CYCLE));
+      g.setPaint(
+          new LinearGradientPaint(
+              new Point2D.Double(0, top),
+              new Point2D.Double(0, Math.max(top + 1, h)),
+              new float[] {0f, 1f},
+              new Color[] {waterTop, waterBottom},
+              CycleMethod.NO_CYCLE));
       g.fill(new Rectangle2D.Double(0, top, w, h - top));
       // The sun's reflection: a soft column of light crossed by gentle horizontal streaks.
       Color light = blend(sunColor, glowColor, 0.3);
       g.clip(new Rectangle2D.Double(0, top, w, h - top));
       softDisc(g, sunCenterX, top, sunR * 1.2, (h - top) * 0.9, light, 0.22);
       g.setClip(null);
-      g.setStroke(new BasicStroke((float) Math.max(1.0, h * 0.008), BasicStroke.CAP_ROUND,
-          BasicStroke.JOIN_ROUND));
+      g.setStroke(
+          new BasicStroke(
+              (float) Math.max(1.0, h * 0.008), BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
       for (double[] ripple : ripples) {
         double y = top + (0.04 + 0.9 * ripple[0]) * (h - top);
         double half = ripple[1] * Math.min(w, h);
@@ -455,7 +497,9 @@ public final class ImageRenderer {
       g.fill(new Rectangle2D.Double(0, top - 0.5, w, Math.max(1.0, h * 0.003)));
     }
 
-    /** Fills an ellipse whose colour fades from the given alpha at its centre to clear at its rim. */
+    /**
+     * Fills an ellipse whose colour fades from the given alpha at its centre to clear at its rim.
+     */
     private static void softDisc(
         Graphics2D g, double cx, double cy, double rx, double ry, Color color, double alpha) {
       double rxs = Math.max(0.5, rx);
@@ -464,10 +508,16 @@ public final class ImageRenderer {
       squash.translate(cx, cy);
       squash.scale(1, rys / rxs);
       squash.translate(-cx, -cy);
-      g.setPaint(new RadialGradientPaint(new Point2D.Double(cx, cy), (float) rxs,
-          new Point2D.Double(cx, cy), new float[] {0f, 0.45f, 1f},
-          new Color[] {alpha(color, alpha), alpha(color, alpha * 0.45), alpha(color, 0)},
-          CycleMethod.NO_CYCLE, ColorSpaceType.SRGB, squash));
+      g.setPaint(
+          new RadialGradientPaint(
+              new Point2D.Double(cx, cy),
+              (float) rxs,
+              new Point2D.Double(cx, cy),
+              new float[] {0f, 0.45f, 1f},
+              new Color[] {alpha(color, alpha), alpha(color, alpha * 0.45), alpha(color, 0)},
+              CycleMethod.NO_CYCLE,
+              ColorSpaceType.SRGB,
+              squash));
       g.fill(new Ellipse2D.Double(cx - rxs, cy - rys, 2 * rxs, 2 * rys));
     }
 
@@ -507,8 +557,8 @@ public final class ImageRenderer {
 
   private static Color hsb(double hue, double saturation, double brightness) {
     double h = hue - Math.floor(hue);
-    return new Color(Color.HSBtoRGB((float) h, (float) clamp(saturation),
-        (float) clamp(brightness)));
+    return new Color(
+        Color.HSBtoRGB((float) h, (float) clamp(saturation), (float) clamp(brightness)));
   }
 
   private static Color blend(Color a, Color b, double t) {

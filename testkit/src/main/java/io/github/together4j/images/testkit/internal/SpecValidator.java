@@ -35,18 +35,17 @@ import org.yaml.snakeyaml.error.YAMLException;
  * this jar.
  *
  * <p>Values are what Moshi's {@code adapter(Object.class)} produces: {@link Map}, {@link List},
- * {@link String}, {@link Double} (Moshi reads every number as a double), {@link Boolean} and
- * {@code null}; other {@link Number} types are accepted too. Supported schema keywords:
- * {@code $ref} (local, e.g. {@code #/components/schemas/ImageLora}), {@code type},
- * {@code nullable}, {@code enum}, {@code required}, {@code properties},
- * {@code additionalProperties} (boolean or schema), {@code minProperties}, {@code maxProperties},
- * {@code items}, {@code minItems}, {@code maxItems}, {@code uniqueItems}, {@code minimum},
- * {@code maximum}, {@code exclusiveMinimum}, {@code exclusiveMaximum} (3.0 booleans, or 3.1
- * numbers), {@code multipleOf}, {@code minLength}, {@code maxLength}, {@code pattern},
- * {@code allOf}, {@code anyOf}, {@code oneOf}, {@code not}, and {@code format} {@code int32},
- * {@code int64}, {@code float} and {@code double} (other formats are annotations). Annotations
- * such as {@code description} or {@code default} are ignored; any other keyword makes loading
- * fail, so that no rule in the spec is silently skipped.
+ * {@link String}, {@link Double} (Moshi reads every number as a double), {@link Boolean} and {@code
+ * null}; other {@link Number} types are accepted too. Supported schema keywords: {@code $ref}
+ * (local, e.g. {@code #/components/schemas/ImageLora}), {@code type}, {@code nullable}, {@code
+ * enum}, {@code required}, {@code properties}, {@code additionalProperties} (boolean or schema),
+ * {@code minProperties}, {@code maxProperties}, {@code items}, {@code minItems}, {@code maxItems},
+ * {@code uniqueItems}, {@code minimum}, {@code maximum}, {@code exclusiveMinimum}, {@code
+ * exclusiveMaximum} (3.0 booleans, or 3.1 numbers), {@code multipleOf}, {@code minLength}, {@code
+ * maxLength}, {@code pattern}, {@code allOf}, {@code anyOf}, {@code oneOf}, {@code not}, and {@code
+ * format} {@code int32}, {@code int64}, {@code float} and {@code double} (other formats are
+ * annotations). Annotations such as {@code description} or {@code default} are ignored; any other
+ * keyword makes loading fail, so that no rule in the spec is silently skipped.
  *
  * <p>An integer is a number without a fraction: {@code 1.0} is an integer, {@code 1.5} is not.
  * Instances are immutable and safe to share between threads.
@@ -54,7 +53,8 @@ import org.yaml.snakeyaml.error.YAMLException;
 public final class SpecValidator {
 
   /** Where the build copies {@code openapi/images.yaml} inside the testkit jar. */
-  public static final String CLASSPATH_RESOURCE = "/io/github/together4j/images/testkit/images.yaml";
+  public static final String CLASSPATH_RESOURCE =
+      "/io/github/together4j/images/testkit/images.yaml";
 
   /** The path of the image generation operation, relative to the spec's server URL. */
   public static final String GENERATIONS_PATH = "/images/generations";
@@ -65,14 +65,47 @@ public final class SpecValidator {
 
   private static final Set<String> TYPES =
       Set.of("string", "integer", "number", "boolean", "array", "object");
-  private static final Set<String> VALIDATION_KEYWORDS = Set.of(
-      "$ref", "type", "nullable", "enum", "required", "properties", "additionalProperties",
-      "minProperties", "maxProperties", "items", "minItems", "maxItems", "uniqueItems", "minimum",
-      "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf", "minLength", "maxLength",
-      "pattern", "allOf", "anyOf", "oneOf", "not", "format");
-  private static final Set<String> ANNOTATION_KEYWORDS = Set.of(
-      "title", "description", "default", "example", "examples", "readOnly", "writeOnly",
-      "deprecated", "xml", "externalDocs", "discriminator");
+  private static final Set<String> VALIDATION_KEYWORDS =
+      Set.of(
+          "$ref",
+          "type",
+          "nullable",
+          "enum",
+          "required",
+          "properties",
+          "additionalProperties",
+          "minProperties",
+          "maxProperties",
+          "items",
+          "minItems",
+          "maxItems",
+          "uniqueItems",
+          "minimum",
+          "maximum",
+          "exclusiveMinimum",
+          "exclusiveMaximum",
+          "multipleOf",
+          "minLength",
+          "maxLength",
+          "pattern",
+          "allOf",
+          "anyOf",
+          "oneOf",
+          "not",
+          "format");
+  private static final Set<String> ANNOTATION_KEYWORDS =
+      Set.of(
+          "title",
+          "description",
+          "default",
+          "example",
+          "examples",
+          "readOnly",
+          "writeOnly",
+          "deprecated",
+          "xml",
+          "externalDocs",
+          "discriminator");
 
   private static final BigDecimal INT32_MIN = BigDecimal.valueOf(Integer.MIN_VALUE);
   private static final BigDecimal INT32_MAX = BigDecimal.valueOf(Integer.MAX_VALUE);
@@ -83,9 +116,9 @@ public final class SpecValidator {
   /**
    * One broken rule: which parameter, and what is wrong with it.
    *
-   * @param param the JSON path of the offending value as the API reports it in an error's
-   *     {@code param}, such as {@code width} or {@code image_loras[0].scale}; {@code null} when
-   *     the body itself is wrong, for example not a JSON object
+   * @param param the JSON path of the offending value as the API reports it in an error's {@code
+   *     param}, such as {@code width} or {@code image_loras[0].scale}; {@code null} when the body
+   *     itself is wrong, for example not a JSON object
    * @param message a sentence naming the parameter, the allowed values and the value sent
    */
   public record Violation(@Nullable String param, String message) {
@@ -115,8 +148,10 @@ public final class SpecValidator {
       Object schemaNode = componentMap.get("schemas");
       if (schemaNode != null) {
         for (Map.Entry<?, ?> e : map(schemaNode, "#/components/schemas").entrySet()) {
-          named.put(String.valueOf(e.getKey()), Objects.requireNonNull(e.getValue(),
-              () -> "schema #/components/schemas/" + e.getKey() + " is empty"));
+          named.put(
+              String.valueOf(e.getKey()),
+              Objects.requireNonNull(
+                  e.getValue(), () -> "schema #/components/schemas/" + e.getKey() + " is empty"));
         }
       }
     }
@@ -142,8 +177,10 @@ public final class SpecValidator {
   public static SpecValidator fromClasspath() {
     try (InputStream in = SpecValidator.class.getResourceAsStream(CLASSPATH_RESOURCE)) {
       if (in == null) {
-        throw new IllegalStateException(CLASSPATH_RESOURCE + " is not on the classpath;"
-            + " the testkit build copies it from openapi/images.yaml");
+        throw new IllegalStateException(
+            CLASSPATH_RESOURCE
+                + " is not on the classpath;"
+                + " the testkit build copies it from openapi/images.yaml");
       }
       return from(in);
     } catch (IOException e) {
@@ -203,9 +240,9 @@ public final class SpecValidator {
   /**
    * Validates a parsed JSON value against a schema under {@code components.schemas}.
    *
-   * <p>Violations come in a fixed order: at each object, missing required properties first (in
-   * the order of {@code required}), then the properties' own violations in the order of
-   * {@code properties}, then unknown properties by name.
+   * <p>Violations come in a fixed order: at each object, missing required properties first (in the
+   * order of {@code required}), then the properties' own violations in the order of {@code
+   * properties}, then unknown properties by name.
    *
    * @param schemaName a name from {@link #schemaNames()}, such as {@code ImageRequest}
    * @param parsedJson the value, as Moshi's {@code adapter(Object.class)} returns it
@@ -224,8 +261,8 @@ public final class SpecValidator {
   /**
    * Validates a parsed JSON body against the request schema of {@code POST /images/generations}.
    *
-   * <p>The schema is the one the operation's {@code requestBody} refers to for
-   * {@code application/json} ({@code ImageRequest} in {@code openapi/images.yaml}).
+   * <p>The schema is the one the operation's {@code requestBody} refers to for {@code
+   * application/json} ({@code ImageRequest} in {@code openapi/images.yaml}).
    *
    * @param parsedJson the body, as Moshi's {@code adapter(Object.class)} returns it
    * @return the violations in the order {@link #validate} documents, empty if the body is valid
@@ -287,16 +324,29 @@ public final class SpecValidator {
       return;
     }
     if (!inRange(schema, v)) {
-      out.add(new Violation(param, label(param) + " must be "
-          + typePhrase(schema) + rangePhrase(schema) + ", got " + show(number)));
+      out.add(
+          new Violation(
+              param,
+              label(param)
+                  + " must be "
+                  + typePhrase(schema)
+                  + rangePhrase(schema)
+                  + ", got "
+                  + show(number)));
       return;
     }
     Object multipleOf = schema.get("multipleOf");
     if (multipleOf instanceof Number) {
       BigDecimal m = Objects.requireNonNull(decimal((Number) multipleOf));
       if (v.remainder(m).signum() != 0) {
-        out.add(new Violation(param, label(param) + " must be a multiple of "
-            + showNumber(multipleOf) + ", got " + show(number)));
+        out.add(
+            new Violation(
+                param,
+                label(param)
+                    + " must be a multiple of "
+                    + showNumber(multipleOf)
+                    + ", got "
+                    + show(number)));
         return;
       }
     }
@@ -304,8 +354,7 @@ public final class SpecValidator {
     if (format != null) {
       String range = formatRange(format, v);
       if (range != null) {
-        out.add(new Violation(param,
-            label(param) + " must be " + range + ", got " + show(number)));
+        out.add(new Violation(param, label(param) + " must be " + range + ", got " + show(number)));
       }
     }
   }
@@ -316,15 +365,26 @@ public final class SpecValidator {
     Integer min = integer(schema.get("minLength"));
     Integer max = integer(schema.get("maxLength"));
     if ((min != null && length < min) || (max != null && length > max)) {
-      out.add(new Violation(param, label(param) + " must be a string"
-          + countPhrase(min, max, "character") + ", got " + show(s) + " (" + length + " "
-          + plural(length, "character") + ")"));
+      out.add(
+          new Violation(
+              param,
+              label(param)
+                  + " must be a string"
+                  + countPhrase(min, max, "character")
+                  + ", got "
+                  + show(s)
+                  + " ("
+                  + length
+                  + " "
+                  + plural(length, "character")
+                  + ")"));
       return;
     }
     String pattern = string(schema.get("pattern"));
     if (pattern != null && !patterns.get(pattern).matcher(s).find()) {
-      out.add(new Violation(param, label(param) + " must match the pattern " + pattern
-          + ", got " + show(s)));
+      out.add(
+          new Violation(
+              param, label(param) + " must match the pattern " + pattern + ", got " + show(s)));
     }
   }
 
@@ -333,17 +393,31 @@ public final class SpecValidator {
     Integer min = integer(schema.get("minItems"));
     Integer max = integer(schema.get("maxItems"));
     if ((min != null && array.size() < min) || (max != null && array.size() > max)) {
-      out.add(new Violation(param, label(param) + " must be an array"
-          + countPhrase(min, max, "item") + ", got " + array.size() + " "
-          + plural(array.size(), "item")));
+      out.add(
+          new Violation(
+              param,
+              label(param)
+                  + " must be an array"
+                  + countPhrase(min, max, "item")
+                  + ", got "
+                  + array.size()
+                  + " "
+                  + plural(array.size(), "item")));
     }
     if (isTrue(schema.get("uniqueItems"))) {
       outer:
       for (int i = 1; i < array.size(); i++) {
         for (int j = 0; j < i; j++) {
           if (jsonEquals(array.get(i), array.get(j))) {
-            out.add(new Violation(param, label(param) + " must not contain duplicate items,"
-                + " got " + index(param, i) + " equal to " + index(param, j)));
+            out.add(
+                new Violation(
+                    param,
+                    label(param)
+                        + " must not contain duplicate items,"
+                        + " got "
+                        + index(param, i)
+                        + " equal to "
+                        + index(param, j)));
             break outer;
           }
         }
@@ -371,19 +445,26 @@ public final class SpecValidator {
     Integer min = integer(schema.get("minProperties"));
     Integer max = integer(schema.get("maxProperties"));
     if ((min != null && object.size() < min) || (max != null && object.size() > max)) {
-      out.add(new Violation(param, label(param) + " must be an object"
-          + countPhrase(min, max, "property") + ", got " + object.size() + " "
-          + plural(object.size(), "property")));
+      out.add(
+          new Violation(
+              param,
+              label(param)
+                  + " must be an object"
+                  + countPhrase(min, max, "property")
+                  + ", got "
+                  + object.size()
+                  + " "
+                  + plural(object.size(), "property")));
     }
-    Map<?, ?> properties = schema.get("properties") == null
-        ? Map.of() : (Map<?, ?>) schema.get("properties");
+    Map<?, ?> properties =
+        schema.get("properties") == null ? Map.of() : (Map<?, ?>) schema.get("properties");
     Set<String> declared = new LinkedHashSet<>();
     for (Map.Entry<?, ?> p : properties.entrySet()) {
       String name = String.valueOf(p.getKey());
       declared.add(name);
       if (object.containsKey(name)) {
-        validateValue(Objects.requireNonNull(p.getValue()), object.get(name),
-            child(param, name), out);
+        validateValue(
+            Objects.requireNonNull(p.getValue()), object.get(name), child(param, name), out);
       }
     }
     Object additional = schema.get("additionalProperties");
@@ -416,21 +497,36 @@ public final class SpecValidator {
     }
     List<?> anyOf = list(schema.get("anyOf"));
     if (anyOf != null && countMatches(anyOf, value) == 0) {
-      out.add(new Violation(param, label(param) + " must match at least one of the "
-          + anyOf.size() + " allowed schemas, got " + show(value)));
+      out.add(
+          new Violation(
+              param,
+              label(param)
+                  + " must match at least one of the "
+                  + anyOf.size()
+                  + " allowed schemas, got "
+                  + show(value)));
     }
     List<?> oneOf = list(schema.get("oneOf"));
     if (oneOf != null) {
       int matches = countMatches(oneOf, value);
       if (matches != 1) {
-        out.add(new Violation(param, label(param) + " must match exactly one of the "
-            + oneOf.size() + " allowed schemas, got " + show(value) + " matching " + matches));
+        out.add(
+            new Violation(
+                param,
+                label(param)
+                    + " must match exactly one of the "
+                    + oneOf.size()
+                    + " allowed schemas, got "
+                    + show(value)
+                    + " matching "
+                    + matches));
       }
     }
     Object not = schema.get("not");
     if (not != null && run(not, value).isEmpty()) {
-      out.add(new Violation(param, label(param) + " must not match the excluded schema, got "
-          + show(value)));
+      out.add(
+          new Violation(
+              param, label(param) + " must not match the excluded schema, got " + show(value)));
     }
   }
 
@@ -517,8 +613,8 @@ public final class SpecValidator {
       return of(schema.get("maximum"), schema.get("exclusiveMaximum"), false);
     }
 
-    private static @Nullable Bound of(@Nullable Object limit, @Nullable Object exclusive,
-        boolean lower) {
+    private static @Nullable Bound of(
+        @Nullable Object limit, @Nullable Object exclusive, boolean lower) {
       if (exclusive instanceof Number) { // OpenAPI 3.1 / JSON Schema 2019+: the bound itself
         Bound b = new Bound(exclusive, true);
         if (limit instanceof Number) {
@@ -554,16 +650,17 @@ public final class SpecValidator {
       if ("integer".equals(type) || "number".equals(type)) {
         base += rangePhrase(schema);
       } else if ("string".equals(type)) {
-        base += countPhrase(integer(schema.get("minLength")), integer(schema.get("maxLength")),
-            "character");
+        base +=
+            countPhrase(
+                integer(schema.get("minLength")), integer(schema.get("maxLength")), "character");
       } else if ("array".equals(type)) {
         Object items = schema.get("items");
         String itemType = items == null ? null : string(resolve(items).get("type"));
         if (itemType != null) {
           base += " of " + itemType + "s";
         }
-        base += countPhrase(integer(schema.get("minItems")), integer(schema.get("maxItems")),
-            "item");
+        base +=
+            countPhrase(integer(schema.get("minItems")), integer(schema.get("maxItems")), "item");
       }
     }
     return isTrue(schema.get("nullable")) ? base + " or null" : base;
@@ -590,8 +687,10 @@ public final class SpecValidator {
     if (lo != null && hi != null) {
       return !lo.exclusive && !hi.exclusive
           ? " between " + lo.shown + " and " + hi.shown
-          : (lo.exclusive ? " > " : " >= ") + lo.shown
-              + (hi.exclusive ? " and < " : " and <= ") + hi.shown;
+          : (lo.exclusive ? " > " : " >= ")
+              + lo.shown
+              + (hi.exclusive ? " and < " : " and <= ")
+              + hi.shown;
     }
     if (lo != null) {
       return (lo.exclusive ? " > " : " >= ") + lo.shown;
@@ -865,7 +964,8 @@ public final class SpecValidator {
     }
     for (Object k : schema.keySet()) {
       String key = String.valueOf(k);
-      if (!VALIDATION_KEYWORDS.contains(key) && !ANNOTATION_KEYWORDS.contains(key)
+      if (!VALIDATION_KEYWORDS.contains(key)
+          && !ANNOTATION_KEYWORDS.contains(key)
           && !key.startsWith("x-")) {
         throw invalid(where, "unsupported schema keyword '" + key + "'");
       }
@@ -892,13 +992,15 @@ public final class SpecValidator {
     }
     for (String key : List.of("exclusiveMinimum", "exclusiveMaximum")) {
       Object v = schema.get(key);
-      if (v != null && !(v instanceof Boolean)
+      if (v != null
+          && !(v instanceof Boolean)
           && (!(v instanceof Number) || decimal((Number) v) == null)) {
         throw invalid(where, key + " must be a boolean (OpenAPI 3.0) or a number, got " + v);
       }
     }
-    for (String key : List.of("minLength", "maxLength", "minItems", "maxItems", "minProperties",
-        "maxProperties")) {
+    for (String key :
+        List.of(
+            "minLength", "maxLength", "minItems", "maxItems", "minProperties", "maxProperties")) {
       Object v = schema.get(key);
       if (v != null && (integer(v) == null || integer(v) < 0)) {
         throw invalid(where, key + " must be a non-negative integer, got " + v);
@@ -916,8 +1018,8 @@ public final class SpecValidator {
       }
     }
     Object enumValues = schema.get("enum");
-    if (enumValues != null && (!(enumValues instanceof List<?>)
-        || ((List<?>) enumValues).isEmpty())) {
+    if (enumValues != null
+        && (!(enumValues instanceof List<?>) || ((List<?>) enumValues).isEmpty())) {
       throw invalid(where, "enum must be a non-empty list, got " + enumValues);
     }
     Object required = schema.get("required");
@@ -993,8 +1095,7 @@ public final class SpecValidator {
       return null;
     }
     BigDecimal d = decimal((Number) node);
-    if (d == null || !isIntegral(d) || d.compareTo(INT32_MAX) > 0
-        || d.compareTo(INT32_MIN) < 0) {
+    if (d == null || !isIntegral(d) || d.compareTo(INT32_MAX) > 0 || d.compareTo(INT32_MIN) < 0) {
       return null;
     }
     return d.intValueExact();

@@ -67,10 +67,17 @@ class ImageRendererTest {
   }
 
   static Stream<Arguments> sizes() {
-    return Stream.of(Format.values()).flatMap(f -> Stream.of(
-        Arguments.of(f, 1, 1), Arguments.of(f, 512, 768), Arguments.of(f, 768, 512),
-        Arguments.of(f, 64, 64), Arguments.of(f, 3, 1000), Arguments.of(f, 4096, 1),
-        Arguments.of(f, 1, 4096)));
+    return Stream.of(Format.values())
+        .flatMap(
+            f ->
+                Stream.of(
+                    Arguments.of(f, 1, 1),
+                    Arguments.of(f, 512, 768),
+                    Arguments.of(f, 768, 512),
+                    Arguments.of(f, 64, 64),
+                    Arguments.of(f, 3, 1000),
+                    Arguments.of(f, 4096, 1),
+                    Arguments.of(f, 1, 4096)));
   }
 
   @ParameterizedTest
@@ -86,8 +93,7 @@ class ImageRendererTest {
   void pngStartsWithPngSignature() {
     byte[] png = ImageRenderer.render(PROMPT, 42, 16, 16, Format.PNG);
 
-    assertThat(Arrays.copyOf(png, 8))
-        .containsExactly(0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A);
+    assertThat(Arrays.copyOf(png, 8)).containsExactly(0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A);
   }
 
   @Test
@@ -99,7 +105,9 @@ class ImageRendererTest {
 
   @Test
   void rendersInAHeadlessJvm() {
-    assertThat(GraphicsEnvironment.isHeadless()).as("surefire runs with java.awt.headless").isTrue();
+    assertThat(GraphicsEnvironment.isHeadless())
+        .as("surefire runs with java.awt.headless")
+        .isTrue();
 
     assertThat(ImageRenderer.render(PROMPT, 42, 64, 64, Format.PNG)).isNotEmpty();
   }
@@ -121,8 +129,14 @@ class ImageRendererTest {
   }
 
   @ParameterizedTest
-  @CsvSource({"0, 10, width", "4097, 10, width", "-1, 10, width", "10, 0, height",
-      "10, 4097, height", "10, -20, height"})
+  @CsvSource({
+    "0, 10, width",
+    "4097, 10, width",
+    "-1, 10, width",
+    "10, 0, height",
+    "10, 4097, height",
+    "10, -20, height"
+  })
   void sizeOutOfRangeIsRejectedNamingTheField(int width, int height, String field) {
     assertThatThrownBy(() -> ImageRenderer.render(PROMPT, 42, width, height, Format.PNG))
         .isInstanceOf(IllegalArgumentException.class)
@@ -158,8 +172,10 @@ class ImageRendererTest {
     BufferedImage small = ImageRenderer.renderImage(PROMPT, 42, 128, 128);
     BufferedImage large = ImageRenderer.renderImage(PROMPT, 42, 512, 512);
     BufferedImage scaled = new BufferedImage(128, 128, BufferedImage.TYPE_INT_RGB);
-    scaled.createGraphics().drawImage(large.getScaledInstance(128, 128,
-        java.awt.Image.SCALE_AREA_AVERAGING), 0, 0, null);
+    scaled
+        .createGraphics()
+        .drawImage(
+            large.getScaledInstance(128, 128, java.awt.Image.SCALE_AREA_AVERAGING), 0, 0, null);
 
     assertThat(meanChannelDifference(small, scaled)).isLessThan(12.0);
   }

@@ -26,7 +26,8 @@ class SpecValidatorTest {
 
   private static final JsonAdapter<Object> JSON = new Moshi.Builder().build().adapter(Object.class);
   private static final SpecValidator SPEC = SpecValidator.fromClasspath();
-  private static final String VALID_FULL = """
+  private static final String VALID_FULL =
+      """
       {"prompt": "cat floating in space, cinematic", "model": "black-forest-labs/FLUX.1-schnell",
        "steps": 4, "image_url": "https://example.com/in.png", "seed": 42, "n": 2,
        "height": 768, "width": 512, "negative_prompt": "blurry", "response_format": "base64",
@@ -68,12 +69,16 @@ class SpecValidatorTest {
 
   @Test
   void emptyObjectMissesEveryRequiredFieldInSpecOrder() {
-    assertThat(SPEC.validateRequest(json("{}"))).extracting(Violation::param)
+    assertThat(SPEC.validateRequest(json("{}")))
+        .extracting(Violation::param)
         .containsExactly("prompt", "model");
   }
 
   @ParameterizedTest
-  @CsvSource(delimiter = '|', textBlock = """
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
       prompt                 | 5                 | prompt must be a string, got 5
       model                  | true              | model must be a string, got true
       image_url              | ["a"]             | image_url must be a string, got an array
@@ -110,15 +115,17 @@ class SpecValidatorTest {
   @Test
   void responseFormatOutsideEnumListsAllowedValues() {
     assertThat(SPEC.validateRequest(request("response_format", "\"png\"")))
-        .containsExactly(new Violation("response_format",
-            "response_format must be one of [base64, url], got \"png\""));
+        .containsExactly(
+            new Violation(
+                "response_format", "response_format must be one of [base64, url], got \"png\""));
   }
 
   @Test
   void outputFormatOutsideEnumListsAllowedValues() {
     assertThat(SPEC.validateRequest(request("output_format", "\"webp\"")))
-        .containsExactly(new Violation("output_format",
-            "output_format must be one of [jpeg, png], got \"webp\""));
+        .containsExactly(
+            new Violation(
+                "output_format", "output_format must be one of [jpeg, png], got \"webp\""));
   }
 
   @Test
@@ -153,25 +160,27 @@ class SpecValidatorTest {
 
   @Test
   void loraItemMissingScaleNamesNestedParam() {
-    assertThat(SPEC.validateRequest(
-            request("image_loras", "[{\"path\": \"a\", \"scale\": 1}, {\"path\": \"b\"}]")))
-        .containsExactly(
-            new Violation("image_loras[1].scale", "image_loras[1].scale is required"));
+    assertThat(
+            SPEC.validateRequest(
+                request("image_loras", "[{\"path\": \"a\", \"scale\": 1}, {\"path\": \"b\"}]")))
+        .containsExactly(new Violation("image_loras[1].scale", "image_loras[1].scale is required"));
   }
 
   @Test
   void loraScaleOfWrongTypeNamesNestedParam() {
-    assertThat(SPEC.validateRequest(
-            request("image_loras", "[{\"path\": \"a\", \"scale\": \"strong\"}]")))
-        .containsExactly(new Violation("image_loras[0].scale",
-            "image_loras[0].scale must be a number, got \"strong\""));
+    assertThat(
+            SPEC.validateRequest(
+                request("image_loras", "[{\"path\": \"a\", \"scale\": \"strong\"}]")))
+        .containsExactly(
+            new Violation(
+                "image_loras[0].scale", "image_loras[0].scale must be a number, got \"strong\""));
   }
 
   @Test
   void loraItemThatIsNotAnObjectNamesItsIndex() {
     assertThat(SPEC.validateRequest(request("image_loras", "[\"https://x\"]")))
-        .containsExactly(new Violation("image_loras[0]",
-            "image_loras[0] must be an object, got \"https://x\""));
+        .containsExactly(
+            new Violation("image_loras[0]", "image_loras[0] must be an object, got \"https://x\""));
   }
 
   @Test
@@ -183,7 +192,9 @@ class SpecValidatorTest {
 
   @Test
   void unknownExtraPropertiesAreAcceptedBecauseAdditionalPropertiesIsTrue() {
-    Object body = json("""
+    Object body =
+        json(
+            """
         {"prompt": "cat", "model": "m", "aspect_ratio": "16:9", "future": {"x": [1, 2]},
          "image_loras": [{"path": "a", "scale": 1, "trigger": "xyz"}]}
         """);
@@ -217,7 +228,10 @@ class SpecValidatorTest {
   }
 
   @ParameterizedTest
-  @CsvSource(delimiter = '|', textBlock = """
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
       []           | body must be an object, got an array
       "a string"   | body must be an object, got "a string"
       42           | body must be an object, got 42
@@ -229,30 +243,48 @@ class SpecValidatorTest {
 
   @Test
   void violationsComeRequiredFirstThenInSchemaPropertyOrder() {
-    Object body = json("""
+    Object body =
+        json(
+            """
         {"image_loras": [{}], "width": 0, "n": "two", "steps": 0, "response_format": "x"}
         """);
 
-    assertThat(SPEC.validateRequest(body)).extracting(Violation::param).containsExactly(
-        "prompt", "model", "steps", "n", "width", "response_format",
-        "image_loras[0].path", "image_loras[0].scale");
+    assertThat(SPEC.validateRequest(body))
+        .extracting(Violation::param)
+        .containsExactly(
+            "prompt",
+            "model",
+            "steps",
+            "n",
+            "width",
+            "response_format",
+            "image_loras[0].path",
+            "image_loras[0].scale");
   }
 
   @Test
   void longStringValuesAreTruncatedInMessages() {
     String value = "x".repeat(200);
 
-    List<Violation> violations = SPEC.validateRequest(request("response_format", '"' + value + '"'));
+    List<Violation> violations =
+        SPEC.validateRequest(request("response_format", '"' + value + '"'));
 
-    assertThat(violations).singleElement().satisfies(v -> assertThat(v.message())
-        .isEqualTo("response_format must be one of [base64, url], got \""
-            + "x".repeat(50) + "\"..."));
+    assertThat(violations)
+        .singleElement()
+        .satisfies(
+            v ->
+                assertThat(v.message())
+                    .isEqualTo(
+                        "response_format must be one of [base64, url], got \""
+                            + "x".repeat(50)
+                            + "\"..."));
   }
 
   @Test
   void specialCharactersInValuesAreEscaped() {
     assertThat(SPEC.validateRequest(request("output_format", "\"a\\\"b\\nc\"")))
-        .singleElement().extracting(Violation::message)
+        .singleElement()
+        .extracting(Violation::message)
         .isEqualTo("output_format must be one of [jpeg, png], got \"a\\\"b\\nc\"");
   }
 
@@ -280,11 +312,14 @@ class SpecValidatorTest {
 
   @Test
   void addedMaximumInSpecRejectsLargerValue() throws IOException {
-    SpecValidator edited = specWith("""
+    SpecValidator edited =
+        specWith(
+            """
                 n:
                   type: integer
                   minimum: 1
-        """, """
+        """,
+            """
                 n:
                   type: integer
                   minimum: 1
@@ -299,10 +334,13 @@ class SpecValidatorTest {
 
   @Test
   void addedEnumValueInSpecIsAccepted() throws IOException {
-    SpecValidator edited = specWith("""
+    SpecValidator edited =
+        specWith(
+            """
                     - jpeg
                     - png
-        """, """
+        """,
+            """
                     - jpeg
                     - png
                     - webp
@@ -313,10 +351,13 @@ class SpecValidatorTest {
 
   @Test
   void addedRequiredFieldInSpecIsReported() throws IOException {
-    SpecValidator edited = specWith("""
+    SpecValidator edited =
+        specWith(
+            """
                 - prompt
                 - model
-        """, """
+        """,
+            """
                 - prompt
                 - model
                 - width
@@ -328,29 +369,37 @@ class SpecValidatorTest {
 
   @Test
   void closedAdditionalPropertiesInSpecRejectsUnknownProperty() throws IOException {
-    SpecValidator edited = specWith("""
+    SpecValidator edited =
+        specWith(
+            """
               additionalProperties: true
               required:
                 - prompt
-        """, """
+        """,
+            """
               additionalProperties: false
               required:
                 - prompt
         """);
 
     assertThat(edited.validateRequest(request("aspect_ratio", "\"16:9\"")))
-        .singleElement().satisfies(v -> {
-          assertThat(v.param()).isEqualTo("aspect_ratio");
-          assertThat(v.message()).startsWith("aspect_ratio is not a known property");
-        });
+        .singleElement()
+        .satisfies(
+            v -> {
+              assertThat(v.param()).isEqualTo("aspect_ratio");
+              assertThat(v.message()).startsWith("aspect_ratio is not a known property");
+            });
   }
 
   @Test
   void exclusiveMinimumInSpecRejectsTheBoundItself() throws IOException {
-    SpecValidator edited = specWith("""
+    SpecValidator edited =
+        specWith(
+            """
                 guidance_scale:
                   type: number
-        """, """
+        """,
+            """
                 guidance_scale:
                   type: number
                   minimum: 0
@@ -359,51 +408,63 @@ class SpecValidatorTest {
 
     assertThat(edited.validateRequest(request("guidance_scale", "0.1"))).isEmpty();
     assertThat(edited.validateRequest(request("guidance_scale", "0")))
-        .containsExactly(new Violation("guidance_scale",
-            "guidance_scale must be a number > 0, got 0"));
+        .containsExactly(
+            new Violation("guidance_scale", "guidance_scale must be a number > 0, got 0"));
   }
 
   @Test
   void maxLengthInSpecRejectsLongerString() throws IOException {
-    SpecValidator edited = specWith("""
+    SpecValidator edited =
+        specWith(
+            """
                 prompt:
                   type: string
-        """, """
+        """,
+            """
                 prompt:
                   type: string
                   minLength: 1
                   maxLength: 5
         """);
 
-    assertThat(edited.validateRequest(json("{\"prompt\": \"12345\", \"model\": \"m\"}")))
-        .isEmpty();
+    assertThat(edited.validateRequest(json("{\"prompt\": \"12345\", \"model\": \"m\"}"))).isEmpty();
     assertThat(edited.validateRequest(json("{\"prompt\": \"123456\", \"model\": \"m\"}")))
-        .containsExactly(new Violation("prompt",
-            "prompt must be a string of 1 to 5 characters, got \"123456\" (6 characters)"));
+        .containsExactly(
+            new Violation(
+                "prompt",
+                "prompt must be a string of 1 to 5 characters, got \"123456\" (6 characters)"));
   }
 
   @Test
   void maxItemsInSpecRejectsLongerArray() throws IOException {
-    SpecValidator edited = specWith("""
+    SpecValidator edited =
+        specWith(
+            """
                 reference_images:
                   type: array
-        """, """
+        """,
+            """
                 reference_images:
                   type: array
                   maxItems: 1
         """);
 
     assertThat(edited.validateRequest(request("reference_images", "[\"a\", \"b\"]")))
-        .containsExactly(new Violation("reference_images",
-            "reference_images must be an array with at most 1 item, got 2 items"));
+        .containsExactly(
+            new Violation(
+                "reference_images",
+                "reference_images must be an array with at most 1 item, got 2 items"));
   }
 
   @Test
   void int32FormatInSpecRejectsLargerInteger() throws IOException {
-    SpecValidator edited = specWith("""
+    SpecValidator edited =
+        specWith(
+            """
                 seed:
                   type: integer
-        """, """
+        """,
+            """
                 seed:
                   type: integer
                   format: int32
@@ -412,8 +473,10 @@ class SpecValidatorTest {
     assertThat(SPEC.validateRequest(request("seed", "3000000000"))).isEmpty();
     assertThat(edited.validateRequest(request("seed", "2147483647"))).isEmpty();
     assertThat(edited.validateRequest(request("seed", "3000000000")))
-        .containsExactly(new Violation("seed",
-            "seed must be within the int32 range [-2147483648, 2147483647], got 3000000000"));
+        .containsExactly(
+            new Violation(
+                "seed",
+                "seed must be within the int32 range [-2147483648, 2147483647], got 3000000000"));
   }
 
   @Test
@@ -427,10 +490,14 @@ class SpecValidatorTest {
 
   @Test
   void unsupportedKeywordInSpecFailsAtLoad() {
-    assertThatThrownBy(() -> specWith("""
+    assertThatThrownBy(
+            () ->
+                specWith(
+                    """
                 n:
                   type: integer
-        """, """
+        """,
+                    """
                 n:
                   type: integer
                   const: 1
@@ -442,16 +509,19 @@ class SpecValidatorTest {
 
   @Test
   void unresolvableRefInSpecFailsAtLoad() {
-    assertThatThrownBy(() -> specWith("$ref: '#/components/schemas/ImageLora'",
-        "$ref: '#/components/schemas/Missing'"))
+    assertThatThrownBy(
+            () ->
+                specWith(
+                    "$ref: '#/components/schemas/ImageLora'",
+                    "$ref: '#/components/schemas/Missing'"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("#/components/schemas/Missing");
   }
 
   @Test
   void specWithoutTheOperationCannotValidateRequests() throws IOException {
-    SpecValidator edited = SpecValidator.from(write(
-        spec().replace("  /images/generations:", "  /images/other:")));
+    SpecValidator edited =
+        SpecValidator.from(write(spec().replace("  /images/generations:", "  /images/other:")));
 
     assertThatThrownBy(() -> edited.validateRequest(json("{}")))
         .isInstanceOf(IllegalStateException.class);
@@ -471,8 +541,9 @@ class SpecValidatorTest {
   }
 
   private static String spec() {
-    try (InputStream in = Objects.requireNonNull(
-        SpecValidator.class.getResourceAsStream(SpecValidator.CLASSPATH_RESOURCE))) {
+    try (InputStream in =
+        Objects.requireNonNull(
+            SpecValidator.class.getResourceAsStream(SpecValidator.CLASSPATH_RESOURCE))) {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -488,8 +559,8 @@ class SpecValidatorTest {
     if (!field.equals("model")) {
       body.append("\"model\": \"m\", ");
     }
-    return json(body.append('"').append(field).append("\": ").append(valueJson).append('}')
-        .toString());
+    return json(
+        body.append('"').append(field).append("\": ").append(valueJson).append('}').toString());
   }
 
   private static @Nullable Object json(String text) {
