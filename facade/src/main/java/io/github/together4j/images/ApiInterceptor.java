@@ -84,7 +84,7 @@ final class ApiInterceptor implements Interceptor {
     okhttp3.ResponseBody body = response.body();
     if (body.contentLength() > maxResponseBytes) {
       response.close();
-      throw new Downloader.TooLargeException(
+      throw new LimitedSource.TooLargeException(
           "the response body (Content-Length "
               + body.contentLength()
               + ") is larger than the limit of "
@@ -94,7 +94,7 @@ final class ApiInterceptor implements Interceptor {
     // A server that keeps sending cannot exhaust memory: reading past the limit fails.
     okio.BufferedSource limited =
         okio.Okio.buffer(
-            new Downloader.LimitedSource(
+            new LimitedSource(
                 body.source(), maxResponseBytes, "the response body", "maxResponseBytes"));
     return response
         .newBuilder()

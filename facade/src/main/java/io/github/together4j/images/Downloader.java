@@ -19,7 +19,6 @@ import okhttp3.ResponseBody;
 import okhttp3.Route;
 import okio.Buffer;
 import okio.BufferedSource;
-import okio.ForwardingSource;
 import okio.Okio;
 import org.jspecify.annotations.Nullable;
 
@@ -126,15 +125,6 @@ final class Downloader {
     }
   }
 
-  /** The body grew past the limit while streaming. */
-  static final class TooLargeException extends IOException {
-    private static final long serialVersionUID = 1L;
-
-    TooLargeException(String message) {
-      super(message);
-    }
-  }
-
   /** Where one download has been; a tag on its request, which OkHttp carries to each redirect. */
   private static final class Hops {
     final HttpUrl origin;
@@ -207,7 +197,7 @@ final class Downloader {
         headers = e.headers;
         failure = e;
         retryable = RetryPolicy.isRetryableStatus(e.status);
-      } catch (TooLargeException e) {
+      } catch (LimitedSource.TooLargeException e) {
         throw malformed(
             subject
                 + " from "
@@ -340,7 +330,7 @@ final class Downloader {
       ResponseBody body = response.body();
       long length = body.contentLength();
       if (length > maxBytes) {
-        throw new TooLargeException("Content-Length " + length);
+        throw new LimitedSource.TooLargeException("Content-Length " + length);
       }
       BufferedSource source = body.source();
       source.request(ImageFormat.HEADER_LENGTH);
@@ -375,36 +365,6 @@ final class Downloader {
     } catch (IOException | RuntimeException e) {
       response.close();
       throw e;
-    }
-  }
-
-  /** Fails the read that takes the body past {@code limit} bytes, naming the setting. */
-  static final class LimitedSource extends ForwardingSource {
-    private final long limit;
-    private final String subject;
-    private final String setting;
-    private long total;
-
-    LimitedSource(okio.Source delegate, long limit, String subject, String setting) {
-      super(delegate);
-      this.limit = limit;
-      this.subject = subject;
-      this.setting = setting;
-    }
-
-    @Override
-    public long read(Buffer sink, long byteCount) throws IOException {
-      long n = super.read(sink, byteCount);
-      if (n > 0 && (total += n) > limit) {
-        throw new TooLargeException(
-            subject
-                + " is larger than the limit of "
-                + limit
-                + " bytes (TogetherImages.Builder."
-                + setting
-                + ")");
-      }
-      return n;
     }
   }
 

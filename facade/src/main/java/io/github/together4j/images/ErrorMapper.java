@@ -145,13 +145,13 @@ final class ErrorMapper {
     String detail =
         clip(
             redact(
-                t instanceof Downloader.TooLargeException || isMalformed(t)
+                t instanceof LimitedSource.TooLargeException || isMalformed(t)
                     ? t.getMessage()
                     : t.toString(),
                 secret),
             MAX_DETAIL_LENGTH);
     Throwable cause = redactCause(t, secret);
-    if (t instanceof Downloader.TooLargeException) {
+    if (t instanceof LimitedSource.TooLargeException) {
       return new MalformedResponseException(message(detail, failure), failure, cause);
     }
     if (isMalformed(t)) {
@@ -225,7 +225,7 @@ final class ErrorMapper {
   static boolean isMalformed(Throwable t) {
     return t instanceof JsonDataException
         || t instanceof JsonEncodingException
-        || t instanceof Downloader.TooLargeException
+        || t instanceof LimitedSource.TooLargeException
         || (t instanceof EOFException
             && t.getMessage() != null
             && t.getMessage().startsWith("End of input"));
