@@ -1,5 +1,6 @@
 package io.github.together4j.images;
 
+import static io.github.together4j.images.TestApi.OK_BODY;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -20,11 +21,6 @@ import org.junit.jupiter.api.Test;
 /** {@link TogetherImages#generateAsync}: where it runs, how it fails, and how it is cancelled. */
 class AsyncTest {
   private static final Duration WAIT = Duration.ofSeconds(5);
-  private static final String OK_BODY =
-      """
-      {"id":"gen-1","model":"m","object":"list",\
-      "data":[{"index":0,"b64_json":"iVBORw0KGgo=","type":"b64_json"}]}""";
-
   @StartStop private final MockWebServer server = new MockWebServer();
 
   /** The retry task the client scheduled last, held instead of run. */

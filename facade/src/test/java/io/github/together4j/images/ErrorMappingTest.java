@@ -1,11 +1,11 @@
 package io.github.together4j.images;
 
+import static io.github.together4j.images.TestApi.OK_BODY;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -14,18 +14,15 @@ import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
 import mockwebserver3.junit5.StartStop;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** How failed responses and I/O errors become the {@link TogetherException} hierarchy. */
 class ErrorMappingTest {
-  private static final String OK_BODY =
-      """
-      {"id":"gen-1","model":"m","object":"list",\
-      "data":[{"index":0,"b64_json":"iVBORw0KGgo=","type":"b64_json"}]}""";
-
   @StartStop private final MockWebServer server = new MockWebServer();
+  @RegisterExtension final TestClients clients = new TestClients();
 
   static Stream<Arguments> statuses() {
     return Stream.of(
@@ -255,7 +252,7 @@ class ErrorMappingTest {
       closedUrl = closed.url("/v1/").toString();
     }
 
-    try (TogetherImages client = client(0, closedUrl)) {
+    try (TogetherImages client = clients.builder(closedUrl, 0).build()) {
       ApiConnectionException e =
           catchThrowableOfType(ApiConnectionException.class, () -> client.generate("a cat"));
 
@@ -274,7 +271,7 @@ class ErrorMappingTest {
     server.enqueue(json(200, OK_BODY).headersDelay(2, TimeUnit.SECONDS).build());
 
     try (TogetherImages client =
-        builder(0, server.url("/v1/").toString()).readTimeout(Duration.ofMillis(200)).build()) {
+        clients.builder(server, 0).readTimeout(Duration.ofMillis(200)).build()) {
       ApiTimeoutException e =
           catchThrowableOfType(ApiTimeoutException.class, () -> client.generate("a cat"));
 
@@ -289,7 +286,7 @@ class ErrorMappingTest {
     server.enqueue(json(200, OK_BODY).headersDelay(2, TimeUnit.SECONDS).build());
 
     try (TogetherImages client =
-        builder(0, server.url("/v1/").toString()).callTimeout(Duration.ofMillis(200)).build()) {
+        clients.builder(server, 0).callTimeout(Duration.ofMillis(200)).build()) {
       assertThatThrownBy(() -> client.generate("a cat"))
           .isExactlyInstanceOf(ApiTimeoutException.class);
     }
@@ -315,17 +312,7 @@ class ErrorMappingTest {
   }
 
   private TogetherImages client(int maxRetries) {
-    return client(maxRetries, server.url("/v1/").toString());
-  }
-
-  private static TogetherImages client(int maxRetries, String baseUrl) {
-    return builder(maxRetries, baseUrl).build();
-  }
-
-  private static TogetherImages.Builder builder(int maxRetries, String baseUrl) {
-    RetryPolicy noWaiting =
-        new RetryPolicy(maxRetries, d -> {}, (d, task) -> task.run(), () -> 0.0, Clock.systemUTC());
-    return TogetherImages.builder().apiKey("test-key").baseUrl(baseUrl).retryPolicy(noWaiting);
+    return clients.client(server, maxRetries);
   }
 
   private static void startQuietly(MockWebServer server) {

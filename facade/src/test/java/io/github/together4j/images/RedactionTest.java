@@ -140,10 +140,10 @@ class RedactionTest {
   @Test
   void keyAppearsInNoLogExceptionOrToStringAcrossSuccessAndFailures() throws Exception {
     String baseUrl = server.url("/v1/").toString();
-    server.enqueue(response(200, "application/json", TogetherImagesTest.OK_BODY));
+    server.enqueue(response(200, "application/json", TestApi.OK_BODY));
     server.enqueue(
         response(503, "application/json", ERROR_401.replace("Invalid API key provided", "busy")));
-    server.enqueue(response(200, "application/json", TogetherImagesTest.OK_BODY));
+    server.enqueue(response(200, "application/json", TestApi.OK_BODY));
     server.enqueue(response(401, "application/json", ERROR_401));
     server.enqueue(
         response(500, "text/html", "<html><body><h1>500 Internal Server Error</h1></body></html>"));
@@ -194,7 +194,7 @@ class RedactionTest {
   @Test
   void debugLoggingStaysSilentWhenDisabled() throws Exception {
     julLogger.setLevel(Level.INFO);
-    server.enqueue(response(200, "application/json", TogetherImagesTest.OK_BODY));
+    server.enqueue(response(200, "application/json", TestApi.OK_BODY));
 
     client(server.url("/v1/").toString(), 0).generate("quiet");
 

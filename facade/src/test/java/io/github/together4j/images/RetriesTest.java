@@ -1,5 +1,6 @@
 package io.github.together4j.images;
 
+import static io.github.together4j.images.TestApi.OK_BODY;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -10,7 +11,6 @@ import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -21,6 +21,7 @@ import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
 import mockwebserver3.SocketEffect;
 import mockwebserver3.junit5.StartStop;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -37,15 +38,12 @@ class RetriesTest {
   }
 
   private static final Instant NOW = Instant.parse("2025-01-01T00:00:00Z");
-  private static final String OK_BODY =
-      """
-      {"id":"gen-1","model":"m","object":"list",\
-      "data":[{"index":0,"b64_json":"iVBORw0KGgo=","type":"b64_json"}]}""";
-
   @StartStop private final MockWebServer server = new MockWebServer();
 
   /** Every wait the client asked for, through the sleeper (sync) or the scheduler (async). */
-  private final List<Duration> delays = new CopyOnWriteArrayList<>();
+  @RegisterExtension final TestClients clients = new TestClients();
+
+  private final List<Duration> delays = clients.delays;
 
   @ParameterizedTest
   @EnumSource(Mode.class)
@@ -123,7 +121,7 @@ class RetriesTest {
     RecordedRequest first = server.takeRequest();
     RecordedRequest second = server.takeRequest();
     assertThat(second.getBody()).isEqualTo(first.getBody());
-    assertThat(second.getHeaders().get("Authorization")).isEqualTo("Bearer test-key");
+    assertThat(second.getHeaders().get("Authorization")).isEqualTo("Bearer " + TestApi.API_KEY);
     assertThat(delays).containsExactly(Duration.ofMillis(500));
   }
 
@@ -319,20 +317,9 @@ class RetriesTest {
   }
 
   private TogetherImages.Builder builder(int maxRetries, DoubleSupplier random) {
-    RetryPolicy recording =
-        new RetryPolicy(
-            maxRetries,
-            delays::add,
-            (delay, task) -> {
-              delays.add(delay);
-              task.run();
-            },
-            random,
-            Clock.fixed(NOW, ZoneOffset.UTC));
-    return TogetherImages.builder()
-        .apiKey("test-key")
-        .baseUrl(server.url("/v1/").toString())
-        .retryPolicy(recording);
+    return clients.builder(
+        server.url("/v1/").toString(),
+        clients.recording(maxRetries, random, Clock.fixed(NOW, ZoneOffset.UTC)));
   }
 
   private static Duration[] millis(long... values) {

@@ -10,7 +10,6 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
@@ -18,8 +17,8 @@ import mockwebserver3.MockWebServer;
 import mockwebserver3.SocketEffect;
 import mockwebserver3.junit5.StartStop;
 import okio.Buffer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -32,13 +31,8 @@ class StreamingSaveTest {
 
   final byte[] png = TestImages.png(120, 80);
   final byte[] jpeg = TestImages.jpeg(90, 60);
-  final List<Duration> delays = new ArrayList<>();
-  final List<TogetherImages> clients = new ArrayList<>();
-
-  @AfterEach
-  void close() {
-    clients.forEach(TogetherImages::close);
-  }
+  @RegisterExtension final TestClients clients = new TestClients();
+  final List<Duration> delays = clients.delays;
 
   @Test
   void savesEveryImageWithItsNameFormatAndMetadata() throws Exception {
@@ -260,20 +254,7 @@ class StreamingSaveTest {
   }
 
   private TogetherImages client(int maxRetries) {
-    TogetherImages client =
-        TogetherImages.builder()
-            .apiKey("sk-test")
-            .baseUrl(api.url("/v1/").toString())
-            .retryPolicy(
-                new RetryPolicy(
-                    maxRetries,
-                    delays::add,
-                    RetryPolicy.DELAYED_EXECUTOR,
-                    () -> 1.0,
-                    java.time.Clock.systemUTC()))
-            .build();
-    clients.add(client);
-    return client;
+    return clients.client(api, maxRetries);
   }
 
   static String item(int index, byte[] image) {

@@ -1,5 +1,6 @@
 package io.github.together4j.images;
 
+import static io.github.together4j.images.TestApi.OK_BODY;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -26,10 +27,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class TogetherImagesTest {
-  static final String OK_BODY =
-      "{\"id\":\"x\",\"model\":\"m\",\"object\":\"list\","
-          + "\"data\":[{\"index\":0,\"b64_json\":\"iVBORw0KGgo=\",\"type\":\"b64_json\"}]}";
-
   @StartStop private final MockWebServer server = new MockWebServer();
   @StartStop private final MockWebServer otherOrigin = new MockWebServer();
   private final List<TogetherImages> clients = new ArrayList<>();

@@ -5,15 +5,13 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.junit5.StartStop;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -31,12 +29,7 @@ class TruncatedJsonTest {
 
   @StartStop private final MockWebServer server = new MockWebServer();
   @TempDir Path dir;
-  private final List<TogetherImages> clients = new ArrayList<>();
-
-  @AfterEach
-  void close() {
-    clients.forEach(TogetherImages::close);
-  }
+  @RegisterExtension final TestClients clients = new TestClients();
 
   enum Call {
     SYNC,
@@ -61,14 +54,7 @@ class TruncatedJsonTest {
   }
 
   private TogetherImages client() {
-    TogetherImages client =
-        TogetherImages.builder()
-            .apiKey("test-key-truncated")
-            .baseUrl(server.url("/v1/").toString())
-            .maxRetries(2)
-            .build();
-    clients.add(client);
-    return client;
+    return clients.client(server, 2);
   }
 
   private static MockResponse json(String body) {

@@ -1,22 +1,29 @@
 package io.github.together4j.images;
 
+import static io.github.together4j.images.TestApi.API_KEY;
+import static io.github.together4j.images.TestApi.JPEG;
+import static io.github.together4j.images.TestApi.PNG;
+import static io.github.together4j.images.TestApi.SIGNATURE;
+import static io.github.together4j.images.TestApi.generation;
+import static io.github.together4j.images.TestApi.image;
+import static io.github.together4j.images.TestApi.redirect;
+import static io.github.together4j.images.TestApi.status;
+import static io.github.together4j.images.TestApi.take;
+import static io.github.together4j.images.TestApi.unexpected;
+import static io.github.together4j.images.TestApi.urlRequest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import io.github.together4j.images.ImageGenerationRequest.ResponseFormat;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -27,10 +34,9 @@ import mockwebserver3.MockWebServer;
 import mockwebserver3.QueueDispatcher;
 import mockwebserver3.RecordedRequest;
 import mockwebserver3.junit5.StartStop;
-import okio.Buffer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -43,28 +49,19 @@ import org.junit.jupiter.params.provider.ValueSource;
  * recorded, never slept.
  */
 class UrlDownloadTest {
-  static final String API_KEY = "sk-test-key";
-  static final String SIGNATURE = "X-Amz-Signature=secret123";
-  static final byte[] PNG = TestImages.png(64, 48);
-  static final byte[] JPEG = TestImages.jpeg(40, 30);
 
   @StartStop private final MockWebServer api = new MockWebServer();
   @StartStop private final MockWebServer storage = new MockWebServer();
   @TempDir Path dir;
 
-  private final List<Duration> delays = new CopyOnWriteArrayList<>();
-  private final List<TogetherImages> clients = new ArrayList<>();
+  @RegisterExtension final TestClients clients = new TestClients();
+  private final List<Duration> delays = clients.delays;
 
   @BeforeEach
   void answerUnexpectedRequestsAtOnce() {
     // A request nobody enqueued an answer for gets 418 instead of hanging the test.
     ((QueueDispatcher) api.getDispatcher()).setFailFast(unexpected());
     ((QueueDispatcher) storage.getDispatcher()).setFailFast(unexpected());
-  }
-
-  @AfterEach
-  void closeClients() {
-    clients.forEach(TogetherImages::close);
   }
 
   @Test
@@ -464,61 +461,6 @@ class UrlDownloadTest {
     assertThat(String.join("\n", lines)).doesNotContain("secret123", API_KEY);
   }
 
-  // --- fixtures, shared with UrlSaveTest ---
-
-  static ImageGenerationRequest urlRequest(int n) {
-    return ImageGenerationRequest.builder("a cat").n(n).responseFormat(ResponseFormat.URL).build();
-  }
-
-  /** Together's answer listing {@code urls} as images 0, 1, … */
-  static MockResponse generation(String... urls) {
-    StringBuilder data = new StringBuilder();
-    for (int i = 0; i < urls.length; i++) {
-      data.append(i == 0 ? "" : ",")
-          .append("{\"index\":")
-          .append(i)
-          .append(",\"url\":\"")
-          .append(urls[i])
-          .append("\",\"type\":\"url\"}");
-    }
-    return new MockResponse.Builder()
-        .addHeader("Content-Type", "application/json")
-        .body("{\"id\":\"gen-1\",\"model\":\"m\",\"object\":\"list\",\"data\":[" + data + "]}")
-        .build();
-  }
-
-  static MockResponse image(byte[] bytes, String contentType) {
-    return new MockResponse.Builder()
-        .addHeader("Content-Type", contentType)
-        .body(new Buffer().write(bytes))
-        .build();
-  }
-
-  static MockResponse status(int code) {
-    return new MockResponse.Builder()
-        .code(code)
-        .addHeader("Content-Type", "application/xml")
-        .body("<Error><Code>AccessDenied</Code></Error>")
-        .build();
-  }
-
-  static MockResponse redirect(int code, String location) {
-    return new MockResponse.Builder().code(code).addHeader("Location", location).build();
-  }
-
-  static MockResponse unexpected() {
-    return new MockResponse.Builder()
-        .code(418)
-        .body("no answer was enqueued for this request")
-        .build();
-  }
-
-  static RecordedRequest take(MockWebServer server) throws InterruptedException {
-    RecordedRequest request = server.takeRequest(5, TimeUnit.SECONDS);
-    assertThat(request).as("request reached the server").isNotNull();
-    return request;
-  }
-
   /** The image host's URL for {@code path}, signed the way S3 presigns. */
   private String signedUrl(String path) {
     return storage.url(path + "?" + SIGNATURE).toString();
@@ -530,29 +472,6 @@ class UrlDownloadTest {
   }
 
   private TogetherImages client(int maxRetries) {
-    return track(builder(maxRetries).build());
-  }
-
-  private TogetherImages track(TogetherImages client) {
-    clients.add(client);
-    return client;
-  }
-
-  private TogetherImages.Builder builder(int maxRetries) {
-    RetryPolicy recording =
-        new RetryPolicy(
-            maxRetries,
-            delays::add,
-            (delay, task) -> {
-              delays.add(delay);
-              task.run();
-            },
-            () -> 0.0,
-            Clock.systemUTC());
-    return TogetherImages.builder()
-        .apiKey(API_KEY)
-        .baseUrl(api.url("/v1/").toString())
-        .maxRetries(maxRetries)
-        .retryPolicy(recording);
+    return clients.client(api, maxRetries);
   }
 }

@@ -1,13 +1,13 @@
 package io.github.together4j.images;
 
-import static io.github.together4j.images.UrlDownloadTest.API_KEY;
-import static io.github.together4j.images.UrlDownloadTest.JPEG;
-import static io.github.together4j.images.UrlDownloadTest.PNG;
-import static io.github.together4j.images.UrlDownloadTest.SIGNATURE;
-import static io.github.together4j.images.UrlDownloadTest.generation;
-import static io.github.together4j.images.UrlDownloadTest.image;
-import static io.github.together4j.images.UrlDownloadTest.unexpected;
-import static io.github.together4j.images.UrlDownloadTest.urlRequest;
+import static io.github.together4j.images.TestApi.API_KEY;
+import static io.github.together4j.images.TestApi.JPEG;
+import static io.github.together4j.images.TestApi.PNG;
+import static io.github.together4j.images.TestApi.SIGNATURE;
+import static io.github.together4j.images.TestApi.generation;
+import static io.github.together4j.images.TestApi.image;
+import static io.github.together4j.images.TestApi.unexpected;
+import static io.github.together4j.images.TestApi.urlRequest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
