@@ -15,23 +15,6 @@ import okhttp3.Response;
 final class ApiInterceptor implements Interceptor {
   static final System.Logger LOG = System.getLogger("io.github.together4j.images");
 
-  /** The status and headers of a response, kept for reporting a body that fails to parse. */
-  record Seen(int status, Headers headers) {}
-
-  /**
-   * The last response this thread received. Retrofit parses a body on the thread that ran the
-   * interceptors (the caller's for execute, OkHttp's for enqueue), so when parsing fails the
-   * failure can still report the status and request id.
-   */
-  static final ThreadLocal<Seen> LAST_SEEN = new ThreadLocal<>();
-
-  /** Returns and forgets what this thread last received. */
-  static @org.jspecify.annotations.Nullable Seen takeLastSeen() {
-    Seen seen = LAST_SEEN.get();
-    LAST_SEEN.remove();
-    return seen;
-  }
-
   /**
    * A network interceptor that keeps OkHttp from repeating a call by itself after a 503 with {@code
    * Retry-After: 0}, which it does whatever the client's settings, unseen by {@link RetryPolicy}
@@ -75,21 +58,33 @@ final class ApiInterceptor implements Interceptor {
 
   @Override
   public Response intercept(Chain chain) throws IOException {
-    LAST_SEEN.remove();
     Response response = exchange(chain);
-    LAST_SEEN.set(new Seen(response.code(), response.headers()));
     if (!sameOrigin(chain.request().url())) {
       return response;
     }
     okhttp3.ResponseBody body = response.body();
     if (body.contentLength() > maxResponseBytes) {
-      response.close();
-      throw new LimitedSource.TooLargeException(
+      // Refused before a byte is read, but as a failure to read the body, so that whoever reads it
+      // still has the status and headers in hand.
+      String message =
           "the response body (Content-Length "
               + body.contentLength()
               + ") is larger than the limit of "
               + maxResponseBytes
-              + " bytes (TogetherImages.Builder.maxResponseBytes)");
+              + " bytes (TogetherImages.Builder.maxResponseBytes)";
+      okio.Source refused =
+          new okio.ForwardingSource(body.source()) {
+            @Override
+            public long read(okio.Buffer sink, long byteCount) throws IOException {
+              throw new LimitedSource.TooLargeException(message);
+            }
+          };
+      return response
+          .newBuilder()
+          .body(
+              okhttp3.ResponseBody.create(
+                  okio.Okio.buffer(refused), body.contentType(), body.contentLength()))
+          .build();
     }
     // A server that keeps sending cannot exhaust memory: reading past the limit fails.
     okio.BufferedSource limited =

@@ -1,5 +1,6 @@
 package io.github.together4j.images;
 
+import io.github.together4j.images.Retrier.Outcome;
 import io.github.together4j.images.TogetherException.Failure;
 import java.io.Closeable;
 import java.io.IOException;
@@ -38,7 +39,7 @@ final class Downloader {
   static final int MAX_REDIRECTS = 5;
 
   private final OkHttpClient http;
-  private final RetryPolicy retries;
+  private final Retrier retrier;
   private final long maxBytes;
   private final String userAgent;
 
@@ -64,7 +65,7 @@ final class Downloader {
             .retryOnConnectionFailure(false)
             .addNetworkInterceptor(this::guard)
             .build();
-    this.retries = retries;
+    this.retrier = new Retrier(retries);
     this.maxBytes = maxBytes;
     this.userAgent = userAgent;
     this.secret = secret;
@@ -181,52 +182,45 @@ final class Downloader {
           0,
           null);
     }
-    for (int attempt = 1; ; attempt++) {
-      int status = 0;
-      @Nullable Headers headers = null;
-      Throwable failure;
-      boolean retryable;
-      Download download = null;
-      try {
-        download = open(start, subject, attempt);
-        try (Download d = download) {
-          return transfer.apply(d);
-        }
-      } catch (StatusException e) {
-        status = e.status;
-        headers = e.headers;
-        failure = e;
-        retryable = RetryPolicy.isRetryableStatus(e.status);
-      } catch (LimitedSource.TooLargeException e) {
-        throw malformed(
-            subject
-                + " from "
-                + shown(start)
-                + " is larger than the limit of "
-                + maxBytes
-                + " bytes (TogetherImages.Builder.maxDownloadBytes)",
-            attempt,
-            e);
-      } catch (IOException e) {
-        failure = e;
-        retryable = (download == null || restartable) && ErrorMapper.isRetryable(e);
-      }
-      if (!retryable || !retries.mayRetry(attempt)) {
-        throw failed(subject, start, status, headers, failure, attempt);
-      }
-      try {
-        retries.sleeper.sleep(retries.delay(attempt, headers));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw failed(
-            subject,
-            start,
-            0,
-            null,
-            new InterruptedIOException("interrupted while waiting to retry"),
-            attempt);
-      }
-    }
+    return retrier.run(
+        attempt -> {
+          Download download = null;
+          try {
+            download = open(start, subject, attempt);
+            try (Download d = download) {
+              return Outcome.success(transfer.apply(d));
+            }
+          } catch (StatusException e) {
+            return Outcome.failure(
+                failed(subject, start, e.status, e.headers, e, attempt),
+                RetryPolicy.isRetryableStatus(e.status),
+                e.headers);
+          } catch (LimitedSource.TooLargeException e) {
+            throw malformed(
+                subject
+                    + " from "
+                    + shown(start)
+                    + " is larger than the limit of "
+                    + maxBytes
+                    + " bytes (TogetherImages.Builder.maxDownloadBytes)",
+                attempt,
+                e);
+          } catch (IOException e) {
+            // A transfer that wrote where the caller can see is not started over.
+            return Outcome.failure(
+                failed(subject, start, 0, null, e, attempt),
+                (download == null || restartable) && ErrorMapper.isRetryable(e),
+                null);
+          }
+        },
+        attempts ->
+            failed(
+                subject,
+                start,
+                0,
+                null,
+                new InterruptedIOException("interrupted while waiting to retry"),
+                attempts));
   }
 
   /** Sends the GET (OkHttp follows redirects, {@link #guard} vets each hop) and checks the body. */

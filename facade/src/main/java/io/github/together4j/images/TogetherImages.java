@@ -2,6 +2,9 @@ package io.github.together4j.images;
 
 import static java.util.Objects.requireNonNull;
 
+import com.squareup.moshi.JsonAdapter;
+import com.squareup.moshi.JsonDataException;
+import com.squareup.moshi.JsonReader;
 import io.github.together4j.images.generated.JSON;
 import io.github.together4j.images.generated.api.ImagesApi;
 import io.github.together4j.images.generated.model.ImageRequest;
@@ -9,9 +12,7 @@ import io.github.together4j.images.generated.model.ImageResponse;
 import io.github.together4j.images.internal.RuntimeDependencies;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
@@ -20,14 +21,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import okhttp3.Headers;
 import okhttp3.HttpUrl;
-import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
-import okhttp3.RequestBody;
+import okio.BufferedSource;
+import okio.ByteString;
 import org.jspecify.annotations.Nullable;
-import retrofit2.Call;
-import retrofit2.Callback;
-import retrofit2.Response;
 import retrofit2.Retrofit;
 import retrofit2.converter.moshi.MoshiConverterFactory;
 
@@ -71,9 +69,9 @@ public final class TogetherImages implements AutoCloseable {
   /** The default of {@link Builder#maxResponseBytes(long)}. */
   static final long DEFAULT_MAX_RESPONSE_BYTES = 256L * 1024 * 1024;
 
-  private static final com.squareup.moshi.JsonAdapter<ImageRequest> REQUEST_JSON =
-      JSON.moshi().adapter(ImageRequest.class);
-  private static final MediaType JSON_UTF8 = MediaType.get("application/json; charset=UTF-8");
+  private static final ByteString UTF8_BOM = ByteString.decodeHex("efbbbf");
+  private static final JsonAdapter<ImageResponse> RESPONSE_JSON =
+      JSON.moshi().adapter(ImageResponse.class);
 
   private final HttpUrl baseUrl;
   private final String defaultModel;
@@ -92,6 +90,8 @@ public final class TogetherImages implements AutoCloseable {
   private final OkHttpClient http;
   private final ImagesApi api;
   private final RetryPolicy retries;
+  private final Retrier retrier;
+  private final ApiCall calls;
   private final Downloader downloader;
   private final long maxResponseBytes;
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -139,6 +139,8 @@ public final class TogetherImages implements AutoCloseable {
             builder.maxDownloadBytes,
             userAgent(),
             apiKey);
+    this.retrier = new Retrier(retries);
+    this.calls = new ApiCall(http, apiKey);
     this.api =
         new Retrofit.Builder()
             .baseUrl(baseUrl)
@@ -230,38 +232,12 @@ public final class TogetherImages implements AutoCloseable {
    * @throws IllegalStateException if the client is closed
    */
   public ImageGenerationResult generate(ImageGenerationRequest request) {
-    Call<ImageResponse> call = newCall(request);
+    requireNonNull(request, "request == null");
+    Request call = newRequest(request.toWire(defaultModel));
     try {
-      return execute(call);
+      return retrier.run(attempt -> calls.execute(call, this::readResult, attempt));
     } finally {
       releaseIfClosed();
-    }
-  }
-
-  private ImageGenerationResult execute(Call<ImageResponse> first) {
-    Call<ImageResponse> call = first;
-    for (int attempt = 1; ; attempt++) {
-      Attempt outcome;
-      try {
-        outcome = Attempt.of(call.execute(), downloader);
-      } catch (IOException | RuntimeException e) {
-        outcome = Attempt.failed(e);
-      }
-      if (outcome.result != null) {
-        return outcome.result;
-      }
-      if (!outcome.retryable || !retries.mayRetry(attempt)) {
-        throw outcome.exception(attempt, apiKey);
-      }
-      outcome.discard();
-      try {
-        retries.sleeper.sleep(retries.delay(attempt, outcome.headers));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw ErrorMapper.fromThrowable(
-            new InterruptedIOException("interrupted while waiting to retry"), 0, null, attempt);
-      }
-      call = call.clone();
     }
   }
 
@@ -289,9 +265,15 @@ public final class TogetherImages implements AutoCloseable {
    * @throws IllegalStateException if the client is closed (thrown, not through the future)
    */
   public CompletableFuture<ImageGenerationResult> generateAsync(ImageGenerationRequest request) {
-    AsyncAttempts attempts = new AsyncAttempts(newCall(request));
-    attempts.start();
-    return attempts.future;
+    requireNonNull(request, "request == null");
+    Request call = newRequest(request.toWire(defaultModel));
+    CompletableFuture<ImageGenerationResult> future =
+        retrier.runAsync(
+            (attempt, done) -> calls.enqueue(call, this::readResult, attempt, done),
+            () -> !(closed.get() && callerClient == null),
+            ApiCall::notStarted);
+    future.whenComplete((result, error) -> releaseIfClosed());
+    return future;
   }
 
   /**
@@ -341,70 +323,19 @@ public final class TogetherImages implements AutoCloseable {
     requireNonNull(namePattern, "namePattern == null");
     ImageFiles.checkPattern(namePattern, request.n());
     ImageFiles.has(options, SaveOption.OVERWRITE);
-    if (closed.get()) {
-      throw new IllegalStateException("client is closed");
-    }
     ImageRequest wire = request.toWire(defaultModel);
     if (wire.responseFormat() == null) {
       wire = wire.toBuilder().responseFormat(ImageRequest.ResponseFormatEnum.BASE64).build();
     }
-    Request call =
-        new Request.Builder()
-            .url(baseUrl.resolve("images/generations"))
-            .post(
-                RequestBody.create(
-                    REQUEST_JSON.toJson(wire).getBytes(StandardCharsets.UTF_8), JSON_UTF8))
-            .build();
+    Request call = newRequest(wire);
+    ApiCall.BodyReader<SavedImages> save =
+        response ->
+            new StreamingSave(directory, namePattern, options, downloader)
+                .save(response.body().source());
     try {
-      return stream(call, directory, namePattern, options);
+      return retrier.run(attempt -> calls.execute(call, save, attempt));
     } finally {
       releaseIfClosed();
-    }
-  }
-
-  private SavedImages stream(
-      Request call, Path directory, String namePattern, SaveOption[] options) {
-    for (int attempt = 1; ; attempt++) {
-      Headers headers = null;
-      try (okhttp3.Response response = http.newCall(call).execute()) {
-        headers = response.headers();
-        if (!response.isSuccessful()) {
-          if (!RetryPolicy.isRetryableStatus(response.code()) || !retries.mayRetry(attempt)) {
-            throw ErrorMapper.fromStatus(
-                response.code(), headers, response.body(), attempt, apiKey);
-          }
-        } else {
-          try {
-            return new StreamingSave(directory, namePattern, options, downloader)
-                .save(response.body().source());
-          } catch (InvalidImageDataException e) {
-            throw new MalformedResponseException(
-                ErrorMapper.redact(e.getMessage(), apiKey),
-                new TogetherException.Failure(
-                    response.code(),
-                    null,
-                    null,
-                    null,
-                    null,
-                    ErrorMapper.requestId(headers, apiKey),
-                    attempt),
-                ErrorMapper.redactCause(e, apiKey));
-          }
-        }
-      } catch (IOException e) {
-        if (!ErrorMapper.isRetryable(e) || !retries.mayRetry(attempt)) {
-          throw ErrorMapper.fromThrowable(e, headers == null ? 0 : 200, headers, attempt, apiKey);
-        }
-      } catch (com.squareup.moshi.JsonDataException e) {
-        throw ErrorMapper.fromThrowable(e, 200, headers, attempt, apiKey);
-      }
-      try {
-        retries.sleeper.sleep(retries.delay(attempt, headers));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw ErrorMapper.fromThrowable(
-            new InterruptedIOException("interrupted while waiting to retry"), 0, null, attempt);
-      }
     }
   }
 
@@ -466,12 +397,36 @@ public final class TogetherImages implements AutoCloseable {
         + ", apiKey=██}";
   }
 
-  private Call<ImageResponse> newCall(ImageGenerationRequest request) {
-    requireNonNull(request, "request == null");
+  /**
+   * The HTTP request for {@code wire}, as the generated {@link ImagesApi} describes it (path,
+   * method, JSON body); {@link ApiCall} sends it.
+   */
+  private Request newRequest(ImageRequest wire) {
     if (closed.get()) {
       throw new IllegalStateException("client is closed");
     }
-    return api.generateImages(request.toWire(defaultModel));
+    return api.generateImages(wire).request();
+  }
+
+  /** Reads a 2xx answer of {@code POST /images/generations} as Retrofit's Moshi converter would. */
+  private ImageGenerationResult readResult(okhttp3.Response response) throws IOException {
+    int status = response.code();
+    if (status == 204 || status == 205) {
+      throw new JsonDataException("HTTP " + status + " without a body");
+    }
+    BufferedSource source = response.body().source();
+    if (source.rangeEquals(0, UTF8_BOM)) {
+      source.skip(UTF8_BOM.size());
+    }
+    JsonReader reader = JsonReader.of(source);
+    ImageResponse body = RESPONSE_JSON.fromJson(reader);
+    if (reader.peek() != JsonReader.Token.END_DOCUMENT) {
+      throw new JsonDataException("JSON document was not fully consumed.");
+    }
+    if (body == null) {
+      throw new JsonDataException("HTTP " + status + " with a null body");
+    }
+    return ImageGenerationResult.of(body, downloader);
   }
 
   private String userAgent() {
@@ -488,194 +443,6 @@ public final class TogetherImages implements AutoCloseable {
       // Fall through to "unknown".
     }
     return properties.getProperty("version", "unknown");
-  }
-
-  /** The outcome of one HTTP attempt: a result, or what to throw and whether to retry. */
-  private static final class Attempt {
-    final @Nullable ImageGenerationResult result;
-    final int status;
-    final @Nullable Headers headers;
-    final @Nullable Response<ImageResponse> response;
-    final @Nullable Throwable error;
-    final boolean retryable;
-
-    private Attempt(
-        @Nullable ImageGenerationResult result,
-        int status,
-        @Nullable Headers headers,
-        @Nullable Response<ImageResponse> response,
-        @Nullable Throwable error,
-        boolean retryable) {
-      this.result = result;
-      this.status = status;
-      this.headers = headers;
-      this.response = response;
-      this.error = error;
-      this.retryable = retryable;
-    }
-
-    static Attempt of(Response<ImageResponse> response, Downloader downloader) {
-      if (!response.isSuccessful()) {
-        return new Attempt(
-            null,
-            response.code(),
-            response.headers(),
-            response,
-            null,
-            RetryPolicy.isRetryableStatus(response.code()));
-      }
-      ImageResponse body = response.body();
-      if (body == null) {
-        return new Attempt(
-            null,
-            response.code(),
-            response.headers(),
-            null,
-            new com.squareup.moshi.JsonDataException("HTTP " + response.code() + " without a body"),
-            false);
-      }
-      try {
-        return new Attempt(
-            ImageGenerationResult.of(body, downloader),
-            response.code(),
-            response.headers(),
-            null,
-            null,
-            false);
-      } catch (IllegalStateException e) {
-        return new Attempt(
-            null,
-            response.code(),
-            response.headers(),
-            null,
-            new com.squareup.moshi.JsonDataException(e.getMessage()),
-            false);
-      }
-    }
-
-    /** An attempt that threw; a body that failed to parse keeps the status it came with. */
-    static Attempt failed(Throwable error) {
-      ApiInterceptor.Seen seen = ApiInterceptor.takeLastSeen();
-      if (seen != null && ErrorMapper.isMalformed(error)) {
-        return new Attempt(null, seen.status(), seen.headers(), null, error, false);
-      }
-      return new Attempt(null, 0, null, null, error, ErrorMapper.isRetryable(error));
-    }
-
-    /** Releases the connection of an error response that will not be reported. */
-    void discard() {
-      if (response != null && response.errorBody() != null) {
-        response.errorBody().close();
-      }
-    }
-
-    TogetherException exception(int attempts, String secret) {
-      if (response != null) {
-        return ErrorMapper.fromStatus(
-            response.code(), response.headers(), response.errorBody(), attempts, secret);
-      }
-      return ErrorMapper.fromThrowable(requireNonNull(error), status, headers, attempts, secret);
-    }
-  }
-
-  /** Drives the attempts of one async call; each runs on OkHttp's dispatcher. */
-  private final class AsyncAttempts implements Callback<ImageResponse> {
-    final CompletableFuture<ImageGenerationResult> future =
-        new CompletableFuture<>() {
-          @Override
-          public boolean cancel(boolean mayInterruptIfRunning) {
-            boolean cancelled = super.cancel(mayInterruptIfRunning);
-            if (cancelled) {
-              current.cancel();
-            }
-            return cancelled;
-          }
-        };
-    private volatile Call<ImageResponse> current;
-    private int attempt = 1;
-
-    AsyncAttempts(Call<ImageResponse> first) {
-      this.current = first;
-    }
-
-    void start() {
-      // However the future completes (orTimeout and completeOnTimeout do it without cancel()),
-      // the call in flight ends with it; after a completion of our own it has ended already.
-      future.whenComplete((result, error) -> current.cancel());
-      current.enqueue(this);
-    }
-
-    @Override
-    public void onResponse(Call<ImageResponse> call, Response<ImageResponse> response) {
-      handle(Attempt.of(response, downloader));
-    }
-
-    @Override
-    public void onFailure(Call<ImageResponse> call, Throwable t) {
-      handle(Attempt.failed(t));
-    }
-
-    private void handle(Attempt outcome) {
-      try {
-        complete(outcome);
-      } finally {
-        if (future.isDone()) {
-          releaseIfClosed();
-        }
-      }
-    }
-
-    private void complete(Attempt outcome) {
-      if (future.isDone()) {
-        outcome.discard();
-        return;
-      }
-      if (outcome.result == null && closed.get() && callerClient == null) {
-        // The dispatcher's executor is shut down: a retry could never start.
-        boolean neverStarted =
-            outcome.error instanceof InterruptedIOException
-                && "executor rejected".equals(outcome.error.getMessage());
-        future.completeExceptionally(
-            neverStarted ? closedBeforeStart() : outcome.exception(attempt, apiKey));
-        return;
-      }
-      if (outcome.result != null) {
-        future.complete(outcome.result);
-        return;
-      }
-      if (!outcome.retryable || !retries.mayRetry(attempt)) {
-        future.completeExceptionally(outcome.exception(attempt, apiKey));
-        return;
-      }
-      outcome.discard();
-      retries.scheduler.schedule(retries.delay(attempt, outcome.headers), this::retry);
-    }
-
-    private void retry() {
-      if (future.isDone()) {
-        return;
-      }
-      if (closed.get() && callerClient == null) {
-        future.completeExceptionally(closedBeforeStart());
-        return;
-      }
-      attempt++;
-      Call<ImageResponse> next = current.clone();
-      current = next;
-      if (future.isCancelled()) {
-        next.cancel();
-        return;
-      }
-      next.enqueue(this);
-    }
-
-    private TogetherException closedBeforeStart() {
-      return ErrorMapper.fromThrowable(
-          new java.io.IOException("client is closed: the call had not started, and is not retried"),
-          0,
-          null,
-          attempt);
-    }
   }
 
   /** Builds {@link TogetherImages} clients. */

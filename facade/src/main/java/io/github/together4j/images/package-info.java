@@ -8,6 +8,19 @@
  * }
  * }</pre>
  *
+ * <p>How a call flows, on every path (sync, async, streaming):
+ *
+ * <ol>
+ *   <li>prompt → {@link ImageGenerationRequest}, validated, with the client's defaults;
+ *   <li>request → the HTTP request the generated {@code ImagesApi} describes;
+ *   <li>HTTP → {@code ApiCall} sends it through OkHttp ({@code ApiInterceptor} adds the key, logs,
+ *       limits the body); {@code Retrier} repeats failed attempts as {@code RetryPolicy} says;
+ *   <li>response → a 2xx body read by the path's reader, with status and headers in hand; any other
+ *       status → {@code ErrorMapper}'s one table of {@link TogetherException}s;
+ *   <li>image → {@link GeneratedImage} (base64 decoded, or a url that {@code Downloader} fetches);
+ *   <li>file → written to a hidden temporary file, then moved into place.
+ * </ol>
+ *
  * <p>Everything in this package is non-null unless annotated {@code @Nullable}.
  */
 @NullMarked
