@@ -120,15 +120,10 @@ final class ApiCall {
         return Outcome.failure(malformed, false, response.headers());
       } catch (IOException e) {
         return failed(e, status, response.headers(), attempt);
-      } catch (JsonDataException | IllegalStateException e) {
+      } catch (JsonDataException e) {
         // A body that arrived whole but is not the contract: retrying would not change it.
         return Outcome.failure(
-            ErrorMapper.fromThrowable(
-                e instanceof JsonDataException ? e : new JsonDataException(e.getMessage(), e),
-                status,
-                response.headers(),
-                attempt,
-                apiKey),
+            ErrorMapper.fromThrowable(e, status, response.headers(), attempt, apiKey),
             false,
             response.headers());
       }

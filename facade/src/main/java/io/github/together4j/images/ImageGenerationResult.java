@@ -36,29 +36,22 @@ public final class ImageGenerationResult {
   }
 
   /**
-   * Wraps a parsed response; fails if it carries no image, an image with neither {@code b64_json}
-   * nor {@code url}, or two images with the same index.
+   * Wraps a parsed response.
+   *
+   * @throws com.squareup.moshi.JsonDataException if it breaks the {@link ResponseContract}
    */
   static ImageGenerationResult of(ImageResponse raw, Downloader downloader) {
-    if (raw.data().isEmpty()) {
-      throw new IllegalStateException("response " + raw.id() + " has no images: data is empty");
-    }
     List<GeneratedImage> images =
         raw.data().stream()
             .sorted(Comparator.comparingInt(ImageChoicesData::index))
             .map(data -> new GeneratedImage(data, downloader))
             .toList();
-    for (int i = 0; i < images.size(); i++) {
-      GeneratedImage image = images.get(i);
-      if (!image.isBase64() && !image.isUrl()) {
-        throw new IllegalStateException(
-            "response " + raw.id() + ": image " + image.index() + " has neither b64_json nor url");
-      }
-      if (i > 0 && images.get(i - 1).index() == image.index()) {
-        throw new IllegalStateException(
-            "response " + raw.id() + " has two images with index " + image.index());
-      }
-    }
+    ResponseContract.check(
+        raw.id(),
+        images.stream()
+            .map(
+                image -> new ResponseContract.Image(image.index(), image.isBase64(), image.isUrl()))
+            .toList());
     return new ImageGenerationResult(raw, images, downloader);
   }
 

@@ -13,9 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import okio.Buffer;
 import okio.BufferedSource;
 import okio.ForwardingSource;
@@ -126,16 +124,13 @@ final class StreamingSave {
     require(model, "model", "$");
     require(object, "object", "$");
     require(items, "data", "$");
-    if (items.isEmpty()) {
-      throw new JsonDataException("response " + id + " has no images: data is empty");
-    }
     items.sort(Comparator.comparingInt(item -> item.index));
-    Set<Integer> seen = new HashSet<>();
-    for (Item item : items) {
-      if (!seen.add(item.index)) {
-        throw new JsonDataException("response " + id + " has two images with index " + item.index);
-      }
-    }
+    ResponseContract.check(
+        id,
+        items.stream()
+            .map(
+                item -> new ResponseContract.Image(item.index, item.part != null, item.url != null))
+            .toList());
     ImageFiles.checkPattern(namePattern, items.size());
     for (Item item : items) {
       if (item.part == null) {
@@ -194,9 +189,6 @@ final class StreamingSave {
     reader.endObject();
     if (item.index == null) {
       throw new JsonDataException("index is required at $.data[" + position + "]");
-    }
-    if (item.part == null && item.url == null) {
-      throw new JsonDataException("image " + item.index + " has neither b64_json nor url");
     }
     return item;
   }

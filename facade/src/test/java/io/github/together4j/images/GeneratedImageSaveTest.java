@@ -671,7 +671,7 @@ class GeneratedImageSaveTest {
             ImageChoicesData.builder().index(1).build());
     assertThatThrownBy(
             () -> ImageGenerationResult.of(TestImages.response(data), TestImages.downloader()))
-        .isInstanceOf(IllegalStateException.class)
+        .isInstanceOf(com.squareup.moshi.JsonDataException.class)
         .hasMessage("response gen-test: image 1 has neither b64_json nor url");
   }
 
@@ -684,7 +684,7 @@ class GeneratedImageSaveTest {
             ImageChoicesData.builder().index(1).b64Json(B64_JPEG).build());
     assertThatThrownBy(
             () -> ImageGenerationResult.of(TestImages.response(data), TestImages.downloader()))
-        .isInstanceOf(IllegalStateException.class)
+        .isInstanceOf(com.squareup.moshi.JsonDataException.class)
         .hasMessage("response gen-test has two images with index 1");
   }
 
@@ -692,7 +692,7 @@ class GeneratedImageSaveTest {
   void ofRejectsAResponseWithoutImages() {
     assertThatThrownBy(
             () -> ImageGenerationResult.of(TestImages.response(List.of()), TestImages.downloader()))
-        .isInstanceOf(IllegalStateException.class)
+        .isInstanceOf(com.squareup.moshi.JsonDataException.class)
         .hasMessage("response gen-test has no images: data is empty");
   }
 }
