@@ -61,10 +61,6 @@ final class Retrier {
     this.policy = policy;
   }
 
-  int maxRetries() {
-    return policy.maxRetries;
-  }
-
   /**
    * Runs {@code attempt} until it succeeds or fails for good; {@code interrupted} is thrown when
    * the thread is interrupted while waiting to retry.
