@@ -28,12 +28,14 @@ public final class SavedImages {
   private final String model;
   private final String object;
   private final List<Image> images;
+  private final Downloader downloader;
 
-  SavedImages(String id, String model, String object, List<Image> images) {
+  SavedImages(String id, String model, String object, List<Image> images, Downloader downloader) {
     this.id = id;
     this.model = model;
     this.object = object;
     this.images = List.copyOf(images);
+    this.downloader = downloader;
   }
 
   /**
@@ -83,6 +85,8 @@ public final class SavedImages {
 
   @Override
   public String toString() {
-    return "SavedImages{id=" + id + ", model=" + model + ", images=" + images + "}";
+    // The server's words, redacted as ImageGenerationResult's are.
+    return downloader.redacted(
+        "SavedImages{id=" + id + ", model=" + model + ", images=" + images + "}");
   }
 }

@@ -3,6 +3,7 @@ package io.github.together4j.images;
 import com.squareup.moshi.JsonDataException;
 import com.squareup.moshi.JsonEncodingException;
 import com.squareup.moshi.JsonReader;
+import io.github.together4j.images.generated.model.ImageRequest;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -49,6 +50,13 @@ final class StreamingSave {
     @Nullable String url;
     byte[] header = new byte[0];
     long size;
+  }
+
+  /** {@code wire} as this path sends it: asking for base64 unless it names a response format. */
+  static ImageRequest request(ImageRequest wire) {
+    return wire.responseFormat() != null
+        ? wire
+        : wire.toBuilder().responseFormat(ImageRequest.ResponseFormatEnum.BASE64).build();
   }
 
   StreamingSave(Path directory, String namePattern, SaveOption[] options, Downloader downloader) {
@@ -165,7 +173,7 @@ final class StreamingSave {
       files(() -> ImageFiles.publish(part, target, overwrite));
       saved.add(new SavedImages.Image(item.index, target, formats.get(i), item.size));
     }
-    return new SavedImages(id, model, object, saved);
+    return new SavedImages(id, model, object, saved, downloader);
   }
 
   private Item item(JsonReader reader, int position) throws IOException {

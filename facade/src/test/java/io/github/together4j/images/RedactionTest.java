@@ -295,6 +295,24 @@ class RedactionTest {
 
   @ParameterizedTest
   @EnumSource(Path3.class)
+  void keyEchoedIntoIdAndModelIsNotInTheResultsToString(Path3 path) throws Throwable {
+    server.enqueue(
+        response(
+            200,
+            "application/json",
+            "{\"id\":\"id-"
+                + KEY
+                + "\",\"model\":\"model-"
+                + KEY
+                + "\",\"object\":\"list\",\"data\":[{\"index\":0,\"b64_json\":\"iVBORw0KGgo=\"}]}"));
+
+    String text = path.call(client(server.url("/v1/").toString(), 0), dir);
+
+    assertThat(text).contains("id=id-██", "model=model-██").doesNotContain(KEY);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Path3.class)
   void aKeyTooShortToBeRealDoesNotGarbleTheServersWords(Path3 path) {
     server.enqueue(
         response(
