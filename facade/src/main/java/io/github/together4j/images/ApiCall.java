@@ -4,6 +4,7 @@ import com.squareup.moshi.JsonDataException;
 import io.github.together4j.images.Retrier.Outcome;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import okhttp3.Call;
 import okhttp3.Callback;
@@ -14,10 +15,10 @@ import okhttp3.Response;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One attempt at an API call: sends the request through the client's OkHttp stack (with {@link
- * ApiInterceptor}), sync or async, and reads the answer with its status and headers in hand, a 2xx
- * body through a {@link BodyReader} and any other status through {@link ErrorMapper}. {@link
- * Retrier} repeats the attempts; every path (typed, async, streaming) is this one.
+ * Sends API calls, sync or async: each attempt goes through the client's OkHttp stack (with {@link
+ * ApiInterceptor}) and is read with its status and headers in hand, a 2xx body through a {@link
+ * BodyReader} and any other status through {@link ErrorMapper}; {@link Retrier} repeats the
+ * attempts. Every path (typed, async, streaming) is this one.
  */
 final class ApiCall {
   /** Reads a 2xx response into a result; the response is closed after it returns. */
@@ -25,16 +26,45 @@ final class ApiCall {
     T read(Response response) throws IOException;
   }
 
+  private final Transport transport;
   private final OkHttpClient http;
+  private final Retrier retrier;
   private final String apiKey;
 
-  ApiCall(OkHttpClient http, String apiKey) {
-    this.http = http;
+  ApiCall(Transport transport, Retrier retrier, String apiKey) {
+    this.transport = transport;
+    this.http = transport.api;
+    this.retrier = retrier;
     this.apiKey = apiKey;
   }
 
-  /** Sends {@code request} on the calling thread and reads its answer. */
-  <T> Outcome<T> execute(Request request, BodyReader<T> reader, int attempt) {
+  /**
+   * Sends {@code request} on the calling thread, retrying, and returns what {@code reader} read.
+   */
+  <T> T run(Request request, BodyReader<T> reader) {
+    try {
+      return retrier.run(attempt -> execute(request, reader, attempt));
+    } finally {
+      transport.releaseIfClosed();
+    }
+  }
+
+  /**
+   * Sends {@code request} without blocking the calling thread, as {@link Retrier#runAsync} does:
+   * cancelling the future cancels the HTTP call in flight.
+   */
+  <T> CompletableFuture<T> runAsync(Request request, BodyReader<T> reader) {
+    CompletableFuture<T> future =
+        retrier.runAsync(
+            (attempt, done) -> enqueue(request, reader, attempt, done),
+            transport::canSend,
+            ApiCall::notStarted);
+    future.whenComplete((result, error) -> transport.releaseIfClosed());
+    return future;
+  }
+
+  /** One attempt on the calling thread. */
+  private <T> Outcome<T> execute(Request request, BodyReader<T> reader, int attempt) {
     Response response;
     try {
       response = http.newCall(request).execute();
@@ -44,11 +74,8 @@ final class ApiCall {
     return read(response, reader, attempt);
   }
 
-  /**
-   * Sends {@code request} on OkHttp's dispatcher and hands its outcome to {@code done} there.
-   * Returns what cancels the call.
-   */
-  <T> Runnable enqueue(
+  /** One attempt on OkHttp's dispatcher, handing its outcome to {@code done}; returns a cancel. */
+  private <T> Runnable enqueue(
       Request request, BodyReader<T> reader, int attempt, Consumer<Outcome<T>> done) {
     Call call = http.newCall(request);
     call.enqueue(

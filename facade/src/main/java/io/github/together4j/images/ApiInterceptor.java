@@ -35,6 +35,9 @@ final class ApiInterceptor implements Interceptor {
         return zero.build();
       };
 
+  /** The default of {@link TogetherImages.Builder#maxResponseBytes(long)}. */
+  static final long DEFAULT_MAX_RESPONSE_BYTES = 256L * 1024 * 1024;
+
   private final HttpUrl apiOrigin;
   private final String apiKey;
   private final String authorization;

@@ -2,29 +2,18 @@ package io.github.together4j.images;
 
 import static java.util.Objects.requireNonNull;
 
-import com.squareup.moshi.JsonAdapter;
-import com.squareup.moshi.JsonDataException;
-import com.squareup.moshi.JsonReader;
 import io.github.together4j.images.generated.JSON;
 import io.github.together4j.images.generated.api.ImagesApi;
 import io.github.together4j.images.generated.model.ImageRequest;
-import io.github.together4j.images.generated.model.ImageResponse;
 import io.github.together4j.images.internal.RuntimeDependencies;
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import okhttp3.Headers;
-import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
-import okio.BufferedSource;
-import okio.ByteString;
 import org.jspecify.annotations.Nullable;
 import retrofit2.Retrofit;
 import retrofit2.converter.moshi.MoshiConverterFactory;
@@ -64,87 +53,30 @@ public final class TogetherImages implements AutoCloseable {
   /** The environment variable {@link #fromEnv()} reads an optional base URL from. */
   public static final String BASE_URL_ENV = "TOGETHER_BASE_URL";
 
-  static final String VERSION = readVersion();
-
-  /** The default of {@link Builder#maxResponseBytes(long)}. */
-  static final long DEFAULT_MAX_RESPONSE_BYTES = 256L * 1024 * 1024;
-
-  private static final ByteString UTF8_BOM = ByteString.decodeHex("efbbbf");
-  private static final JsonAdapter<ImageResponse> RESPONSE_JSON =
-      JSON.moshi().adapter(ImageResponse.class);
-
-  private final HttpUrl baseUrl;
-  private final String defaultModel;
-  private final Duration connectTimeout;
-  private final Duration readTimeout;
-  private final Duration callTimeout;
-  private final Headers defaultHeaders;
-  private final String apiKey;
-  private final @Nullable OkHttpClient callerClient;
-
-  /**
-   * The client before our interceptor and timeouts: the pools and threads derived clients share.
-   */
-  private final OkHttpClient base;
-
-  private final OkHttpClient http;
+  private final ClientSettings settings;
+  private final Transport transport;
   private final ImagesApi api;
-  private final RetryPolicy retries;
-  private final Retrier retrier;
   private final ApiCall calls;
   private final Downloader downloader;
-  private final long maxResponseBytes;
-  private final AtomicBoolean closed = new AtomicBoolean();
+  private final ResultReader results;
 
-  private TogetherImages(Builder builder, String apiKey, HttpUrl baseUrl) {
-    this.apiKey = apiKey;
-    this.baseUrl = baseUrl;
-    this.defaultModel = builder.defaultModel;
-    this.connectTimeout = builder.connectTimeout;
-    this.readTimeout = builder.readTimeout;
-    this.callTimeout = builder.callTimeout;
-    this.defaultHeaders = builder.headers.build();
-    this.callerClient = builder.okHttpClient;
-    this.maxResponseBytes = builder.maxResponseBytes;
-    this.retries =
-        builder.retryPolicy != null
-            ? builder.retryPolicy
-            : RetryPolicy.standard(builder.maxRetries);
-    this.base = callerClient != null ? callerClient : new OkHttpClient();
-    this.http =
-        base.newBuilder()
-            .connectTimeout(connectTimeout)
-            .readTimeout(readTimeout)
-            .writeTimeout(readTimeout)
-            .callTimeout(callTimeout)
-            // Only RetryPolicy repeats a generation (each one is billed): left on, OkHttp sends a
-            // request again by itself after a 408, or when a pooled connection fails once the
-            // request is sent, which neither maxRetries nor attempts() would count. Failing to
-            // connect to one of a host's addresses still falls back to the next.
-            .retryOnConnectionFailure(false)
-            .addInterceptor(
-                new ApiInterceptor(
-                    baseUrl, apiKey, userAgent(), defaultHeaders, builder.maxResponseBytes))
-            .addNetworkInterceptor(ApiInterceptor.NO_SILENT_RETRY_ON_503)
-            .build();
-    // Downloads of url results share the pools but never see the API interceptor: no key leaves.
+  private TogetherImages(ClientSettings settings) {
+    this.settings = settings;
+    this.transport = new Transport(settings);
+    RetryPolicy retries = settings.retries();
+    this.calls = new ApiCall(transport, new Retrier(retries), settings.apiKey());
     this.downloader =
         new Downloader(
-            base.newBuilder()
-                .connectTimeout(connectTimeout)
-                .readTimeout(readTimeout)
-                .callTimeout(callTimeout)
-                .build(),
+            transport.downloads,
             retries,
-            builder.maxDownloadBytes,
-            userAgent(),
-            apiKey);
-    this.retrier = new Retrier(retries);
-    this.calls = new ApiCall(http, apiKey);
+            settings.maxDownloadBytes(),
+            Transport.USER_AGENT,
+            settings.apiKey());
+    this.results = new ResultReader(downloader);
     this.api =
         new Retrofit.Builder()
-            .baseUrl(baseUrl)
-            .client(http)
+            .baseUrl(settings.baseUrl())
+            .client(transport.api)
             .addConverterFactory(MoshiConverterFactory.create(JSON.moshi()))
             .build()
             .create(ImagesApi.class);
@@ -179,36 +111,18 @@ public final class TogetherImages implements AutoCloseable {
     return builder.build();
   }
 
-  /**
-   * Returns a new builder; {@link Builder#apiKey(String)} must be called.
-   *
-   * @return a new builder
-   */
+  /** {@return a new builder}; {@link Builder#apiKey(String)} must be called. */
   public static Builder builder() {
     return new Builder();
   }
 
   /**
-   * Returns a builder holding this client's configuration. A client built from it shares this
+   * {@return a builder holding this client's configuration} A client built from it shares this
    * client's connection pool and threads, like {@link OkHttpClient#newBuilder()}; they stay owned
    * by this client, so close the derived client's parent last.
-   *
-   * @return a new builder
    */
   public Builder newBuilder() {
-    Builder builder = new Builder();
-    builder.apiKey = apiKey;
-    builder.baseUrl = baseUrl.toString();
-    builder.defaultModel = defaultModel;
-    builder.maxRetries = retries.maxRetries;
-    builder.connectTimeout = connectTimeout;
-    builder.readTimeout = readTimeout;
-    builder.callTimeout = callTimeout;
-    builder.okHttpClient = base;
-    builder.headers.addAll(defaultHeaders);
-    builder.maxDownloadBytes = downloader.maxBytes();
-    builder.maxResponseBytes = maxResponseBytes;
-    return builder;
+    return new Builder(settings, transport.shared);
   }
 
   /**
@@ -233,12 +147,7 @@ public final class TogetherImages implements AutoCloseable {
    */
   public ImageGenerationResult generate(ImageGenerationRequest request) {
     requireNonNull(request, "request == null");
-    Request call = newRequest(request.toWire(defaultModel));
-    try {
-      return retrier.run(attempt -> calls.execute(call, this::readResult, attempt));
-    } finally {
-      releaseIfClosed();
-    }
+    return calls.run(newRequest(request.toWire(settings.defaultModel())), results);
   }
 
   /**
@@ -266,14 +175,7 @@ public final class TogetherImages implements AutoCloseable {
    */
   public CompletableFuture<ImageGenerationResult> generateAsync(ImageGenerationRequest request) {
     requireNonNull(request, "request == null");
-    Request call = newRequest(request.toWire(defaultModel));
-    CompletableFuture<ImageGenerationResult> future =
-        retrier.runAsync(
-            (attempt, done) -> calls.enqueue(call, this::readResult, attempt, done),
-            () -> !(closed.get() && callerClient == null),
-            ApiCall::notStarted);
-    future.whenComplete((result, error) -> releaseIfClosed());
-    return future;
+    return calls.runAsync(newRequest(request.toWire(settings.defaultModel())), results);
   }
 
   /**
@@ -323,43 +225,26 @@ public final class TogetherImages implements AutoCloseable {
     requireNonNull(namePattern, "namePattern == null");
     ImageFiles.checkPattern(namePattern, request.n());
     ImageFiles.has(options, SaveOption.OVERWRITE);
-    ImageRequest wire = request.toWire(defaultModel);
-    if (wire.responseFormat() == null) {
-      wire = wire.toBuilder().responseFormat(ImageRequest.ResponseFormatEnum.BASE64).build();
-    }
-    Request call = newRequest(wire);
-    ApiCall.BodyReader<SavedImages> save =
+    return calls.run(
+        newRequest(StreamingSave.request(request.toWire(settings.defaultModel()))),
         response ->
             new StreamingSave(directory, namePattern, options, downloader)
-                .save(response.body().source());
-    try {
-      return retrier.run(attempt -> calls.execute(call, save, attempt));
-    } finally {
-      releaseIfClosed();
-    }
+                .save(response.body().source()));
   }
 
-  /**
-   * Returns the base URL calls go to.
-   *
-   * @return the base URL, ending in {@code /}
-   */
+  /** {@return the base URL calls go to, ending in {@code /}} */
   public String baseUrl() {
-    return baseUrl.toString();
+    return settings.baseUrl().toString();
   }
 
-  /**
-   * Returns the model used when a request names none.
-   *
-   * @return the default model
-   */
+  /** {@return the model used when a request names none} */
   public String defaultModel() {
-    return defaultModel;
+    return settings.defaultModel();
   }
 
   /** Returns the OkHttp client this client sends with (its auth interceptor included). */
   OkHttpClient httpClient() {
-    return http;
+    return transport.api;
   }
 
   /**
@@ -373,28 +258,12 @@ public final class TogetherImages implements AutoCloseable {
    */
   @Override
   public void close() {
-    if (closed.compareAndSet(false, true) && callerClient == null) {
-      http.dispatcher().executorService().shutdown();
-      http.connectionPool().evictAll();
-    }
-  }
-
-  /** After close(), a call that just ended hands back a connection nobody will use: close it. */
-  private void releaseIfClosed() {
-    if (closed.get() && callerClient == null) {
-      http.connectionPool().evictAll();
-    }
+    transport.close();
   }
 
   @Override
   public String toString() {
-    return "TogetherImages{baseUrl="
-        + baseUrl
-        + ", defaultModel="
-        + defaultModel
-        + ", maxRetries="
-        + retries.maxRetries
-        + ", apiKey=██}";
+    return "TogetherImages" + settings;
   }
 
   /**
@@ -402,47 +271,8 @@ public final class TogetherImages implements AutoCloseable {
    * method, JSON body); {@link ApiCall} sends it.
    */
   private Request newRequest(ImageRequest wire) {
-    if (closed.get()) {
-      throw new IllegalStateException("client is closed");
-    }
+    transport.checkOpen();
     return api.generateImages(wire).request();
-  }
-
-  /** Reads a 2xx answer of {@code POST /images/generations} as Retrofit's Moshi converter would. */
-  private ImageGenerationResult readResult(okhttp3.Response response) throws IOException {
-    int status = response.code();
-    if (status == 204 || status == 205) {
-      throw new JsonDataException("HTTP " + status + " without a body");
-    }
-    BufferedSource source = response.body().source();
-    if (source.rangeEquals(0, UTF8_BOM)) {
-      source.skip(UTF8_BOM.size());
-    }
-    JsonReader reader = JsonReader.of(source);
-    ImageResponse body = RESPONSE_JSON.fromJson(reader);
-    if (reader.peek() != JsonReader.Token.END_DOCUMENT) {
-      throw new JsonDataException("JSON document was not fully consumed.");
-    }
-    if (body == null) {
-      throw new JsonDataException("HTTP " + status + " with a null body");
-    }
-    return ImageGenerationResult.of(body, downloader);
-  }
-
-  private String userAgent() {
-    return "together4j/" + VERSION + " Java/" + System.getProperty("java.version");
-  }
-
-  private static String readVersion() {
-    Properties properties = new Properties();
-    try (InputStream in = TogetherImages.class.getResourceAsStream("version.properties")) {
-      if (in != null) {
-        properties.load(in);
-      }
-    } catch (IOException e) {
-      // Fall through to "unknown".
-    }
-    return properties.getProperty("version", "unknown");
   }
 
   /** Builds {@link TogetherImages} clients. */
@@ -458,9 +288,24 @@ public final class TogetherImages implements AutoCloseable {
     private final Headers.Builder headers = new Headers.Builder();
     private @Nullable RetryPolicy retryPolicy;
     private long maxDownloadBytes = Downloader.DEFAULT_MAX_BYTES;
-    private long maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES;
+    private long maxResponseBytes = ApiInterceptor.DEFAULT_MAX_RESPONSE_BYTES;
 
     private Builder() {}
+
+    /** Starts from {@code settings}, sending through {@code shared}'s pools and threads. */
+    private Builder(ClientSettings settings, OkHttpClient shared) {
+      apiKey = settings.apiKey();
+      baseUrl = settings.baseUrl().toString();
+      defaultModel = settings.defaultModel();
+      maxRetries = settings.retries().maxRetries;
+      connectTimeout = settings.connectTimeout();
+      readTimeout = settings.readTimeout();
+      callTimeout = settings.callTimeout();
+      okHttpClient = shared;
+      headers.addAll(settings.headers());
+      maxDownloadBytes = settings.maxDownloadBytes();
+      maxResponseBytes = settings.maxResponseBytes();
+    }
 
     /**
      * Sets the Together API key, sent as {@code Authorization: Bearer <key>}. Required.
@@ -505,10 +350,7 @@ public final class TogetherImages implements AutoCloseable {
      * @return this builder
      */
     public Builder maxRetries(int maxRetries) {
-      if (maxRetries < 0) {
-        throw new IllegalArgumentException(
-            "maxRetries = " + maxRetries + " is out of range: allowed is 0 or more");
-      }
+      Validation.checkMinimum("maxRetries", maxRetries, 0);
       this.maxRetries = maxRetries;
       return this;
     }
@@ -520,7 +362,7 @@ public final class TogetherImages implements AutoCloseable {
      * @return this builder
      */
     public Builder connectTimeout(Duration timeout) {
-      this.connectTimeout = positive("connectTimeout", timeout);
+      this.connectTimeout = Validation.checkPositive("connectTimeout", timeout);
       return this;
     }
 
@@ -533,7 +375,7 @@ public final class TogetherImages implements AutoCloseable {
      * @return this builder
      */
     public Builder readTimeout(Duration timeout) {
-      this.readTimeout = positive("readTimeout", timeout);
+      this.readTimeout = Validation.checkPositive("readTimeout", timeout);
       return this;
     }
 
@@ -548,7 +390,7 @@ public final class TogetherImages implements AutoCloseable {
      * @return this builder
      */
     public Builder callTimeout(Duration timeout) {
-      this.callTimeout = positive("callTimeout", timeout);
+      this.callTimeout = Validation.checkPositive("callTimeout", timeout);
       return this;
     }
 
@@ -591,10 +433,7 @@ public final class TogetherImages implements AutoCloseable {
      * @return this builder
      */
     public Builder maxDownloadBytes(long maxBytes) {
-      if (maxBytes < 1) {
-        throw new IllegalArgumentException(
-            "maxDownloadBytes = " + maxBytes + " is out of range: allowed is 1 or more");
-      }
+      Validation.checkMinimum("maxDownloadBytes", maxBytes, 1);
       this.maxDownloadBytes = maxBytes;
       return this;
     }
@@ -609,10 +448,7 @@ public final class TogetherImages implements AutoCloseable {
      * @return this builder
      */
     public Builder maxResponseBytes(long maxBytes) {
-      if (maxBytes < 1) {
-        throw new IllegalArgumentException(
-            "maxResponseBytes = " + maxBytes + " is out of range: allowed is 1 or more");
-      }
+      Validation.checkMinimum("maxResponseBytes", maxBytes, 1);
       this.maxResponseBytes = maxBytes;
       return this;
     }
@@ -623,9 +459,8 @@ public final class TogetherImages implements AutoCloseable {
     }
 
     /**
-     * Returns a new client.
+     * {@return a new client}
      *
-     * @return the client
      * @throws IllegalStateException if no API key was set, or the classpath holds an OkHttp other
      *     than 5.x or an Okio too old for it (the message names the jars and the fix)
      * @throws IllegalArgumentException if the base URL is invalid, or plain http to a host that is
@@ -633,44 +468,21 @@ public final class TogetherImages implements AutoCloseable {
      */
     public TogetherImages build() {
       RuntimeDependencies.verify();
-      if (apiKey == null || apiKey.isBlank()) {
-        throw new IllegalStateException(
-            "apiKey is required: call apiKey(String), or use TogetherImages.fromEnv() with "
-                + API_KEY_ENV
-                + " set");
-      }
-      for (int i = 0; i < apiKey.length(); i++) {
-        char c = apiKey.charAt(i);
-        if (c <= ' ' || c >= 0x7f) {
-          // The key itself is never part of the message.
-          throw new IllegalArgumentException(
-              "apiKey has a character that cannot be sent in a header (code "
-                  + (int) c
-                  + " at position "
-                  + i
-                  + "): check for a line break or space copied with it");
-        }
-      }
-      HttpUrl url = HttpUrl.parse(baseUrl.endsWith("/") ? baseUrl : baseUrl + "/");
-      if (url == null) {
-        throw new IllegalArgumentException("baseUrl = " + baseUrl + " is not an http or https URL");
-      }
-      if (url.scheme().equals("http") && !Addresses.isLoopback(url.host())) {
-        throw new IllegalArgumentException(
-            "refusing to send the API key over plain http to "
-                + url.host()
-                + ": use https, or a loopback host (localhost, 127.0.0.1, ::1) for tests");
-      }
-      return new TogetherImages(this, apiKey, url);
-    }
-
-    private static Duration positive(String name, Duration timeout) {
-      requireNonNull(timeout, name + " == null");
-      if (timeout.isNegative() || timeout.isZero()) {
-        throw new IllegalArgumentException(
-            name + " = " + timeout + " is out of range: allowed is a positive duration");
-      }
-      return timeout;
+      Validation.checkApiKey(apiKey);
+      return new TogetherImages(
+          new ClientSettings(
+              apiKey,
+              Validation.baseUrl(baseUrl),
+              defaultModel,
+              maxRetries,
+              retryPolicy,
+              connectTimeout,
+              readTimeout,
+              callTimeout,
+              okHttpClient,
+              headers.build(),
+              maxDownloadBytes,
+              maxResponseBytes));
     }
   }
 }

@@ -1,7 +1,10 @@
 package io.github.together4j.images;
 
+import static java.util.Objects.requireNonNull;
+
 import io.github.together4j.images.generated.model.ImageRequest;
 import java.lang.reflect.RecordComponent;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -9,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import okhttp3.HttpUrl;
 import org.jspecify.annotations.Nullable;
 
 /** Checks requests against the bounds openapi/images.yaml declares, before the network. */
@@ -113,11 +117,59 @@ final class Validation {
     }
   }
 
-  private static void checkMinimum(String field, int value, int minimum) {
+  static void checkMinimum(String field, long value, long minimum) {
     if (value < minimum) {
       throw new IllegalArgumentException(
           field + " = " + value + " is out of range: allowed is " + minimum + " or more");
     }
+  }
+
+  static Duration checkPositive(String field, Duration value) {
+    requireNonNull(value, field + " == null");
+    if (value.isNegative() || value.isZero()) {
+      throw new IllegalArgumentException(
+          field + " = " + value + " is out of range: allowed is a positive duration");
+    }
+    return value;
+  }
+
+  /** Refuses a key that cannot be sent in a header; the message never holds the key itself. */
+  static void checkApiKey(@Nullable String apiKey) {
+    if (apiKey == null || apiKey.isBlank()) {
+      throw new IllegalStateException(
+          "apiKey is required: call apiKey(String), or use TogetherImages.fromEnv() with "
+              + TogetherImages.API_KEY_ENV
+              + " set");
+    }
+    for (int i = 0; i < apiKey.length(); i++) {
+      char c = apiKey.charAt(i);
+      if (c <= ' ' || c >= 0x7f) {
+        throw new IllegalArgumentException(
+            "apiKey has a character that cannot be sent in a header (code "
+                + (int) c
+                + " at position "
+                + i
+                + "): check for a line break or space copied with it");
+      }
+    }
+  }
+
+  /**
+   * Parses a base URL, refusing plain http but to loopback hosts: the key must not cross a network
+   * unencrypted.
+   */
+  static HttpUrl baseUrl(String baseUrl) {
+    HttpUrl url = HttpUrl.parse(baseUrl.endsWith("/") ? baseUrl : baseUrl + "/");
+    if (url == null) {
+      throw new IllegalArgumentException("baseUrl = " + baseUrl + " is not an http or https URL");
+    }
+    if (url.scheme().equals("http") && !Addresses.isLoopback(url.host())) {
+      throw new IllegalArgumentException(
+          "refusing to send the API key over plain http to "
+              + url.host()
+              + ": use https, or a loopback host (localhost, 127.0.0.1, ::1) for tests");
+    }
+    return url;
   }
 
   static void checkFinite(String field, @Nullable Double value) {
