@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.squareup.moshi.Json;
-import io.github.together4j.images.generated.api.ImagesApi;
 import java.io.IOException;
 import java.io.Reader;
 import java.lang.reflect.Method;
@@ -22,7 +21,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.yaml.snakeyaml.Yaml;
+import retrofit2.http.GET;
 import retrofit2.http.POST;
+import retrofit2.http.Query;
 
 /**
  * Reads openapi/images.yaml and checks the generated code against it, so a stale or hand-edited
@@ -30,6 +31,7 @@ import retrofit2.http.POST;
  */
 class SpecMatchesModelsTest {
   private static final String MODEL_PACKAGE = "io.github.together4j.images.generated.model.";
+  private static final String API_PACKAGE = "io.github.together4j.images.generated.api.";
 
   static Map<String, Object> spec() throws IOException {
     Path path = Path.of(System.getProperty("together4j.spec", "../openapi/images.yaml"));
@@ -44,8 +46,26 @@ class SpecMatchesModelsTest {
         ((Map<String, Object>) spec().get("components")).get("schemas");
   }
 
+  /** The object schemas: each is a record. An array schema is a {@code List} and no class. */
   static Stream<String> schemaNames() throws IOException {
-    return schemas().keySet().stream();
+    return schemas().entrySet().stream()
+        .filter(e -> !"array".equals(e.getValue().get("type")))
+        .map(Map.Entry::getKey);
+  }
+
+  @Test
+  void anArraySchemaIsNoClass() throws IOException {
+    List<String> arrays =
+        schemas().entrySet().stream()
+            .filter(e -> "array".equals(e.getValue().get("type")))
+            .map(Map.Entry::getKey)
+            .toList();
+    assertThat(arrays).isNotEmpty();
+    for (String name : arrays) {
+      assertThatThrownBy(() -> Class.forName(MODEL_PACKAGE + name))
+          .as(name)
+          .isInstanceOf(ClassNotFoundException.class);
+    }
   }
 
   @ParameterizedTest(name = "{0}")
@@ -153,27 +173,76 @@ class SpecMatchesModelsTest {
 
   @Test
   @SuppressWarnings("unchecked")
-  void everyOperationIsARetrofitMethodNamedByItsOperationId() throws IOException {
+  void everyOperationIsARetrofitMethodNamedByItsOperationId() throws Exception {
     Map<String, Map<String, Map<String, Object>>> paths =
         (Map<String, Map<String, Map<String, Object>>>) spec().get("paths");
-    List<String> operations = new ArrayList<>();
-    paths.forEach(
-        (path, methods) ->
-            methods.forEach(
-                (method, operation) -> {
-                  assertThat(method).isEqualTo("post");
-                  String operationId = (String) operation.get("operationId");
-                  operations.add(operationId);
-                  Method javaMethod =
-                      Arrays.stream(ImagesApi.class.getMethods())
-                          .filter(m -> m.getName().equals(operationId))
-                          .findFirst()
-                          .orElseThrow(() -> new AssertionError("no ImagesApi." + operationId));
-                  assertThat(javaMethod.getAnnotation(POST.class).value())
-                      .isEqualTo(path.substring(1));
-                }));
-    assertThat(Arrays.stream(ImagesApi.class.getDeclaredMethods()).map(Method::getName))
-        .containsExactlyInAnyOrderElementsOf(operations);
+    Map<Class<?>, List<String>> operations = new LinkedHashMap<>();
+    for (var byPath : paths.entrySet()) {
+      String path = byPath.getKey();
+      for (var byMethod : byPath.getValue().entrySet()) {
+        Map<String, Object> operation = byMethod.getValue();
+        String tag = ((List<String>) operation.get("tags")).get(0);
+        Class<?> api = Class.forName(API_PACKAGE + tag + "Api");
+        String operationId = (String) operation.get("operationId");
+        operations.computeIfAbsent(api, a -> new ArrayList<>()).add(operationId);
+        Method javaMethod =
+            Arrays.stream(api.getMethods())
+                .filter(m -> m.getName().equals(operationId))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no " + api.getName() + "." + operationId));
+        String where = byMethod.getKey().toUpperCase(java.util.Locale.ROOT) + " " + path;
+        assertThat(httpPath(javaMethod, byMethod.getKey())).as(where).isEqualTo(path.substring(1));
+        assertThat(javaMethod.getGenericReturnType().getTypeName())
+            .as("return type of %s", where)
+            .isEqualTo("retrofit2.Call<" + okType(operation) + ">");
+        List<String> queryNames = new ArrayList<>();
+        for (Object parameter : (List<Object>) operation.getOrDefault("parameters", List.of())) {
+          queryNames.add((String) ((Map<String, Object>) parameter).get("name"));
+        }
+        assertThat(
+                Arrays.stream(javaMethod.getParameters())
+                    .map(p -> p.getAnnotation(Query.class))
+                    .filter(q -> q != null)
+                    .map(Query::value))
+            .as("query parameters of %s", where)
+            .containsExactlyElementsOf(queryNames);
+      }
+    }
+    operations.forEach(
+        (api, ids) ->
+            assertThat(Arrays.stream(api.getDeclaredMethods()).map(Method::getName))
+                .as("methods of %s", api)
+                .containsExactlyInAnyOrderElementsOf(ids));
+  }
+
+  private static String httpPath(Method method, String httpMethod) {
+    return switch (httpMethod) {
+      case "post" -> method.getAnnotation(POST.class).value();
+      case "get" -> method.getAnnotation(GET.class).value();
+      default -> throw new AssertionError("unexpected method " + httpMethod);
+    };
+  }
+
+  /** The Java type of an operation's 200 body: a record, or a List of one for an array schema. */
+  @SuppressWarnings("unchecked")
+  private static String okType(Map<String, Object> operation) throws IOException {
+    Map<String, Object> ok =
+        (Map<String, Object>) ((Map<String, Object>) operation.get("responses")).get("200");
+    Map<String, Object> content = (Map<String, Object>) ok.get("content");
+    Map<String, Object> schema =
+        (Map<String, Object>) ((Map<String, Object>) content.get("application/json")).get("schema");
+    String name = refName(schema.get("$ref"));
+    Map<String, Object> target = schemas().get(name);
+    if ("array".equals(target.get("type"))) {
+      Map<String, Object> items = (Map<String, Object>) target.get("items");
+      return "java.util.List<" + MODEL_PACKAGE + refName(items.get("$ref")) + ">";
+    }
+    return MODEL_PACKAGE + name;
+  }
+
+  private static String refName(Object ref) {
+    String text = String.valueOf(ref);
+    return text.substring(text.lastIndexOf('/') + 1);
   }
 
   @Test
@@ -219,7 +288,7 @@ class SpecMatchesModelsTest {
     Class<?> expected =
         switch ((String) property.get("type")) {
           case "string" -> String.class;
-          case "integer" -> Integer.class;
+          case "integer" -> "int64".equals(property.get("format")) ? Long.class : Integer.class;
           case "number" -> Double.class;
           case "boolean" -> Boolean.class;
           case "array" -> List.class;

@@ -31,6 +31,7 @@ import org.yaml.snakeyaml.Yaml;
 class UpstreamSpecDriftTest {
 
   private static final String OPERATION = "/images/generations";
+  private static final String MODELS = "/models";
 
   /** Marks a {@code default: null} that is written out, as opposed to no default at all. */
   private static final String EXPLICIT_NULL = "null";
@@ -108,6 +109,31 @@ class UpstreamSpecDriftTest {
             "ImageRequest.guidance_scale default: upstream 3.5, ours 7",
             "ImageRequest.output_format enum: upstream [jpeg, png], ours [jpeg, png, webp]",
             "ImageRequest.seed present: only upstream");
+  }
+
+  @Test
+  void driftInTheModelListIsReported() {
+    Map<String, Object> ours = load(ourSpecPath());
+    Map<String, Object> properties =
+        at(ours, ours, "components", "schemas", "ModelInfo", "properties");
+    properties.remove("pricing");
+    at(ours, properties, "created").put("type", "string");
+    Map<String, Object> models = at(ours, ours, "paths", MODELS, "get");
+    at(ours, list(models.get("parameters")).get(0), "schema").put("type", "string");
+    asMap(models.get("responses"), "responses").remove("504");
+
+    Set<String> before = differences().stream().map(Difference::key).collect(Collectors.toSet());
+    List<Difference> after = compare(upstream(), flatten(ours));
+
+    assertThat(after)
+        .filteredOn(d -> !before.contains(d.key()))
+        .extracting(Difference::text)
+        .containsExactlyInAnyOrder(
+            "ModelInfoList[].pricing present: only upstream",
+            "ModelInfoList[].created type: upstream integer, ours string",
+            "GET /models parameter dedicated type: upstream boolean, ours string",
+            "GET /models responses statuses: upstream [200, 400, 401, 404, 429, 504],"
+                + " ours [200, 400, 401, 404, 429]");
   }
 
   // --- inputs -------------------------------------------------------------------------------
@@ -189,13 +215,15 @@ class UpstreamSpecDriftTest {
         out);
     walk(spec, "ErrorData", at(spec, spec, "components", "schemas", "ErrorData"), false, out);
 
-    Object ok =
-        at(spec, operation, "responses", "200", "content", "application/json").get("schema");
-    String okName =
-        ok instanceof Map<?, ?> m && m.get("$ref") instanceof String ref
-            ? ref.substring(ref.lastIndexOf('/') + 1)
-            : "(inline)";
-    out.put("responses.200", Map.of("schema", okName));
+    Map<String, Object> models = at(spec, spec, "paths", MODELS, "get");
+    walk(
+        spec,
+        "ModelInfoList",
+        at(spec, models, "responses", "200", "content", "application/json").get("schema"),
+        false,
+        out);
+    operation(spec, "POST " + OPERATION, operation, out);
+    operation(spec, "GET " + MODELS, models, out);
     out.put("servers", Map.of("url", at(spec, list(spec.get("servers")).get(0)).get("url")));
 
     Map<String, Object> security = new TreeMap<>();
@@ -209,6 +237,35 @@ class UpstreamSpecDriftTest {
     }
     out.put("security", security);
     return out;
+  }
+
+  /** An operation's statuses, the schema its 200 names, and each parameter's place and type. */
+  private static void operation(
+      Map<String, Object> spec,
+      String name,
+      Map<String, Object> operation,
+      Map<String, Map<String, Object>> out) {
+    Map<String, Object> responses = asMap(operation.get("responses"), name + " responses");
+    Object ok = at(spec, responses, "200", "content", "application/json").get("schema");
+    String okName =
+        ok instanceof Map<?, ?> m && m.get("$ref") instanceof String ref
+            ? ref.substring(ref.lastIndexOf('/') + 1)
+            : "(inline)";
+    out.put(
+        name + " responses",
+        Map.of(
+            "statuses",
+            responses.keySet().stream().map(String::valueOf).sorted().toList(),
+            "200",
+            okName));
+    for (Object parameter : list(operation.get("parameters"))) {
+      Map<String, Object> p = at(spec, parameter);
+      Map<String, Object> facts = new TreeMap<>();
+      facts.put("in", p.get("in"));
+      facts.put("required", Boolean.TRUE.equals(p.get("required")));
+      facts.put("type", at(spec, p, "schema").get("type"));
+      out.put(name + " parameter " + p.get("name"), facts);
+    }
   }
 
   private static void walk(
