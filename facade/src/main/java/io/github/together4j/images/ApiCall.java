@@ -30,12 +30,14 @@ final class ApiCall {
   private final OkHttpClient http;
   private final Retrier retrier;
   private final String apiKey;
+  private final ModelSuggestions suggestions;
 
-  ApiCall(Transport transport, Retrier retrier, String apiKey) {
+  ApiCall(Transport transport, Retrier retrier, String apiKey, ModelSuggestions suggestions) {
     this.transport = transport;
     this.http = transport.api;
     this.retrier = retrier;
     this.apiKey = apiKey;
+    this.suggestions = suggestions;
   }
 
   /**
@@ -125,7 +127,10 @@ final class ApiCall {
       int status = response.code();
       if (!response.isSuccessful()) {
         return Outcome.failure(
-            ErrorMapper.fromStatus(status, response.headers(), response.body(), attempt, apiKey),
+            suggestions.explain(
+                response.request(),
+                ErrorMapper.fromStatus(
+                    status, response.headers(), response.body(), attempt, apiKey)),
             RetryPolicy.isRetryableStatus(status),
             response.headers());
       }

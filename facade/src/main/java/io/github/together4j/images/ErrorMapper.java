@@ -121,6 +121,30 @@ final class ErrorMapper {
   }
 
   /**
+   * {@code failure} with {@code message} instead of its own: the same class and fields, and the
+   * same stack trace. An exception with a cause is returned as it is.
+   */
+  static TogetherException withMessage(TogetherException failure, String message) {
+    if (failure.getCause() != null) {
+      return failure;
+    }
+    TogetherException copy =
+        ofStatus(
+            failure.statusCode(),
+            message,
+            new Failure(
+                failure.statusCode(),
+                failure.errorType(),
+                failure.errorCode(),
+                failure.param(),
+                failure.serverMessage(),
+                failure.requestId(),
+                failure.attempts()));
+    copy.setStackTrace(failure.getStackTrace());
+    return copy;
+  }
+
+  /**
    * Maps an exception thrown while sending the request or reading the response, without redaction.
    * Prefer {@link #fromThrowable(Throwable, int, Headers, int, String)} wherever the key is at
    * hand: a parse error can quote what the server sent.

@@ -2,13 +2,19 @@ package io.github.together4j.images;
 
 import static java.util.Objects.requireNonNull;
 
+import com.squareup.moshi.JsonAdapter;
+import com.squareup.moshi.Types;
 import io.github.together4j.images.generated.JSON;
 import io.github.together4j.images.generated.api.ImagesApi;
+import io.github.together4j.images.generated.api.ModelsApi;
 import io.github.together4j.images.generated.model.ImageRequest;
+import io.github.together4j.images.generated.model.ImageResponse;
+import io.github.together4j.images.generated.model.ModelInfo;
 import io.github.together4j.images.internal.RuntimeDependencies;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import okhttp3.Headers;
@@ -53,18 +59,26 @@ public final class TogetherImages implements AutoCloseable {
   /** The environment variable {@link #fromEnv()} reads an optional base URL from. */
   public static final String BASE_URL_ENV = "TOGETHER_BASE_URL";
 
+  private static final JsonAdapter<ImageResponse> RESPONSE_JSON =
+      JSON.moshi().adapter(ImageResponse.class);
+  private static final JsonAdapter<List<@Nullable ModelInfo>> MODELS_JSON =
+      JSON.moshi().adapter(Types.newParameterizedType(List.class, ModelInfo.class));
+
   private final ClientSettings settings;
   private final Transport transport;
-  private final ImagesApi api;
+  private final ImagesApi images;
+  private final ModelsApi models;
   private final ApiCall calls;
   private final Downloader downloader;
-  private final ResultReader results;
+  private final ModelSuggestions suggestions = new ModelSuggestions();
+  private final ApiCall.BodyReader<ImageGenerationResult> results;
+  private final ApiCall.BodyReader<List<ImageModelInfo>> modelList;
 
   private TogetherImages(ClientSettings settings) {
     this.settings = settings;
     this.transport = new Transport(settings);
     RetryPolicy retries = settings.retries();
-    this.calls = new ApiCall(transport, new Retrier(retries), settings.apiKey());
+    this.calls = new ApiCall(transport, new Retrier(retries), settings.apiKey(), suggestions);
     this.downloader =
         new Downloader(
             transport.downloads,
@@ -72,14 +86,24 @@ public final class TogetherImages implements AutoCloseable {
             settings.maxDownloadBytes(),
             Transport.USER_AGENT,
             settings.apiKey());
-    this.results = new ResultReader(downloader);
-    this.api =
+    this.results =
+        response -> ImageGenerationResult.of(JsonBody.read(response, RESPONSE_JSON), downloader);
+    this.modelList =
+        response -> {
+          List<ImageModelInfo> all =
+              ImageModelInfo.sortedById(JsonBody.read(response, MODELS_JSON), downloader::redacted);
+          suggestions.remember(all);
+          return all;
+        };
+    // Retrofit describes each call (method, path, query, JSON body); ApiCall sends it.
+    Retrofit retrofit =
         new Retrofit.Builder()
             .baseUrl(settings.baseUrl())
             .client(transport.api)
             .addConverterFactory(MoshiConverterFactory.create(JSON.moshi()))
-            .build()
-            .create(ImagesApi.class);
+            .build();
+    this.images = retrofit.create(ImagesApi.class);
+    this.models = retrofit.create(ModelsApi.class);
   }
 
   /**
@@ -232,6 +256,53 @@ public final class TogetherImages implements AutoCloseable {
                 .save(response.body().source()));
   }
 
+  /**
+   * Lists Together's image models ({@code GET /models}, those of type {@value
+   * ImageModelInfo#IMAGE}), sorted by id. Retries, errors and timeouts are as for {@link
+   * #generate(ImageGenerationRequest)}. Once a list has been fetched, an exception refusing a
+   * generation's unknown model names the closest image models in its message.
+   *
+   * @return the image models, unmodifiable
+   * @throws TogetherException if the call fails; the subclass says why
+   * @throws IllegalStateException if the client is closed
+   */
+  public List<ImageModelInfo> imageModels() {
+    return onlyImages(models());
+  }
+
+  /**
+   * Lists every model Together serves ({@code GET /models}), sorted by id, whatever its {@link
+   * ImageModelInfo#type()}: a type this library does not know is passed through.
+   *
+   * @return the models, unmodifiable
+   * @throws TogetherException if the call fails; the subclass says why
+   * @throws IllegalStateException if the client is closed
+   */
+  public List<ImageModelInfo> models() {
+    return calls.run(modelsRequest(), modelList);
+  }
+
+  /**
+   * Lists Together's image models, as {@link #imageModels()} does, without blocking the calling
+   * thread.
+   *
+   * @return a future of the image models; cancelling it cancels the HTTP call
+   * @throws IllegalStateException if the client is closed (thrown, not through the future)
+   */
+  public CompletableFuture<List<ImageModelInfo>> imageModelsAsync() {
+    return modelsAsync().thenApply(TogetherImages::onlyImages);
+  }
+
+  /**
+   * Lists every model, as {@link #models()} does, without blocking the calling thread.
+   *
+   * @return a future of the models; cancelling it cancels the HTTP call
+   * @throws IllegalStateException if the client is closed (thrown, not through the future)
+   */
+  public CompletableFuture<List<ImageModelInfo>> modelsAsync() {
+    return calls.runAsync(modelsRequest(), modelList);
+  }
+
   /** {@return the base URL calls go to, ending in {@code /}} */
   public String baseUrl() {
     return settings.baseUrl().toString();
@@ -272,7 +343,16 @@ public final class TogetherImages implements AutoCloseable {
    */
   private Request newRequest(ImageRequest wire) {
     transport.checkOpen();
-    return api.generateImages(wire).request();
+    return images.generateImages(wire).request();
+  }
+
+  private Request modelsRequest() {
+    transport.checkOpen();
+    return models.models(null).request();
+  }
+
+  private static List<ImageModelInfo> onlyImages(List<ImageModelInfo> models) {
+    return models.stream().filter(ImageModelInfo::isImage).toList();
   }
 
   /** Builds {@link TogetherImages} clients. */

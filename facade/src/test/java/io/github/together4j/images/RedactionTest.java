@@ -216,32 +216,11 @@ class RedactionTest {
     assertThat(String.join("\n", texts)).doesNotContain(KEY);
   }
 
-  /** The three ways a response is read: typed, typed and async, streamed to files. */
-  enum Path3 {
-    SYNC,
-    ASYNC,
-    STREAMING;
-
-    /** Calls the client this way; returns the result's text, throws what the call threw. */
-    String call(TogetherImages client, Path dir) throws Throwable {
-      ImageGenerationRequest request = ImageGenerationRequest.builder("a fox").build();
-      try {
-        return switch (this) {
-          case SYNC -> client.generate(request).toString();
-          case ASYNC -> client.generateAsync(request).get(10, TimeUnit.SECONDS).toString();
-          case STREAMING -> client.generateAndSave(request, dir).toString();
-        };
-      } catch (ExecutionException e) {
-        throw e.getCause();
-      }
-    }
-  }
-
   @TempDir Path dir;
 
   @ParameterizedTest
-  @EnumSource(Path3.class)
-  void keyEchoedIntoAFieldOfTheWrongTypeIsInNoCause(Path3 path) throws Exception {
+  @EnumSource(GenerationPath.class)
+  void keyEchoedIntoAFieldOfTheWrongTypeIsInNoCause(GenerationPath path) throws Exception {
     server.enqueue(
         response(
             200,
@@ -271,9 +250,9 @@ class RedactionTest {
 
   @ParameterizedTest
   @EnumSource(
-      value = Path3.class,
+      value = GenerationPath.class,
       names = {"SYNC", "ASYNC"})
-  void keyEchoedIntoAUrlIsNotInToString(Path3 path) throws Throwable {
+  void keyEchoedIntoAUrlIsNotInToString(GenerationPath path) throws Throwable {
     String url = server.url("/files/" + KEY + "/fox.png?sig=" + KEY).toString();
     server.enqueue(
         response(
@@ -294,8 +273,8 @@ class RedactionTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Path3.class)
-  void keyEchoedIntoIdAndModelIsNotInTheResultsToString(Path3 path) throws Throwable {
+  @EnumSource(GenerationPath.class)
+  void keyEchoedIntoIdAndModelIsNotInTheResultsToString(GenerationPath path) throws Throwable {
     server.enqueue(
         response(
             200,
@@ -312,8 +291,8 @@ class RedactionTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Path3.class)
-  void aKeyTooShortToBeRealDoesNotGarbleTheServersWords(Path3 path) {
+  @EnumSource(GenerationPath.class)
+  void aKeyTooShortToBeRealDoesNotGarbleTheServersWords(GenerationPath path) {
     server.enqueue(
         response(
             429,

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -31,28 +29,6 @@ class TruncatedJsonTest {
   @TempDir Path dir;
   @RegisterExtension final TestClients clients = new TestClients();
 
-  enum Call {
-    SYNC,
-    ASYNC,
-    STREAMING;
-
-    void run(TogetherImages client, Path dir) throws Throwable {
-      ImageGenerationRequest request =
-          ImageGenerationRequest.builder("a fox")
-              .responseFormat(ImageGenerationRequest.ResponseFormat.BASE64)
-              .build();
-      try {
-        switch (this) {
-          case SYNC -> client.generate(request);
-          case ASYNC -> client.generateAsync(request).get(10, TimeUnit.SECONDS);
-          case STREAMING -> client.generateAndSave(request, dir);
-        }
-      } catch (ExecutionException e) {
-        throw e.getCause();
-      }
-    }
-  }
-
   private TogetherImages client() {
     return clients.client(server, 2);
   }
@@ -66,13 +42,22 @@ class TruncatedJsonTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Call.class)
-  void aWholeBodyWhoseJsonEndsInsideAValueIsMalformedAfterOneRequest(Call call) throws Exception {
+  @EnumSource(GenerationPath.class)
+  void aWholeBodyWhoseJsonEndsInsideAValueIsMalformedAfterOneRequest(GenerationPath path)
+      throws Exception {
     for (int i = 0; i < 3; i++) {
       server.enqueue(json(ENDS_INSIDE_B64));
     }
 
-    Throwable thrown = catchThrowable(() -> call.run(client(), dir));
+    Throwable thrown =
+        catchThrowable(
+            () ->
+                path.call(
+                    client(),
+                    ImageGenerationRequest.builder("a fox")
+                        .responseFormat(ImageGenerationRequest.ResponseFormat.BASE64)
+                        .build(),
+                    dir));
 
     assertThat(thrown)
         .isInstanceOf(MalformedResponseException.class)
