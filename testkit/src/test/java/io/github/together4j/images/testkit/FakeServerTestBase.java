@@ -112,10 +112,20 @@ abstract class FakeServerTestBase {
   }
 
   static Reply post(FakeTogetherServer target, String body) {
-    return post(target, body, "Bearer " + target.apiKey());
+    return call(generationRequest(target, body));
   }
 
   static Reply post(FakeTogetherServer target, String body, @Nullable String authorization) {
+    return call(generationRequest(target, body, authorization));
+  }
+
+  /** A POST of {@code body} to the target's generations endpoint, with its API key. */
+  static Request generationRequest(FakeTogetherServer target, String body) {
+    return generationRequest(target, body, "Bearer " + target.apiKey());
+  }
+
+  static Request generationRequest(
+      FakeTogetherServer target, String body, @Nullable String authorization) {
     Request.Builder request =
         new Request.Builder()
             .url(target.baseUrl() + "images/generations")
@@ -123,7 +133,7 @@ abstract class FakeServerTestBase {
     if (authorization != null) {
       request.header("Authorization", authorization);
     }
-    return call(request.build());
+    return request.build();
   }
 
   static Reply call(Request request) {
@@ -156,7 +166,11 @@ abstract class FakeServerTestBase {
   }
 
   static String b64Text(Reply reply) {
-    return (String) data(reply).get(0).get("b64_json");
+    return b64Text(reply, 0);
+  }
+
+  static String b64Text(Reply reply, int index) {
+    return (String) data(reply).get(index).get("b64_json");
   }
 
   static byte[] b64(Map<String, Object> image) {
@@ -193,7 +207,7 @@ abstract class FakeServerTestBase {
     }
   }
 
-  /** Null, hidden from the compiler, to check that a builder refuses it. */
+  /** Null, hidden from the compiler, to check that a builder or method refuses it. */
   static String nullString() {
     return null;
   }

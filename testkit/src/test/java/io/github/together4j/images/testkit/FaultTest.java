@@ -3,8 +3,6 @@ package io.github.together4j.images.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.squareup.moshi.JsonAdapter;
-import com.squareup.moshi.Moshi;
 import io.github.together4j.images.ApiConnectionException;
 import io.github.together4j.images.ApiTimeoutException;
 import io.github.together4j.images.AuthenticationException;
@@ -21,9 +19,7 @@ import io.github.together4j.images.RateLimitException;
 import io.github.together4j.images.ServerException;
 import io.github.together4j.images.TogetherException;
 import io.github.together4j.images.TogetherImages;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -33,31 +29,17 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import javax.imageio.ImageIO;
-import okhttp3.Headers;
-import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
-import okhttp3.RequestBody;
 import okhttp3.Response;
 import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Every scripted {@link Fault}, through the real client (and on the wire where it matters). */
-class FaultTest {
-
-  private static final JsonAdapter<Object> JSON = new Moshi.Builder().build().adapter(Object.class);
-  private static final OkHttpClient HTTP =
-      new OkHttpClient.Builder()
-          .retryOnConnectionFailure(false)
-          .callTimeout(Duration.ofSeconds(10))
-          .build();
+class FaultTest extends FakeServerTestBase {
 
   /** Small, so the happy path is quick. */
   private static final ImageGenerationRequest SMALL =
@@ -74,26 +56,6 @@ class FaultTest {
           .outputFormat(OutputFormat.PNG)
           .responseFormat(ResponseFormat.BASE64)
           .build();
-
-  private FakeTogetherServer server;
-  private final List<TogetherImages> clients = new ArrayList<>();
-
-  @BeforeEach
-  void startServer() {
-    server = FakeTogetherServer.start();
-  }
-
-  @AfterEach
-  void stopServer() {
-    clients.forEach(TogetherImages::close);
-    server.close();
-  }
-
-  @AfterAll
-  static void releaseHttp() {
-    HTTP.dispatcher().executorService().shutdown();
-    HTTP.connectionPool().evictAll();
-  }
 
   // ---------------------------------------------------------------------------------------------
   // Error responses
@@ -120,7 +82,7 @@ class FaultTest {
   void errorOnTheWireIsErrorDataWithNullParamAndCodeUnlessGiven() {
     server.enqueue(Fault.error(422, "invalid_request_error", "nope"));
 
-    Reply reply = post();
+    Reply reply = post(server, MINIMAL_SMALL);
 
     assertThat(reply.code()).isEqualTo(422);
     assertThat(reply.headers().get("Content-Type")).startsWith("application/json");
@@ -204,7 +166,7 @@ class FaultTest {
   void rateLimitedSendsRetryAfterInSeconds() {
     server.enqueue(Fault.rateLimited(Duration.ofSeconds(3)));
 
-    Reply reply = post();
+    Reply reply = post(server, MINIMAL_SMALL);
 
     assertThat(reply.code()).isEqualTo(429);
     assertThat(reply.headers().values("Retry-After")).containsExactly("3");
@@ -215,7 +177,7 @@ class FaultTest {
   void withRetryAfterOnAnyErrorSetsTheHeader() {
     server.enqueue(Fault.overloaded().withRetryAfter(Duration.ofMinutes(2)));
 
-    assertThat(post().headers().values("Retry-After")).containsExactly("120");
+    assertThat(post(server, MINIMAL_SMALL).headers().values("Retry-After")).containsExactly("120");
   }
 
   @Test
@@ -247,8 +209,8 @@ class FaultTest {
     server.enqueue(Fault.overloaded().withHeader("X-Test", "1").withHeader("X-Other", "2"));
     server.enqueue(Fault.delay(Duration.ZERO).withHeader("X-Test", "on a 200"));
 
-    Reply error = post();
-    Reply delayed = post();
+    Reply error = post(server, MINIMAL_SMALL);
+    Reply delayed = post(server, MINIMAL_SMALL);
 
     assertThat(error.code()).isEqualTo(503);
     assertThat(error.headers().get("X-Test")).isEqualTo("1");
@@ -261,7 +223,8 @@ class FaultTest {
   void withHeaderReplacesAHeaderTheServerWouldSend() {
     server.enqueue(Fault.delay(Duration.ZERO).withHeader("x-request-id", "mine"));
 
-    assertThat(post().headers().values("x-request-id")).containsExactly("mine");
+    assertThat(post(server, MINIMAL_SMALL).headers().values("x-request-id"))
+        .containsExactly("mine");
   }
 
   @Test
@@ -335,6 +298,7 @@ class FaultTest {
     server.enqueue(Fault.dropMidBody());
     Request request =
         generationRequest(
+            server,
             "{\"prompt\":\"a fox\",\"model\":\"m\",\"n\":2,\"width\":512,\"height\":512,"
                 + "\"output_format\":\"png\",\"response_format\":\"base64\"}");
 
@@ -354,7 +318,7 @@ class FaultTest {
     ImageGenerationResult result = client.generate(LARGE);
 
     assertThat(result.images()).hasSize(2);
-    assertThat(decodedWidth(result.images().get(1))).isEqualTo(512);
+    assertThat(decode(result.images().get(1).bytes()).getWidth()).isEqualTo(512);
     assertThat(server.requestCount()).isEqualTo(2);
   }
 
@@ -404,7 +368,7 @@ class FaultTest {
   void malformedJsonIsCutInsideTheDataArray() {
     server.enqueue(Fault.malformedJson());
 
-    Reply reply = post();
+    Reply reply = post(server, MINIMAL_SMALL);
 
     assertThat(reply.code()).isEqualTo(200);
     assertThat(reply.headers().get("Content-Type")).isEqualTo("application/json");
@@ -428,14 +392,14 @@ class FaultTest {
 
   @Test
   void malformedBase64KeepsTheLengthAndCorruptsOnlyTheMiddle() {
-    String normal = b64Text(post(base64Body(2)), 1);
+    String normal = b64Text(post(server, base64Request("a fox", 5, 2)), 1);
     server.enqueue(Fault.malformedBase64());
 
-    Reply reply = post(base64Body(2));
+    Reply reply = post(server, base64Request("a fox", 5, 2));
 
     for (int i = 0; i < 2; i++) {
       String corrupt = b64Text(reply, i);
-      String clean = i == 1 ? normal : b64Text(post(base64Body(1)), 0);
+      String clean = i == 1 ? normal : b64Text(post(server, base64Request("a fox", 5, 1)), 0);
       int middle = clean.length() / 2;
       assertThat(corrupt).hasSameSizeAs(clean);
       assertThat(corrupt.substring(middle, middle + 3)).isEqualTo("%$!");
@@ -446,10 +410,10 @@ class FaultTest {
 
   @Test
   void malformedBase64AtAnIndexCorruptsOnlyThatImage() {
-    Reply clean = post(base64Body(3));
+    Reply clean = post(server, base64Request("a fox", 5, 3));
     server.enqueue(Fault.malformedBase64(1));
 
-    Reply reply = post(base64Body(3));
+    Reply reply = post(server, base64Request("a fox", 5, 3));
 
     assertThat(b64Text(reply, 0)).isEqualTo(b64Text(clean, 0));
     assertThat(b64Text(reply, 2)).isEqualTo(b64Text(clean, 2));
@@ -481,10 +445,10 @@ class FaultTest {
 
   @Test
   void malformedBase64AtAnIndexTheResponseLacksChangesNothing() {
-    Reply clean = post(base64Body(2));
+    Reply clean = post(server, base64Request("a fox", 5, 2));
     server.enqueue(Fault.malformedBase64(2));
 
-    Reply reply = post(base64Body(2));
+    Reply reply = post(server, base64Request("a fox", 5, 2));
 
     assertThat(b64Text(reply, 0)).isEqualTo(b64Text(clean, 0));
     assertThat(b64Text(reply, 1)).isEqualTo(b64Text(clean, 1));
@@ -503,8 +467,8 @@ class FaultTest {
     server.enqueue(Fault.body(200, "application/json", body).withHeader("X-Test", "1"));
     server.enqueue(Fault.body(418, "text/plain; charset=utf-8", "teapot"));
 
-    Reply first = post();
-    Reply second = post();
+    Reply first = post(server, MINIMAL_SMALL);
+    Reply second = post(server, MINIMAL_SMALL);
 
     assertThat(first.code()).isEqualTo(200);
     assertThat(first.headers().get("Content-Type")).isEqualTo("application/json");
@@ -550,7 +514,8 @@ class FaultTest {
     server.enqueue(Fault.slowBody(512, Duration.ofMillis(100)));
 
     long start = System.nanoTime();
-    try (Response response = HTTP.newCall(generationRequest(base64Body(1))).execute()) {
+    try (Response response =
+        HTTP.newCall(generationRequest(server, base64Request("a fox", 5, 1))).execute()) {
       Duration headers = Duration.ofNanos(System.nanoTime() - start);
       String body = response.body().string();
       Duration whole = Duration.ofNanos(System.nanoTime() - start);
@@ -592,20 +557,16 @@ class FaultTest {
   }
 
   @Test
-  void urlNotFoundAnswersUrlsWhoseDownloadIs404() throws IOException {
+  void urlNotFoundAnswersUrlsWhoseDownloadIs404() {
     server.enqueue(Fault.urlNotFound());
 
-    Reply reply = post(base64Body(2));
+    Reply reply = post(server, base64Request("a fox", 5, 2));
 
     List<?> data = (List<?>) reply.json().get("data");
     assertThat(data).hasSize(2);
     for (Object item : data) {
       assertThat(object(item)).containsEntry("type", "url").doesNotContainKey("b64_json");
-      try (Response download =
-          HTTP.newCall(new Request.Builder().url((String) object(item).get("url")).build())
-              .execute()) {
-        assertThat(download.code()).isEqualTo(404);
-      }
+      assertThat(get((String) object(item).get("url")).code()).isEqualTo(404);
     }
   }
 
@@ -626,9 +587,9 @@ class FaultTest {
     server.enqueue(Fault.urlRedirectLoop());
     OkHttpClient noRedirects = HTTP.newBuilder().followRedirects(false).build();
 
-    Reply reply = post();
+    Reply reply = post(server, MINIMAL_SMALL);
 
-    String url = (String) object(((List<?>) reply.json().get("data")).get(0)).get("url");
+    String url = url(reply);
     try (Response download =
         noRedirects.newCall(new Request.Builder().url(url).build()).execute()) {
       assertThat(download.code()).isEqualTo(302);
@@ -671,7 +632,7 @@ class FaultTest {
   void htmlPageOnTheWireIsTextHtml() {
     server.enqueue(Fault.htmlPage(502));
 
-    Reply reply = post();
+    Reply reply = post(server, MINIMAL_SMALL);
 
     assertThat(reply.code()).isEqualTo(502);
     assertThat(reply.headers().get("Content-Type")).isEqualTo("text/html");
@@ -747,10 +708,12 @@ class FaultTest {
   void faultAnswersEvenARequestThatWouldFailValidation() {
     server.enqueue(Fault.error(500, "server_error", "boom"));
 
-    Reply reply = post("{\"prompt\":42}");
+    Reply reply = post(server, "{\"prompt\":42}");
 
     assertThat(reply.code()).isEqualTo(500);
-    assertThat(post("{\"prompt\":42}").code()).as("the next one is validated").isEqualTo(400);
+    assertThat(post(server, "{\"prompt\":42}").code())
+        .as("the next one is validated")
+        .isEqualTo(400);
   }
 
   @Test
@@ -844,9 +807,9 @@ class FaultTest {
     Fault withHeader = original.withHeader("X-Test", "1");
     server.enqueue(original).enqueue(withParam).enqueue(withHeader);
 
-    Reply first = post();
-    Reply second = post();
-    Reply third = post();
+    Reply first = post(server, MINIMAL_SMALL);
+    Reply second = post(server, MINIMAL_SMALL);
+    Reply third = post(server, MINIMAL_SMALL);
 
     assertThat(withParam).isNotSameAs(original);
     assertThat(object(first.json().get("error"))).containsEntry("param", null);
@@ -861,7 +824,12 @@ class FaultTest {
     Fault fault = Fault.overloaded();
     server.enqueue(fault).enqueue(fault);
 
-    assertThat(List.of(post().code(), post().code(), post().code())).containsExactly(503, 503, 200);
+    assertThat(
+            List.of(
+                post(server, MINIMAL_SMALL).code(),
+                post(server, MINIMAL_SMALL).code(),
+                post(server, MINIMAL_SMALL).code()))
+        .containsExactly(503, 503, 200);
   }
 
   @Test
@@ -913,17 +881,6 @@ class FaultTest {
   // ---------------------------------------------------------------------------------------------
   // Helpers
 
-  /** A reply to a raw request, read whole. */
-  record Reply(int code, Headers headers, String body) {
-    Map<String, Object> json() {
-      try {
-        return object(JSON.fromJson(body));
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-  }
-
   /** A client that never retries, on its own connection pool, closed after the test. */
   private TogetherImages noRetries() {
     return track(freshClient().maxRetries(0).build());
@@ -937,58 +894,6 @@ class FaultTest {
     return server.clientBuilder();
   }
 
-  private TogetherImages track(TogetherImages client) {
-    clients.add(client);
-    return client;
-  }
-
-  private Reply post() {
-    return post("{\"prompt\":\"a fox\",\"model\":\"m\",\"width\":8,\"height\":8}");
-  }
-
-  private Reply post(String body) {
-    try (Response response = HTTP.newCall(generationRequest(body)).execute()) {
-      return new Reply(response.code(), response.headers(), response.body().string());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private Request generationRequest(String body) {
-    return new Request.Builder()
-        .url(server.baseUrl() + "images/generations")
-        .header("Authorization", "Bearer " + server.apiKey())
-        .post(RequestBody.create(body, MediaType.get("application/json")))
-        .build();
-  }
-
-  private static String base64Body(int n) {
-    return "{\"prompt\":\"a fox\",\"model\":\"m\",\"n\":"
-        + n
-        + ",\"seed\":5,\"width\":24,\"height\":24,"
-        + "\"response_format\":\"base64\"}";
-  }
-
-  private static String b64Text(Reply reply, int index) {
-    assertThat(reply.code()).as(reply.body()).isEqualTo(200);
-    List<?> data = (List<?>) reply.json().get("data");
-    return (String) object(data.get(index)).get("b64_json");
-  }
-
-  private static int decodedWidth(GeneratedImage image) {
-    try {
-      return ImageIO.read(new ByteArrayInputStream(image.bytes())).getWidth();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  @SuppressWarnings("unchecked") // JSON objects parse to maps with string keys
-  private static Map<String, Object> object(@Nullable Object json) {
-    assertThat(json).isInstanceOf(Map.class);
-    return (Map<String, Object>) json;
-  }
-
   /** A map that, unlike {@link Map#of}, may hold null values. */
   private static Map<String, @Nullable Object> nullable(Object... keysAndValues) {
     Map<String, @Nullable Object> map = new LinkedHashMap<>();
@@ -998,11 +903,7 @@ class FaultTest {
     return map;
   }
 
-  /** Null, hidden from the compiler, to check that a method refuses it. */
-  private static String nullString() {
-    return null;
-  }
-
+  /** Null, hidden from the compiler, like {@link #nullString()}. */
   private static Duration nullDuration() {
     return null;
   }
