@@ -56,6 +56,26 @@ class ExamplesTest {
   }
 
   @Test
+  void listImageModelsPrintsOneLinePerImageModelOfTheServersList(
+      TogetherImages client, FakeTogetherServer server) {
+    List<String> lines = ListImageModels.run(client);
+
+    List<String> expected =
+        client.models().stream()
+            .filter(m -> "image".equals(m.type()))
+            .map(m -> m.id())
+            .sorted()
+            .toList();
+    assertThat(expected).as("the fake server lists image models").hasSizeGreaterThan(3);
+    assertThat(lines).hasSameSizeAs(expected);
+    for (int i = 0; i < lines.size(); i++) {
+      assertThat(lines.get(i)).startsWith(expected.get(i) + " ");
+    }
+    assertThat(lines).anySatisfy(line -> assertThat(line).contains("FLUX.1 [schnell]"));
+    assertThat(server.takeRequest().toString()).startsWith("GET /v1/models");
+  }
+
+  @Test
   void urlResultsDownloadsTheImage(TogetherImages client, FakeTogetherServer server)
       throws IOException {
     Path file = UrlResultsExample.run(client, out.resolve("not-yet-there"));
