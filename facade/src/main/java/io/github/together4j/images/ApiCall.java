@@ -42,10 +42,11 @@ final class ApiCall {
 
   /**
    * Sends {@code request} on the calling thread, retrying, and returns what {@code reader} read.
+   * {@code schema} names what a 2xx body must be (e.g. {@code ImageResponse}), for messages.
    */
-  <T> T run(Request request, BodyReader<T> reader) {
+  <T> T run(Request request, String schema, BodyReader<T> reader) {
     try {
-      return retrier.run(attempt -> execute(request, reader, attempt));
+      return retrier.run(attempt -> execute(request, schema, reader, attempt));
     } finally {
       transport.releaseIfClosed();
     }
@@ -55,10 +56,10 @@ final class ApiCall {
    * Sends {@code request} without blocking the calling thread, as {@link Retrier#runAsync} does:
    * cancelling the future cancels the HTTP call in flight.
    */
-  <T> CompletableFuture<T> runAsync(Request request, BodyReader<T> reader) {
+  <T> CompletableFuture<T> runAsync(Request request, String schema, BodyReader<T> reader) {
     CompletableFuture<T> future =
         retrier.runAsync(
-            (attempt, done) -> enqueue(request, reader, attempt, done),
+            (attempt, done) -> enqueue(request, schema, reader, attempt, done),
             transport::canSend,
             ApiCall::notStarted);
     future.whenComplete((result, error) -> transport.releaseIfClosed());
@@ -66,19 +67,24 @@ final class ApiCall {
   }
 
   /** One attempt on the calling thread. */
-  private <T> Outcome<T> execute(Request request, BodyReader<T> reader, int attempt) {
+  private <T> Outcome<T> execute(
+      Request request, String schema, BodyReader<T> reader, int attempt) {
     Response response;
     try {
       response = http.newCall(request).execute();
     } catch (IOException e) {
-      return failed(e, 0, null, attempt);
+      return failed(e, schema, 0, null, attempt);
     }
-    return read(response, reader, attempt);
+    return read(response, schema, reader, attempt);
   }
 
   /** One attempt on OkHttp's dispatcher, handing its outcome to {@code done}; returns a cancel. */
   private <T> Runnable enqueue(
-      Request request, BodyReader<T> reader, int attempt, Consumer<Outcome<T>> done) {
+      Request request,
+      String schema,
+      BodyReader<T> reader,
+      int attempt,
+      Consumer<Outcome<T>> done) {
     Call call = http.newCall(request);
     call.enqueue(
         new Callback() {
@@ -89,21 +95,22 @@ final class ApiCall {
               done.accept(Outcome.failure(notStarted(attempt), false, null));
               return;
             }
-            done.accept(failed(e, 0, null, attempt));
+            done.accept(failed(e, schema, 0, null, attempt));
           }
 
           @Override
           public void onResponse(Call call, Response response) {
             Outcome<T> outcome;
             try {
-              outcome = read(response, reader, attempt);
+              outcome = read(response, schema, reader, attempt);
             } catch (RuntimeException e) {
               // Nothing may escape to OkHttp's dispatcher: the future would never complete.
               outcome =
                   Outcome.failure(
                       e instanceof TogetherException t
                           ? t
-                          : ErrorMapper.fromThrowable(e, response.code(), null, attempt, apiKey),
+                          : ErrorMapper.fromThrowable(
+                              e, response.code(), null, attempt, apiKey, schema),
                       false,
                       null);
             }
@@ -122,7 +129,7 @@ final class ApiCall {
         attempts);
   }
 
-  private <T> Outcome<T> read(Response response, BodyReader<T> reader, int attempt) {
+  private <T> Outcome<T> read(Response response, String schema, BodyReader<T> reader, int attempt) {
     try (response) {
       int status = response.code();
       if (!response.isSuccessful()) {
@@ -151,20 +158,21 @@ final class ApiCall {
                 ErrorMapper.redactCause(e, apiKey));
         return Outcome.failure(malformed, false, response.headers());
       } catch (IOException e) {
-        return failed(e, status, response.headers(), attempt);
+        return failed(e, schema, status, response.headers(), attempt);
       } catch (JsonDataException e) {
         // A body that arrived whole but is not the contract: retrying would not change it.
         return Outcome.failure(
-            ErrorMapper.fromThrowable(e, status, response.headers(), attempt, apiKey),
+            ErrorMapper.fromThrowable(e, status, response.headers(), attempt, apiKey, schema),
             false,
             response.headers());
       }
     }
   }
 
-  private <T> Outcome<T> failed(IOException e, int status, @Nullable Headers headers, int attempt) {
+  private <T> Outcome<T> failed(
+      IOException e, String schema, int status, @Nullable Headers headers, int attempt) {
     return Outcome.failure(
-        ErrorMapper.fromThrowable(e, status, headers, attempt, apiKey),
+        ErrorMapper.fromThrowable(e, status, headers, attempt, apiKey, schema),
         ErrorMapper.isRetryable(e),
         headers);
   }

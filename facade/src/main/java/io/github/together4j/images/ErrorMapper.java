@@ -162,6 +162,20 @@ final class ErrorMapper {
    */
   static TogetherException fromThrowable(
       Throwable t, int status, @Nullable Headers headers, int attempts, @Nullable String secret) {
+    return fromThrowable(t, status, headers, attempts, secret, "ImageResponse");
+  }
+
+  /**
+   * As {@link #fromThrowable(Throwable, int, Headers, int, String)}, for a call whose 2xx body must
+   * be a {@code schema}: a body that is not one is "response is not a(n) {@code schema}".
+   */
+  static TogetherException fromThrowable(
+      Throwable t,
+      int status,
+      @Nullable Headers headers,
+      int attempts,
+      @Nullable String secret,
+      String schema) {
     Failure failure =
         headers == null
             ? Failure.noResponse(attempts)
@@ -180,7 +194,15 @@ final class ErrorMapper {
     }
     if (isMalformed(t)) {
       return new MalformedResponseException(
-          message("response is not an ImageResponse: " + detail, failure), failure, cause);
+          message(
+              "response is not "
+                  + ("AEIOU".indexOf(schema.charAt(0)) >= 0 ? "an " : "a ")
+                  + schema
+                  + ": "
+                  + detail,
+              failure),
+          failure,
+          cause);
     }
     if (t instanceof SocketTimeoutException
         || (t instanceof InterruptedIOException && "timeout".equals(t.getMessage()))) {

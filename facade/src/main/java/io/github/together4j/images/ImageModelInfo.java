@@ -43,7 +43,8 @@ public final class ImageModelInfo {
   /**
    * The models of a parsed {@code GET /models} answer, sorted by id.
    *
-   * @throws JsonDataException for a {@code null} entry: the body is not the contract
+   * @throws JsonDataException for a {@code null} entry or a {@code created} out of {@link
+   *     Instant}'s range: the body is not the contract
    */
   static List<ImageModelInfo> sortedById(
       List<@Nullable ModelInfo> models, UnaryOperator<String> redaction) {
@@ -51,7 +52,12 @@ public final class ImageModelInfo {
     for (int i = 0; i < models.size(); i++) {
       ModelInfo model = models.get(i);
       if (model == null) {
-        throw new JsonDataException("GET /models: entry " + i + " is null");
+        throw new JsonDataException("entry " + i + " is null");
+      }
+      if (model.created() < Instant.MIN.getEpochSecond()
+          || model.created() > Instant.MAX.getEpochSecond()) {
+        throw new JsonDataException(
+            "entry " + i + ": created = " + model.created() + " is no time an Instant can hold");
       }
       out.add(new ImageModelInfo(model, redaction));
     }

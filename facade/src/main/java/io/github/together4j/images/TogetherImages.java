@@ -59,6 +59,11 @@ public final class TogetherImages implements AutoCloseable {
   /** The environment variable {@link #fromEnv()} reads an optional base URL from. */
   public static final String BASE_URL_ENV = "TOGETHER_BASE_URL";
 
+  /** The schemas a 2xx answer must match, named in the message when it does not. */
+  private static final String GENERATION = "ImageResponse";
+
+  private static final String MODEL_LIST = "ModelInfoList";
+
   private static final JsonAdapter<ImageResponse> RESPONSE_JSON =
       JSON.moshi().adapter(ImageResponse.class);
   private static final JsonAdapter<List<@Nullable ModelInfo>> MODELS_JSON =
@@ -171,7 +176,7 @@ public final class TogetherImages implements AutoCloseable {
    */
   public ImageGenerationResult generate(ImageGenerationRequest request) {
     requireNonNull(request, "request == null");
-    return calls.run(newRequest(request.toWire(settings.defaultModel())), results);
+    return calls.run(newRequest(request.toWire(settings.defaultModel())), GENERATION, results);
   }
 
   /**
@@ -199,7 +204,7 @@ public final class TogetherImages implements AutoCloseable {
    */
   public CompletableFuture<ImageGenerationResult> generateAsync(ImageGenerationRequest request) {
     requireNonNull(request, "request == null");
-    return calls.runAsync(newRequest(request.toWire(settings.defaultModel())), results);
+    return calls.runAsync(newRequest(request.toWire(settings.defaultModel())), GENERATION, results);
   }
 
   /**
@@ -251,6 +256,7 @@ public final class TogetherImages implements AutoCloseable {
     ImageFiles.has(options, SaveOption.OVERWRITE);
     return calls.run(
         newRequest(StreamingSave.request(request.toWire(settings.defaultModel()))),
+        GENERATION,
         response ->
             new StreamingSave(directory, namePattern, options, downloader)
                 .save(response.body().source()));
@@ -279,7 +285,7 @@ public final class TogetherImages implements AutoCloseable {
    * @throws IllegalStateException if the client is closed
    */
   public List<ImageModelInfo> models() {
-    return calls.run(modelsRequest(), modelList);
+    return calls.run(modelsRequest(), MODEL_LIST, modelList);
   }
 
   /**
@@ -300,7 +306,7 @@ public final class TogetherImages implements AutoCloseable {
    * @throws IllegalStateException if the client is closed (thrown, not through the future)
    */
   public CompletableFuture<List<ImageModelInfo>> modelsAsync() {
-    return calls.runAsync(modelsRequest(), modelList);
+    return calls.runAsync(modelsRequest(), MODEL_LIST, modelList);
   }
 
   /** {@return the base URL calls go to, ending in {@code /}} */

@@ -167,13 +167,16 @@ class ModelsTest {
         "[null]",
         "[{\"id\":\"m\",\"object\":\"model\",\"type\":\"image\"}]",
         "[] trailing",
-        "null"
+        "null",
+        "[{\"id\":\"m\",\"object\":\"model\",\"created\":9223372036854775807,"
+            + "\"type\":\"image\"}]"
       })
   void aBodyThatIsNotTheListIsMalformedAndNotRetried(String body) {
     server.enqueue(json(200, body));
 
     assertThatThrownBy(() -> client(2).imageModels())
-        .isInstanceOf(MalformedResponseException.class);
+        .isInstanceOf(MalformedResponseException.class)
+        .hasMessageStartingWith("response is not a ModelInfoList: ");
     assertThat(server.getRequestCount()).isEqualTo(1);
   }
 
