@@ -8,7 +8,6 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -176,8 +175,8 @@ abstract class BatchInput {
                   in,
                   StandardCharsets.UTF_8
                       .newDecoder()
-                      .onMalformedInput(CodingErrorAction.REPORT)
-                      .onUnmappableCharacter(CodingErrorAction.REPORT)),
+                      .onMalformedInput(CodingErrorAction.REPLACE)
+                      .onUnmappableCharacter(CodingErrorAction.REPLACE)),
               64 * 1024);
       Lines lines = new Lines(path, reader);
       return switch (format) {
@@ -214,9 +213,11 @@ abstract class BatchInput {
         if (number == 1 && line.startsWith("\uFEFF")) {
           line = line.substring(1);
         }
+        // Decoding replaced bytes that are not UTF-8: found on their line, not a buffer ahead.
+        if (line.indexOf('\uFFFD') >= 0) {
+          throw ImageBatchException.input(path, number, null, "is not valid UTF-8");
+        }
         return line;
-      } catch (CharacterCodingException e) {
-        throw ImageBatchException.input(path, number + 1, null, "is not valid UTF-8");
       } catch (IOException e) {
         throw ImageBatchException.input(path, number + 1, null, "cannot be read: " + e);
       }
@@ -472,13 +473,24 @@ abstract class BatchInput {
         }
         @SuppressWarnings("unchecked") // BEGIN_OBJECT reads as a map
         Map<String, @Nullable Object> object = (Map<String, @Nullable Object>) value(reader);
-        if (reader.peek() != JsonReader.Token.END_DOCUMENT) {
+        boolean ends;
+        try {
+          ends = reader.peek() == JsonReader.Token.END_DOCUMENT;
+        } catch (JsonEncodingException e) {
+          ends = false;
+        }
+        if (!ends) {
           throw ImageBatchException.input(
               path, number, null, "not valid JSON: text follows the object");
         }
         return object;
       } catch (JsonEncodingException | JsonDataException e) {
-        throw ImageBatchException.input(path, number, null, "not valid JSON: " + e.getMessage());
+        String problem = String.valueOf(e.getMessage());
+        if (problem.startsWith("Use JsonReader.setLenient(true)")) {
+          // Moshi's advice is for its callers; ours need to know where the JSON breaks.
+          problem = "malformed" + problem.substring(problem.indexOf(" at path "));
+        }
+        throw ImageBatchException.input(path, number, null, "not valid JSON: " + problem);
       } catch (IOException e) {
         throw ImageBatchException.input(path, number, null, "not valid JSON: " + e);
       }

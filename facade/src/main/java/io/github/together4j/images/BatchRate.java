@@ -14,6 +14,8 @@ import java.util.ArrayDeque;
  *       successes needs (successes per second over the last window times the mean latency): a cut
  *       below that would only idle the account's own rate, which a 429 has just shown is reached.
  *   <li>Each success adds {@code 1 / limit}: one more request in flight per round of successes.
+ *   <li>Sends are paced at {@code limit} per mean latency, so slots freed at once (after a pause)
+ *       refill evenly rather than in a burst.
  *   <li>{@code Retry-After} (or {@code retry-after-ms}) pauses every send until it has passed: a
  *       rate limit is the account's, not the request's.
  *   <li>A requests-per-minute cap spaces sends at least {@code 60 s / rpm} apart, retries included.
@@ -30,6 +32,7 @@ final class BatchRate {
   private long round;
   private long notBefore;
   private long nextSend;
+  private long nextPaced;
   private double meanLatencyNanos;
   private final ArrayDeque<Long> successes = new ArrayDeque<>();
   private long firstSuccess = -1;
@@ -50,7 +53,7 @@ final class BatchRate {
     if (inFlight >= (int) limit) {
       return -1;
     }
-    long until = Math.max(notBefore, nextSend);
+    long until = Math.max(notBefore, Math.max(nextSend, nextPaced));
     return until - now > 0 ? until - now : 0;
   }
 
@@ -59,7 +62,13 @@ final class BatchRate {
     inFlight++;
     sent++;
     if (gapNanos > 0) {
-      nextSend = Math.max(now, nextSend) + gapNanos;
+      // A send that came late may catch up by one gap, never more: the cap holds on average.
+      nextSend = Math.max(now - gapNanos, nextSend) + gapNanos;
+    }
+    if (meanLatencyNanos > 0) {
+      // Paced at limit per latency: after a pause the slots refill evenly, not in one burst that
+      // a per-second rate limit would refuse.
+      nextPaced = now + (long) (meanLatencyNanos / limit);
     }
     return round;
   }
