@@ -53,6 +53,19 @@ final class ApiCall {
   }
 
   /**
+   * Sends {@code request} once, as attempt number {@code attempt}, on the calling thread, and
+   * returns how it ended without retrying: for a caller that runs its own retries ({@link
+   * BatchRunner}).
+   */
+  <T> Outcome<T> once(Request request, BodyReader<T> reader, int attempt) {
+    try {
+      return execute(request, reader, attempt);
+    } finally {
+      transport.releaseIfClosed();
+    }
+  }
+
+  /**
    * Sends {@code request} without blocking the calling thread, as {@link Retrier#runAsync} does:
    * cancelling the future cancels the HTTP call in flight.
    */

@@ -431,6 +431,28 @@ public final class ImageGenerationRequest {
       extras.putAll(request.extras);
     }
 
+    /** Returns a copy of this builder, for {@link ImageBatch}'s defaults. */
+    Builder copy() {
+      Builder copy = new Builder();
+      copy.prompt = prompt;
+      copy.model = model;
+      copy.n = n;
+      copy.width = width;
+      copy.height = height;
+      copy.steps = steps;
+      copy.seed = seed;
+      copy.negativePrompt = negativePrompt;
+      copy.responseFormat = responseFormat;
+      copy.guidanceScale = guidanceScale;
+      copy.outputFormat = outputFormat;
+      copy.imageUrl = imageUrl;
+      copy.imageLoras = imageLoras;
+      copy.referenceImages = referenceImages;
+      copy.disableSafetyChecker = disableSafetyChecker;
+      copy.extras.putAll(extras);
+      return copy;
+    }
+
     /**
      * Sets what the image should show. Required; its maximum length varies by model.
      *

@@ -263,6 +263,29 @@ public final class TogetherImages implements AutoCloseable {
   }
 
   /**
+   * One attempt of {@link #generateAndSave(ImageGenerationRequest, Path, String, SaveOption...)}
+   * with {@link SaveOption#OVERWRITE}, never retried: {@link ImageBatch} runs its own retries, so
+   * that a 429 slows the whole batch down instead of being retried blindly.
+   */
+  Retrier.Outcome<BatchRunner.Saved> saveOnce(
+      ImageGenerationRequest request, Path directory, String namePattern, int attempt) {
+    return calls.once(
+        newRequest(StreamingSave.request(request.toWire(settings.defaultModel()))),
+        response ->
+            new BatchRunner.Saved(
+                new StreamingSave(
+                        directory, namePattern, new SaveOption[] {SaveOption.OVERWRITE}, downloader)
+                    .save(response.body().source()),
+                ErrorMapper.requestId(response.headers(), settings.apiKey())),
+        attempt);
+  }
+
+  /** The retry policy of this client: its backoff and its budget of retries per call. */
+  RetryPolicy retryPolicy() {
+    return settings.retries();
+  }
+
+  /**
    * Lists Together's image models ({@code GET /models}, those of type {@value
    * ImageModelInfo#IMAGE}), sorted by id. Retries, errors and timeouts are as for {@link
    * #generate(ImageGenerationRequest)}. Once a list has been fetched, an exception refusing a

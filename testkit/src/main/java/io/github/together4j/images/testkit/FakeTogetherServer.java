@@ -147,6 +147,14 @@ public final class FakeTogetherServer implements AutoCloseable {
   private final AtomicInteger generations = new AtomicInteger();
   private final AtomicInteger modelLists = new AtomicInteger();
 
+  /** Generations answered with images (a 200 that may still be cut off or faulted). */
+  private final AtomicInteger served = new AtomicInteger();
+
+  /** Generations refused with 429 by the rate or concurrency limit (not by an enqueued fault). */
+  private final AtomicInteger rateLimited = new AtomicInteger();
+
+  final Limits limits;
+
   /** The image every request gets in benchmark mode, else null. */
   private final byte @Nullable [] fixedImage;
 
@@ -173,6 +181,12 @@ public final class FakeTogetherServer implements AutoCloseable {
     this.apiKey = builder.apiKey;
     this.fixedImage = builder.fixedImage;
     this.models = builder.models;
+    this.limits =
+        new Limits(
+            builder.requestsPerMinute,
+            builder.maxConcurrentRequests,
+            builder.latencyMin,
+            builder.latencyMax);
     server.setDispatcher(
         new Dispatcher() {
           @Override
@@ -375,6 +389,30 @@ public final class FakeTogetherServer implements AutoCloseable {
   }
 
   /**
+   * Returns how many image generations this server served since the start or the last {@link
+   * #reset()}: requests answered 200 with images, each one a generation Together would bill,
+   * whatever {@code n}, and whether or not the client read the answer to its end (a {@link
+   * Fault#dropMidBody()} or a client that died counts). Refusals (401, 400, 429, a scripted error)
+   * do not count. Tests use it to prove nothing was generated twice.
+   *
+   * @return the count
+   */
+  public int generationsServed() {
+    return served.get();
+  }
+
+  /**
+   * Returns how many generation requests the {@linkplain Builder#rateLimit(int) rate limit} or the
+   * {@linkplain Builder#concurrencyLimit(int) concurrency limit} refused with 429 since the start
+   * or the last {@link #reset()}; 429s scripted with {@link #enqueue(Fault)} are not counted.
+   *
+   * @return the count
+   */
+  public int rateLimitedCount() {
+    return rateLimited.get();
+  }
+
+  /**
    * Forgets enqueued faults of both kinds, recorded requests, counts and stored URL images, as
    * between two tests. The models listed stay as built.
    */
@@ -384,6 +422,8 @@ public final class FakeTogetherServer implements AutoCloseable {
     recorded.clear();
     generations.set(0);
     modelLists.set(0);
+    served.set(0);
+    rateLimited.set(0);
     synchronized (files) {
       files.clear();
     }
@@ -402,9 +442,11 @@ public final class FakeTogetherServer implements AutoCloseable {
 
   /**
    * Runs a server until the process is stopped: {@code [--port N] [--api-key KEY] [--fixed-image
-   * FILE]} (default: a free port, {@value #DEFAULT_API_KEY}, drawn images; see {@link
-   * Builder#fixedImage(byte[])}). It serves generations and {@link #DEFAULT_MODELS} on {@code GET
-   * /v1/models}, and prints a curl command for each.
+   * FILE] [--rpm N] [--max-concurrent N] [--latency-ms MS|MIN-MAX]} (default: a free port, {@value
+   * #DEFAULT_API_KEY}, drawn images, no limits, no latency; see {@link Builder#fixedImage(byte[])},
+   * {@link Builder#rateLimit(int)}, {@link Builder#concurrencyLimit(int)} and {@link
+   * Builder#generationLatency(Duration, Duration)}). It serves generations and {@link
+   * #DEFAULT_MODELS} on {@code GET /v1/models}, and prints a curl command for each.
    *
    * @param args the command line
    * @throws InterruptedException if interrupted while serving
@@ -439,6 +481,10 @@ public final class FakeTogetherServer implements AutoCloseable {
             + "models -H 'Authorization: Bearer "
             + server.apiKey()
             + "'");
+    String limits = server.limits.describe();
+    if (!limits.isEmpty()) {
+      System.out.println("Limits: " + limits);
+    }
     Runtime.getRuntime().addShutdownHook(new Thread(server::close));
     try {
       new CountDownLatch(1).await();
@@ -448,39 +494,53 @@ public final class FakeTogetherServer implements AutoCloseable {
   }
 
   static final String USAGE =
-      "usage: FakeTogetherServer [--port N] [--api-key KEY] [--fixed-image FILE]";
+      "usage: FakeTogetherServer [--port N] [--api-key KEY] [--fixed-image FILE] [--rpm N]"
+          + " [--max-concurrent N] [--latency-ms MS|MIN-MAX]";
 
   /** Reads {@link #main}'s arguments; every mistake is an IllegalArgumentException. */
   static Builder parseArgs(String[] args) {
     Builder builder = builder();
     for (int i = 0; i < args.length; i += 2) {
       String option = args[i];
-      if (!option.equals("--port")
-          && !option.equals("--api-key")
-          && !option.equals("--fixed-image")) {
+      if (!List.of(
+              "--port", "--api-key", "--fixed-image", "--rpm", "--max-concurrent", "--latency-ms")
+          .contains(option)) {
         throw new IllegalArgumentException("unknown argument " + option);
       }
       if (i + 1 == args.length) {
         throw new IllegalArgumentException(option + " needs a value");
       }
       String value = args[i + 1];
-      if (option.equals("--port")) {
-        try {
-          builder.port(Integer.parseInt(value.strip()));
-        } catch (NumberFormatException e) {
-          throw new IllegalArgumentException("--port " + value + " is not a number", e);
+      switch (option) {
+        case "--port" -> builder.port(number(option, value));
+        case "--rpm" -> builder.rateLimit(number(option, value));
+        case "--max-concurrent" -> builder.concurrencyLimit(number(option, value));
+        case "--latency-ms" -> {
+          String[] range = value.split("-", 2);
+          int min = number(option, range[0]);
+          int max = range.length == 2 ? number(option, range[1]) : min;
+          builder.generationLatency(Duration.ofMillis(min), Duration.ofMillis(max));
         }
-      } else if (option.equals("--fixed-image")) {
-        try {
-          builder.fixedImage(java.nio.file.Files.readAllBytes(java.nio.file.Path.of(value)));
-        } catch (IOException e) {
-          throw new IllegalArgumentException("--fixed-image " + value + " cannot be read: " + e, e);
+        case "--fixed-image" -> {
+          try {
+            builder.fixedImage(java.nio.file.Files.readAllBytes(java.nio.file.Path.of(value)));
+          } catch (IOException e) {
+            throw new IllegalArgumentException(
+                "--fixed-image " + value + " cannot be read: " + e, e);
+          }
         }
-      } else {
-        builder.apiKey(value);
+        default -> builder.apiKey(value);
       }
     }
     return builder;
+  }
+
+  private static int number(String option, String value) {
+    try {
+      return Integer.parseInt(value.strip());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(option + " " + value + " is not a number", e);
+    }
   }
 
   private MockResponse dispatch(RecordedRequest request) {
@@ -513,11 +573,29 @@ public final class FakeTogetherServer implements AutoCloseable {
     record(request, body, json, authorized);
     generations.incrementAndGet();
     long id = ids.incrementAndGet();
-    return respond(
-        id,
-        script.poll(),
-        fault -> answer(id, contentType, json, authorized, body, fault),
-        () -> "{\"id\":\"fake-" + id + "\",\"model\":\"m\",\"object\":\"list\",\"data\":[{\"in");
+    // Limits apply to requests with the right key only, as Together counts per account.
+    MockResponse refused = authorized ? limits.admit() : null;
+    if (refused != null) {
+      rateLimited.incrementAndGet();
+      return refused.newBuilder().setHeader("x-request-id", "fake-req-" + id).build();
+    }
+    try {
+      if (authorized) {
+        limits.generate(json);
+      }
+      return respond(
+          id,
+          script.poll(),
+          fault -> answer(id, contentType, json, authorized, body, fault),
+          () -> "{\"id\":\"fake-" + id + "\",\"model\":\"m\",\"object\":\"list\",\"data\":[{\"in");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return error(500, "fake_server_error", "the fake server was interrupted", null, null);
+    } finally {
+      if (authorized) {
+        limits.release();
+      }
+    }
   }
 
   private MockResponse listModels(RecordedRequest request) {
@@ -733,13 +811,14 @@ public final class FakeTogetherServer implements AutoCloseable {
               n,
               count ->
                   render(0, prompt, seed, count, width, height, png, true, "fake/fixed", null));
+      served.incrementAndGet();
       return new MockResponse.Builder()
           .addHeader("Content-Type", "application/json")
           .body(fixedBody.copy());
     }
-    return new MockResponse.Builder()
-        .addHeader("Content-Type", "application/json")
-        .body(render(id, prompt, seed, n, width, height, png, base64, model, fault));
+    Buffer images = render(id, prompt, seed, n, width, height, png, base64, model, fault);
+    served.incrementAndGet();
+    return new MockResponse.Builder().addHeader("Content-Type", "application/json").body(images);
   }
 
   /**
@@ -973,12 +1052,128 @@ public final class FakeTogetherServer implements AutoCloseable {
     }
   }
 
+  /**
+   * The rate limit, concurrency limit and generation latency of {@link Builder#rateLimit}, {@link
+   * Builder#concurrencyLimit} and {@link Builder#generationLatency}.
+   */
+  static final class Limits {
+    private final int requestsPerMinute;
+    private final int maxConcurrent;
+    private final Duration latencyMin;
+    private final Duration latencyMax;
+    private final AtomicInteger active = new AtomicInteger();
+
+    /** A token bucket: requestsPerMinute / 60 per second, holding one second's worth. */
+    private final double capacity;
+
+    private final double tokensPerNano;
+    private double tokens;
+    private long refilled = System.nanoTime();
+
+    Limits(int requestsPerMinute, int maxConcurrent, Duration latencyMin, Duration latencyMax) {
+      this.requestsPerMinute = requestsPerMinute;
+      this.maxConcurrent = maxConcurrent;
+      this.latencyMin = latencyMin;
+      this.latencyMax = latencyMax;
+      this.capacity = Math.max(1.0, requestsPerMinute / 60.0);
+      this.tokensPerNano = requestsPerMinute / 60e9;
+      this.tokens = capacity;
+    }
+
+    /**
+     * Admits a generation, or returns the 429 that refuses it; an admitted one is {@link #release()
+     * released} when answered.
+     */
+    @Nullable MockResponse admit() {
+      if (requestsPerMinute > 0) {
+        long wait = takeToken();
+        if (wait > 0) {
+          return tooMany(
+              "Rate limit exceeded: "
+                  + requestsPerMinute
+                  + " requests per minute, measured per second",
+              wait);
+        }
+      }
+      int now = active.incrementAndGet();
+      if (maxConcurrent > 0 && now > maxConcurrent) {
+        active.decrementAndGet();
+        return tooMany(
+            "Too many concurrent requests: at most " + maxConcurrent + " at a time",
+            TimeUnit.SECONDS.toNanos(1));
+      }
+      return null;
+    }
+
+    /** Takes a token, returning 0, or returns how long until one is there. */
+    private synchronized long takeToken() {
+      long now = System.nanoTime();
+      tokens = Math.min(capacity, tokens + (now - refilled) * tokensPerNano);
+      refilled = now;
+      if (tokens >= 1) {
+        tokens -= 1;
+        return 0;
+      }
+      return (long) Math.ceil((1 - tokens) / tokensPerNano);
+    }
+
+    /** Waits as long as generating {@code json}'s images takes: the latency per image. */
+    void generate(@Nullable Object json) throws InterruptedException {
+      if (latencyMax.isZero()) {
+        return;
+      }
+      int n =
+          json instanceof Map<?, ?> fields && fields.get("n") instanceof Number number
+              ? Math.max(1, Math.min(MAX_N, number.intValue()))
+              : 1;
+      long min = latencyMin.toNanos();
+      long perImage =
+          min + (long) (ThreadLocalRandom.current().nextDouble() * (latencyMax.toNanos() - min));
+      TimeUnit.NANOSECONDS.sleep(perImage * n);
+    }
+
+    void release() {
+      active.decrementAndGet();
+    }
+
+    /** The limits set, e.g. {@code 600 requests/min, 1000-3000 ms per image}; empty for none. */
+    String describe() {
+      List<String> parts = new java.util.ArrayList<>();
+      if (requestsPerMinute > 0) {
+        parts.add(requestsPerMinute + " requests/min");
+      }
+      if (maxConcurrent > 0) {
+        parts.add(maxConcurrent + " concurrent requests");
+      }
+      if (!latencyMax.isZero()) {
+        parts.add(
+            (latencyMin.equals(latencyMax)
+                    ? Long.toString(latencyMax.toMillis())
+                    : latencyMin.toMillis() + "-" + latencyMax.toMillis())
+                + " ms per image");
+      }
+      return String.join(", ", parts);
+    }
+
+    /** Together's 429: {@code Retry-After} in whole seconds, rounded up. */
+    private static MockResponse tooMany(String message, long waitNanos) {
+      long seconds = Math.max(1, (waitNanos + 999_999_999L) / 1_000_000_000L);
+      return errorBuilder(429, "dynamic_request_limited", message, null, null)
+          .setHeader("Retry-After", Long.toString(seconds))
+          .build();
+    }
+  }
+
   /** Builds {@link FakeTogetherServer}s. */
   public static final class Builder {
     private String apiKey = DEFAULT_API_KEY;
     private int port;
     private byte @Nullable [] fixedImage;
     private List<ModelInfo> models = DEFAULT_MODELS;
+    private int requestsPerMinute;
+    private int maxConcurrentRequests;
+    private Duration latencyMin = Duration.ZERO;
+    private Duration latencyMax = Duration.ZERO;
 
     private Builder() {}
 
@@ -1021,6 +1216,79 @@ public final class FakeTogetherServer implements AutoCloseable {
     public Builder fixedImage(byte[] image) {
       requireNonNull(image, "image == null");
       this.fixedImage = image.clone();
+      return this;
+    }
+
+    /**
+     * Limits generations to {@code requestsPerMinute}, as Together does: measured per second (a
+     * limit of 600 a minute is 10 a second, with bursts of at most 10), a request past it answered
+     * at once with 429 {@code dynamic_request_limited} and a {@code Retry-After} header in whole
+     * seconds (rounded up, at least 1). Requests with a wrong key, model lists and downloads are
+     * not limited. {@link #rateLimitedCount()} counts the refusals.
+     *
+     * @param requestsPerMinute 1 or more; 0 (the default) turns the limit off
+     * @return this builder
+     */
+    public Builder rateLimit(int requestsPerMinute) {
+      if (requestsPerMinute < 0) {
+        throw new IllegalArgumentException(
+            "requestsPerMinute = " + requestsPerMinute + " is out of range: allowed is 0 or more");
+      }
+      this.requestsPerMinute = requestsPerMinute;
+      return this;
+    }
+
+    /**
+     * Limits how many generations are served at a time: one past it is answered at once with 429
+     * and {@code Retry-After: 1}.
+     *
+     * @param maxConcurrentRequests 1 or more; 0 (the default) turns the limit off
+     * @return this builder
+     */
+    public Builder concurrencyLimit(int maxConcurrentRequests) {
+      if (maxConcurrentRequests < 0) {
+        throw new IllegalArgumentException(
+            "maxConcurrentRequests = "
+                + maxConcurrentRequests
+                + " is out of range: allowed is 0 or more");
+      }
+      this.maxConcurrentRequests = maxConcurrentRequests;
+      return this;
+    }
+
+    /**
+     * Makes each image take {@code latency} to generate: a generation waits that long per image
+     * ({@code n} times) before it is answered, holding its place in the {@linkplain
+     * #concurrencyLimit(int) concurrency limit}.
+     *
+     * @param latency zero (the default) or more
+     * @return this builder
+     */
+    public Builder generationLatency(Duration latency) {
+      return generationLatency(latency, latency);
+    }
+
+    /**
+     * Makes each image take between {@code min} and {@code max} to generate, drawn uniformly per
+     * request, as {@link #generationLatency(Duration)} does: e.g. 1 to 3 s, like a real model.
+     *
+     * @param min the shortest, zero or more
+     * @param max the longest, at least {@code min}
+     * @return this builder
+     */
+    public Builder generationLatency(Duration min, Duration max) {
+      requireNonNull(min, "min == null");
+      requireNonNull(max, "max == null");
+      if (min.isNegative() || max.compareTo(min) < 0) {
+        throw new IllegalArgumentException(
+            "generationLatency "
+                + min.toMillis()
+                + " ms to "
+                + max.toMillis()
+                + " ms is out of range: allowed is 0 <= min <= max");
+      }
+      this.latencyMin = min;
+      this.latencyMax = max;
       return this;
     }
 
