@@ -57,9 +57,9 @@ final class ApiCall {
    * returns how it ended without retrying: for a caller that runs its own retries ({@link
    * BatchRunner}).
    */
-  <T> Outcome<T> once(Request request, BodyReader<T> reader, int attempt) {
+  <T> Outcome<T> once(Request request, String schema, BodyReader<T> reader, int attempt) {
     try {
-      return execute(request, reader, attempt);
+      return execute(request, schema, reader, attempt);
     } finally {
       transport.releaseIfClosed();
     }

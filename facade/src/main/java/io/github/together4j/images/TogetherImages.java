@@ -271,6 +271,7 @@ public final class TogetherImages implements AutoCloseable {
       ImageGenerationRequest request, Path directory, String namePattern, int attempt) {
     return calls.once(
         newRequest(StreamingSave.request(request.toWire(settings.defaultModel()))),
+        GENERATION,
         response ->
             new BatchRunner.Saved(
                 new StreamingSave(
