@@ -1,0 +1,77 @@
+package io.github.together4j.cli;
+
+import java.io.IOException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+import okhttp3.Call;
+import okhttp3.EventListener;
+import okhttp3.Interceptor;
+import okhttp3.OkHttpClient;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+import okio.Buffer;
+import okio.ForwardingSource;
+import okio.Okio;
+
+/**
+ * Watches the HTTP traffic of one run, for the status line and the timings: when the generation's
+ * response started (Together's work is done) and how many response bytes have arrived since.
+ */
+final class Transfers extends EventListener implements Interceptor {
+  private final LongSupplier clock;
+  private final AtomicLong bytes = new AtomicLong();
+  private volatile long responseAt;
+
+  Transfers(LongSupplier clock) {
+    this.clock = clock;
+  }
+
+  /** An OkHttp client reporting to this object; the caller shuts it down ({@link #close}). */
+  OkHttpClient newHttpClient() {
+    return new OkHttpClient.Builder().eventListener(this).addNetworkInterceptor(this).build();
+  }
+
+  /** Releases what {@code client} holds: it is ours, so TogetherImages.close() leaves it. */
+  static void close(OkHttpClient client) {
+    client.dispatcher().executorService().shutdown();
+    client.connectionPool().evictAll();
+  }
+
+  @Override
+  public void responseHeadersEnd(Call call, Response response) {
+    if (call.request().url().encodedPath().endsWith("/images/generations")) {
+      responseAt = clock.getAsLong();
+    }
+  }
+
+  /** {@return when the last generation response's headers arrived, or 0 before} */
+  long responseAt() {
+    return responseAt;
+  }
+
+  /** {@return the response bytes received so far, API responses and downloads alike} */
+  long bytes() {
+    return bytes.get();
+  }
+
+  @Override
+  public Response intercept(Chain chain) throws IOException {
+    Response response = chain.proceed(chain.request());
+    ResponseBody body = response.body();
+    ForwardingSource counted =
+        new ForwardingSource(body.source()) {
+          @Override
+          public long read(Buffer sink, long byteCount) throws IOException {
+            long read = super.read(sink, byteCount);
+            if (read > 0) {
+              bytes.addAndGet(read);
+            }
+            return read;
+          }
+        };
+    return response
+        .newBuilder()
+        .body(ResponseBody.create(Okio.buffer(counted), body.contentType(), body.contentLength()))
+        .build();
+  }
+}
