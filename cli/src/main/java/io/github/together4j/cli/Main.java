@@ -14,6 +14,8 @@ public final class Main {
    * @param args the command line
    */
   public static void main(String[] args) {
+    // The fake server draws with java.awt: no Dock icon, no display needed.
+    System.setProperty("java.awt.headless", "true");
     // Everything the command started is closed by now; exiting here also ends the process at once
     // should a library have left a thread behind.
     System.exit(Together4j.run(Context.system(), args));

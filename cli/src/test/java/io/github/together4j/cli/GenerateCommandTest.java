@@ -4,8 +4,6 @@ import static io.github.together4j.cli.Runs.env;
 import static io.github.together4j.cli.Runs.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.squareup.moshi.Moshi;
-import com.squareup.moshi.Types;
 import io.github.together4j.cli.Runs.Run;
 import io.github.together4j.images.testkit.FakeTogether;
 import io.github.together4j.images.testkit.FakeTogetherServer;
@@ -172,13 +170,7 @@ class GenerateCommandTest {
 
     assertThat(run.status()).as(run.toString()).isZero();
     assertThat(run.err()).isEmpty();
-    Map<String, Object> json =
-        new Moshi.Builder()
-            .build()
-            .<Map<String, Object>>adapter(
-                Types.newParameterizedType(Map.class, String.class, Object.class))
-            .failOnUnknown()
-            .fromJson(run.out());
+    Map<String, Object> json = Runs.json(run.out());
     assertThat(json).containsKeys("id", "model", "prompt", "base_url", "files", "timings");
     assertThat(json.get("id")).asString().startsWith("fake-");
     assertThat(json.get("prompt")).isEqualTo("a lighthouse");

@@ -51,6 +51,15 @@ final class Runs {
     return Map.of("TOGETHER_API_KEY", key, "TOGETHER_BASE_URL", baseUrl);
   }
 
+  /** {@code text} parsed as one JSON object; numbers as Double. */
+  static Map<String, Object> json(String text) throws java.io.IOException {
+    return new com.squareup.moshi.Moshi.Builder()
+        .build()
+        .<Map<String, Object>>adapter(
+            com.squareup.moshi.Types.newParameterizedType(Map.class, String.class, Object.class))
+        .fromJson(text);
+  }
+
   static void assertNothingIn(Path dir) throws java.io.IOException {
     if (java.nio.file.Files.exists(dir)) {
       try (var files = java.nio.file.Files.list(dir)) {
