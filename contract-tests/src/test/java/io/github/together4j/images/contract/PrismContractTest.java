@@ -14,6 +14,7 @@ import io.github.together4j.images.ImageGenerationRequest;
 import io.github.together4j.images.ImageGenerationRequest.OutputFormat;
 import io.github.together4j.images.ImageGenerationRequest.ResponseFormat;
 import io.github.together4j.images.ImageGenerationResult;
+import io.github.together4j.images.ImageModelInfo;
 import io.github.together4j.images.MalformedResponseException;
 import io.github.together4j.images.NotFoundException;
 import io.github.together4j.images.PermissionDeniedException;
@@ -33,6 +34,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import okhttp3.HttpUrl;
@@ -52,6 +56,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The facade against an independent mock: Stoplight Prism serving {@code openapi/images.yaml} (our
@@ -70,6 +75,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  *
  * <p>Every exchange is recorded by a network interceptor on the OkHttp client the facade is given,
  * so each test can compare what the facade parsed with the body Prism actually sent.
+ *
+ * <p>The model list ({@code GET /models}) is checked the same way: the facade's request is
+ * accepted, the mock's answer (its example, and bodies Prism draws from the schema) parses into
+ * exactly what was sent, and each declared error status maps to its exception.
  */
 class PrismContractTest {
   static final String URL_PROPERTY = "together4j.prism.url";
@@ -84,6 +93,10 @@ class PrismContractTest {
           .adapter(Types.newParameterizedType(Map.class, String.class, Object.class));
 
   private static final MediaType JSON_TYPE = MediaType.get("application/json");
+
+  /** The model types upstream's enum lists; ours reads type as open text. */
+  static final Set<String> UPSTREAM_TYPES =
+      Set.of("chat", "language", "code", "image", "embedding", "moderation", "rerank");
 
   /** Our spec's mock: Prism answers violations with the spec's own 400 ErrorData response. */
   @Nested
@@ -132,17 +145,21 @@ class PrismContractTest {
       try (TogetherImages erring = newClient(b -> b.addHeader("Prefer", "code=" + status))) {
         Throwable thrown = catchThrowable(() -> erring.generate("a fox"));
 
-        Exchange exchange = recorder.last();
-        assertThat(exchange.status()).isEqualTo(status);
-        assertThat(exchange.violations()).as("the request itself was valid").isNull();
-        assertThat(thrown).isExactlyInstanceOf(expected);
-        TogetherException e = (TogetherException) thrown;
-        Map<String, Object> error = map(json(exchange.responseBody()).get("error"));
-        assertThat(e.statusCode()).isEqualTo(status);
-        assertThat(e.errorType()).isEqualTo(error.get("type"));
-        assertThat(e.serverMessage()).isEqualTo(error.get("message"));
-        assertThat(e.attempts()).isEqualTo(1);
+        assertMapsTheError(thrown, recorder.last(), status, expected);
       }
+    }
+
+    /**
+     * Our type is open text, so Prism draws arbitrary strings for it: each such list parses, and a
+     * type no spec lists passes through as sent.
+     */
+    @Test
+    void everyGeneratedModelListParsesWithUnknownTypesPassedThrough() {
+      Predicate<ImageModelInfo> unknown = model -> !UPSTREAM_TYPES.contains(model.type());
+
+      List<ImageModelInfo> seen = generatedModelLists(all -> all.stream().anyMatch(unknown));
+
+      assertThat(seen).as("models with a type no spec lists").anyMatch(unknown);
     }
   }
 
@@ -205,6 +222,19 @@ class PrismContractTest {
         assertThat(thrown).isExactlyInstanceOf(NotFoundException.class);
         assertThat(((TogetherException) thrown).statusCode()).isEqualTo(404);
       }
+    }
+
+    /**
+     * Upstream's example is a chat model, so its static answer holds no image model; the lists
+     * Prism draws from upstream's enum do, and imageModels() must be exactly those entries.
+     */
+    @Test
+    void everyGeneratedModelListParsesAndItsImageModelsAreFound() {
+      List<ImageModelInfo> seen =
+          generatedModelLists(all -> all.stream().anyMatch(ImageModelInfo::isImage));
+
+      assertThat(seen).extracting(ImageModelInfo::type).allMatch(UPSTREAM_TYPES::contains);
+      assertThat(seen).as("image models").anyMatch(ImageModelInfo::isImage);
     }
   }
 
@@ -457,6 +487,139 @@ class PrismContractTest {
       assertThat(base64Images).as("base64 images parsed").isPositive();
       assertThat(urlImages).as("url images parsed").isPositive();
     }
+
+    // GET /models
+
+    @Test
+    void modelListRequestIsAcceptedAndItsAnswerParses() {
+      List<ImageModelInfo> models = client().models();
+
+      Exchange exchange = recorder.last();
+      assertAccepted(exchange);
+      assertThat(exchange.request()).isEqualTo("GET /models");
+      Contracts.assertModelsParsedFaithfully(models, exchange.responseBody());
+      assertThat(models)
+          .isNotEmpty()
+          .allSatisfy(
+              model -> {
+                assertThat(model.id()).isNotBlank();
+                assertThat(model.type()).isNotBlank();
+              });
+
+      List<ImageModelInfo> images = client().imageModels();
+      Exchange second = recorder.last();
+      assertAccepted(second);
+      assertThat(second.request()).isEqualTo("GET /models");
+      Contracts.assertImageModelsParsedFaithfully(images, second.responseBody());
+      assertThat(images).isSubsetOf(models);
+    }
+
+    @Test
+    void asyncModelListsAreTheSyncOnes() throws Exception {
+      List<ImageModelInfo> models = client().modelsAsync().get(30, TimeUnit.SECONDS);
+
+      Exchange exchange = recorder.last();
+      assertAccepted(exchange);
+      Contracts.assertModelsParsedFaithfully(models, exchange.responseBody());
+      List<ImageModelInfo> images = client().imageModelsAsync().get(30, TimeUnit.SECONDS);
+      assertAccepted(recorder.last());
+      Contracts.assertImageModelsParsedFaithfully(images, recorder.last().responseBody());
+      // Prism's static answer is the same every time, so sync and async must read alike.
+      assertThat(client().models()).isEqualTo(models);
+      assertThat(client().imageModels()).isEqualTo(images);
+    }
+
+    @ParameterizedTest(name = "dedicated={0}")
+    @ValueSource(strings = {"true", "false"})
+    void acceptsTheDedicatedFilter(String value) throws IOException {
+      Exchange exchange = getRaw("models?dedicated=" + value);
+
+      assertAccepted(exchange);
+      assertThat(Contracts.parse(exchange.responseBody())).isInstanceOf(List.class);
+    }
+
+    @ParameterizedTest(name = "dedicated={0}")
+    @ValueSource(strings = {"maybe", "1", "TRUE"})
+    void rejectsADedicatedFilterThatIsNotABoolean(String value) throws IOException {
+      Exchange exchange = getRaw("models?dedicated=" + value);
+
+      assertThat(exchange.status()).isEqualTo(400);
+      assertThat(exchange.violations()).contains("dedicated must be boolean");
+      assertThat(json(exchange.responseBody())).containsKey("error");
+    }
+
+    @ParameterizedTest(name = "HTTP {0} -> {1}")
+    @MethodSource("io.github.together4j.images.contract.Contracts#modelsErrors")
+    void facadeMapsEveryErrorTheModelListDeclares(
+        int status, Class<? extends TogetherException> expected) {
+      try (TogetherImages erring = newClient(b -> b.addHeader("Prefer", "code=" + status))) {
+        Throwable thrown = catchThrowable(erring::models);
+
+        assertMapsTheError(thrown, recorder.last(), status, expected);
+
+        Throwable async = catchThrowable(() -> erring.imageModelsAsync().get(30, TimeUnit.SECONDS));
+        assertThat(async).isInstanceOf(ExecutionException.class);
+        assertThat(async.getCause()).isExactlyInstanceOf(expected);
+        assertThat(((TogetherException) async.getCause()).statusCode()).isEqualTo(status);
+      }
+    }
+
+    /**
+     * A canary: GET /models declares 400, 401, 404, 429 and 504 only; if a spec starts declaring
+     * one of these, Contracts#modelsErrors should list it.
+     */
+    @ParameterizedTest(name = "HTTP {0}")
+    @ValueSource(ints = {403, 500, 503})
+    void modelListDeclaresNoOtherError(int status) {
+      try (TogetherImages erring = newClient(b -> b.addHeader("Prefer", "code=" + status))) {
+        Throwable thrown = catchThrowable(erring::models);
+
+        Exchange exchange = recorder.last();
+        assertThat(exchange.status()).isEqualTo(404);
+        assertThat(exchange.responseBody())
+            .contains("Requested status code " + status + " is not defined in the document");
+        assertThat(thrown).isExactlyInstanceOf(NotFoundException.class);
+      }
+    }
+
+    /**
+     * Asks Prism for {@link #DYNAMIC_RESPONSES} model lists drawn from the schema (more, up to 5x,
+     * until {@code enough} holds for what has been seen); each must be accepted and parse into
+     * exactly what was sent. Returns every model seen.
+     */
+    List<ImageModelInfo> generatedModelLists(Predicate<List<ImageModelInfo>> enough) {
+      List<ImageModelInfo> seen = new ArrayList<>();
+      try (TogetherImages dynamic = newClient(b -> b.addHeader("Prefer", "dynamic=true"))) {
+        for (int i = 0;
+            i < DYNAMIC_RESPONSES || (i < 5 * DYNAMIC_RESPONSES && !enough.test(seen));
+            i++) {
+          boolean imagesOnly = i % 2 == 1;
+          List<ImageModelInfo> models = imagesOnly ? dynamic.imageModels() : dynamic.models();
+
+          Exchange exchange = recorder.last();
+          assertAccepted(exchange);
+          if (imagesOnly) {
+            Contracts.assertImageModelsParsedFaithfully(models, exchange.responseBody());
+          } else {
+            Contracts.assertModelsParsedFaithfully(models, exchange.responseBody());
+          }
+          seen.addAll(models);
+        }
+      }
+      assertThat(seen).as("models parsed from generated lists").isNotEmpty();
+      return seen;
+    }
+
+    /** GETs {@code pathAndQuery} (relative to the mock's root) with the key, without the facade. */
+    Exchange getRaw(String pathAndQuery) throws IOException {
+      Request request =
+          new Request.Builder()
+              .url(HttpUrl.get(baseUrl).resolve(pathAndQuery).toString())
+              .header("Authorization", "Bearer test")
+              .build();
+      recordingHttp().newCall(request).execute().close();
+      return recorder.last();
+    }
   }
 
   /** Every error status openapi/images.yaml declares, and the exception the README maps it to. */
@@ -488,6 +651,28 @@ class PrismContractTest {
       }
     }
     return null;
+  }
+
+  /**
+   * The facade threw exactly {@code expected} for a valid request Prism answered with {@code
+   * status}, carrying the ErrorData Prism sent, after one attempt.
+   */
+  static void assertMapsTheError(
+      Throwable thrown,
+      Exchange exchange,
+      int status,
+      Class<? extends TogetherException> expected) {
+    assertThat(exchange.status()).isEqualTo(status);
+    assertThat(exchange.violations()).as("the request itself was valid").isNull();
+    assertThat(thrown).isExactlyInstanceOf(expected);
+    TogetherException e = (TogetherException) thrown;
+    Map<String, Object> error = map(json(exchange.responseBody()).get("error"));
+    assertThat(e.statusCode()).isEqualTo(status);
+    assertThat(e.errorType()).isEqualTo(error.get("type"));
+    assertThat(e.serverMessage()).isEqualTo(error.get("message"));
+    assertThat(e.param()).isEqualTo(error.get("param"));
+    assertThat(e.errorCode()).isEqualTo(error.get("code"));
+    assertThat(e.attempts()).isEqualTo(1);
   }
 
   /** Prism validated the request and answered it from the spec, with no violation of either. */
@@ -551,8 +736,9 @@ class PrismContractTest {
     }
   }
 
-  /** One HTTP exchange as it went over the wire. */
+  /** One HTTP exchange as it went over the wire; {@code request} is its method, path and query. */
   record Exchange(
+      String request,
       String requestBody,
       int status,
       @Nullable String violations,
@@ -574,8 +760,13 @@ class PrismContractTest {
         requestBody = buffer.readUtf8();
       }
       Response response = chain.proceed(request);
+      String query = request.url().encodedQuery();
       exchanges.add(
           new Exchange(
+              request.method()
+                  + " "
+                  + request.url().encodedPath()
+                  + (query == null ? "" : "?" + query),
               requestBody,
               response.code(),
               response.header("sl-violations"),

@@ -1,6 +1,7 @@
 package io.github.together4j.images.contract;
 
 import static io.github.together4j.images.contract.Contracts.GENERATIONS;
+import static io.github.together4j.images.contract.Contracts.MODELS;
 import static java.util.Map.entry;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -11,6 +12,7 @@ import io.github.together4j.images.ImageGenerationRequest.Lora;
 import io.github.together4j.images.ImageGenerationRequest.OutputFormat;
 import io.github.together4j.images.ImageGenerationRequest.ResponseFormat;
 import io.github.together4j.images.TogetherImages;
+import io.github.together4j.images.contract.Contracts.Spec;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -18,26 +20,33 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
 import okhttp3.Headers;
+import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okio.ByteString;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Captures the exact bytes the facade sends and checks them against openapi/images.yaml with the
  * Atlassian validator: method, path, Content-Type, Authorization and body, for every option of
  * {@link ImageGenerationRequest.Builder}. Each case also pins the whole JSON body, so a property
- * the facade drops or renames fails even where the spec would still accept the rest.
+ * the facade drops or renames fails even where the spec would still accept the rest. The model list
+ * ({@code GET /models}) is checked against our spec and Together's upstream spec.
  */
 class RequestContractTest {
   private static final String KEY = "k";
@@ -68,13 +77,21 @@ class RequestContractTest {
   void start() throws Exception {
     server = new MockWebServer();
     server.start(InetAddress.getLoopbackAddress(), 0);
-    for (int i = 0; i < 2; i++) { // the async test sends two requests; the others one
-      server.enqueue(
-          new MockResponse.Builder()
-              .addHeader("Content-Type", "application/json")
-              .body(OK_RESPONSE)
-              .build());
-    }
+    // Each path gets its own canned answer (ResponseContractTest checks both against the spec).
+    server.setDispatcher(
+        new Dispatcher() {
+          @Override
+          public MockResponse dispatch(RecordedRequest request) {
+            String body =
+                request.getUrl().encodedPath().equals(MODELS)
+                    ? ResponseContractTest.MODELS
+                    : OK_RESPONSE;
+            return new MockResponse.Builder()
+                .addHeader("Content-Type", "application/json")
+                .body(body)
+                .build();
+          }
+        });
     client =
         TogetherImages.builder()
             .apiKey(KEY)
@@ -301,8 +318,105 @@ class RequestContractTest {
   }
 
   // ---------------------------------------------------------------------------------------------
+  // GET /models
 
-  private record Sent(String method, String path, Headers headers, String body) {}
+  static Stream<Arguments> modelsQueries() {
+    return Contracts.forEachSpec(
+        Stream.of("", "dedicated=true", "dedicated=false").map(Arguments::of));
+  }
+
+  @ParameterizedTest(name = "{0}: GET /models?{1}")
+  @MethodSource("modelsQueries")
+  void modelsRequestsTheSpecsAccept(Spec spec, String query) {
+    Contracts.assertValid(
+        spec, Contracts.validateModelsRequest(spec, query), "GET /models?" + query, "");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Spec.class)
+  void dedicatedMustBeABoolean(Spec spec) {
+    ValidationReport report = Contracts.validateModelsRequest(spec, "dedicated=maybe");
+
+    Contracts.assertInvalid(spec, report, "GET /models?dedicated=maybe", "");
+    // Atlassian reads a query value as JSON before checking its type: "maybe" is not JSON.
+    assertThat(Contracts.errorKeys(report))
+        .as(Contracts.describe(report))
+        .containsExactly("validation.request.parameter.schema.invalidJson");
+  }
+
+  /**
+   * {@code dedicated=1} is JSON, an integer, so our spec rejects it for its type; Atlassian does
+   * not see the {@code type} of upstream's OpenAPI 3.1 schema (see {@link Contracts}) and lets it
+   * through. Prism, which reads 3.1, rejects it against both (PrismContractTest).
+   */
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Spec.class)
+  void anIntegerDedicatedIsRefusedByOurSpecButUnseenInUpstreamsByAtlassian(Spec spec) {
+    ValidationReport report = Contracts.validateModelsRequest(spec, "dedicated=1");
+
+    assertThat(Contracts.errorKeys(report))
+        .as(Contracts.describe(report))
+        .isEqualTo(
+            spec == Spec.OURS ? Set.of("validation.request.parameter.schema.type") : Set.of());
+  }
+
+  static Stream<Arguments> modelsCalls() {
+    Map<String, Consumer<TogetherImages>> calls = new LinkedHashMap<>();
+    calls.put("models()", TogetherImages::models);
+    calls.put("imageModels()", TogetherImages::imageModels);
+    calls.put("modelsAsync()", c -> c.modelsAsync().join());
+    calls.put("imageModelsAsync()", c -> c.imageModelsAsync().join());
+    return Contracts.forEachSpec(
+        calls.entrySet().stream().map(call -> Arguments.of(call.getKey(), call.getValue())));
+  }
+
+  @ParameterizedTest(name = "{0}: {1}")
+  @MethodSource("modelsCalls")
+  void facadeListsModelsWithARequestTheSpecAccepts(
+      Spec spec, String name, Consumer<TogetherImages> call) throws Exception {
+    call.accept(client);
+    Sent sent = takeSent();
+
+    assertThat(sent.method()).isEqualTo("GET");
+    assertThat(sent.path()).isEqualTo(MODELS);
+    assertThat(sent.query()).as("no dedicated filter").isNull();
+    assertThat(sent.headers().values("Authorization")).containsExactly("Bearer " + KEY);
+    assertThat(sent.body()).isEmpty();
+    Contracts.assertValid(
+        spec,
+        Contracts.validateRequest(
+            spec.validator(), sent.method(), sent.url(), sent.headers(), sent.body()),
+        name,
+        sent.body());
+  }
+
+  /** The operation the validators check the facade's GET against is the right one. */
+  @Test
+  void validatorRejectsWhatTheModelListMustNeverBe() {
+    Headers key = Headers.of("Authorization", "Bearer k");
+    HttpUrl models = HttpUrl.get("http://localhost" + MODELS);
+    Contracts.assertInvalid(
+        Contracts.validateRequest(Contracts.VALIDATOR, "POST", models, key, ""),
+        "POST /models",
+        "");
+    Contracts.assertInvalid(
+        Contracts.validateRequest(
+            Contracts.VALIDATOR, "GET", HttpUrl.get("http://localhost/v1/model"), key, ""),
+        "GET /model",
+        "");
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private record Sent(String method, HttpUrl url, Headers headers, String body) {
+    String path() {
+      return url.encodedPath();
+    }
+
+    @Nullable String query() {
+      return url.query();
+    }
+  }
 
   private Sent takeSent() throws Exception {
     RecordedRequest request = server.takeRequest(10, TimeUnit.SECONDS);
@@ -320,8 +434,7 @@ class RequestContractTest {
     } catch (CharacterCodingException e) {
       throw new AssertionError("the body is not UTF-8: " + bytes.hex(), e);
     }
-    return new Sent(
-        request.getMethod(), request.getUrl().encodedPath(), request.getHeaders(), body);
+    return new Sent(request.getMethod(), request.getUrl(), request.getHeaders(), body);
   }
 
   private static Consumer<TogetherImages> send(Consumer<ImageGenerationRequest.Builder> options) {

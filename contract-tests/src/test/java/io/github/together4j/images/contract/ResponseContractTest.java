@@ -8,17 +8,24 @@ import io.github.together4j.images.BadRequestException;
 import io.github.together4j.images.GeneratedImage;
 import io.github.together4j.images.ImageGenerationRequest;
 import io.github.together4j.images.ImageGenerationResult;
+import io.github.together4j.images.ImageModelInfo;
 import io.github.together4j.images.MalformedResponseException;
+import io.github.together4j.images.PermissionDeniedException;
+import io.github.together4j.images.ServerException;
 import io.github.together4j.images.TogetherException;
 import io.github.together4j.images.TogetherImages;
+import io.github.together4j.images.contract.Contracts.Spec;
 import io.github.together4j.images.testkit.FakeTogetherServer;
 import io.github.together4j.images.testkit.Fault;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -36,6 +43,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -46,6 +54,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  *
  * <p>Faults that are off-contract on purpose (malformed JSON, an HTML page, a dropped connection)
  * are not validated, except to prove that the validator does reject such bodies.
+ *
+ * <p>The model list ({@code GET /models}) is checked with canned bodies against our spec and
+ * Together's upstream spec, and each body is also served to the facade from a MockWebServer, so the
+ * validator's verdict and the facade's parse can be compared.
  */
 class ResponseContractTest {
   private static final MediaType JSON = MediaType.get("application/json");
@@ -487,16 +499,23 @@ class ResponseContractTest {
     try (TogetherImages client = server.clientBuilder().maxRetries(0).build()) {
       assertThatThrownBy(
               () -> client.generate(ImageGenerationRequest.builder("a fox").size(16, 16).build()))
-          .isInstanceOfSatisfying(
-              TogetherException.class,
-              e -> {
-                assertThat(e.statusCode()).isEqualTo(status);
-                assertThat(e.errorType()).isEqualTo("some_error");
-                assertThat(e.serverMessage()).isEqualTo("went wrong");
-                assertThat(e.param()).isEqualTo("width");
-                assertThat(e.errorCode()).isEqualTo("c1");
-              });
+          .isInstanceOfSatisfying(TogetherException.class, carriesTheError(status, "width"));
     }
+  }
+
+  /**
+   * The exception carries the status and the ErrorDetail the tests script: type some_error, message
+   * "went wrong", {@code param}, code c1; after one attempt.
+   */
+  private static Consumer<TogetherException> carriesTheError(int status, String param) {
+    return e -> {
+      assertThat(e.statusCode()).isEqualTo(status);
+      assertThat(e.errorType()).isEqualTo("some_error");
+      assertThat(e.serverMessage()).isEqualTo("went wrong");
+      assertThat(e.param()).isEqualTo(param);
+      assertThat(e.errorCode()).isEqualTo("c1");
+      assertThat(e.attempts()).isEqualTo(1);
+    };
   }
 
   /** The live API's 400 (API-NOTES §1.3): a top-level id beside error, param and code null. */
@@ -546,9 +565,333 @@ class ResponseContractTest {
   }
 
   // ---------------------------------------------------------------------------------------------
+  // GET /models, against our spec and Together's upstream spec
+
+  /**
+   * A realistic model list, in no order: two image models (one without pricing, as Together lists
+   * some), a chat and an embedding model. RequestContractTest's mock server answers GET /models
+   * with it.
+   */
+  static final String MODELS =
+      """
+      [
+        {"id":"meta-llama/Llama-3.3-70B-Instruct-Turbo","object":"model","created":1733443200,\
+      "type":"chat","display_name":"Llama 3.3 70B Instruct Turbo","organization":"Meta",\
+      "link":"https://huggingface.co/meta-llama/Llama-3.3-70B-Instruct","license":"llama3.3",\
+      "context_length":131072,\
+      "pricing":{"hourly":0,"input":0.88,"output":0.88,"base":0,"finetune":0}},
+        {"id":"black-forest-labs/FLUX.1-schnell","object":"model","created":1733184000,\
+      "type":"image","display_name":"FLUX.1 [schnell]","organization":"Black Forest Labs",\
+      "link":"https://huggingface.co/black-forest-labs/FLUX.1-schnell","license":"apache-2.0",\
+      "context_length":0,\
+      "pricing":{"hourly":0,"input":0,"output":0,"base":0.0027,"finetune":0}},
+        {"id":"BAAI/bge-large-en-v1.5","object":"model","created":1705536000,"type":"embedding",\
+      "display_name":"BAAI-Bge-Large-1p5","organization":"BAAI","license":"MIT",\
+      "context_length":512,\
+      "pricing":{"hourly":0,"input":0.02,"output":0.02,"base":0,"finetune":0}},
+        {"id":"black-forest-labs/FLUX.1-dev","object":"model","created":1733184000,\
+      "type":"image","display_name":"FLUX.1 [dev]","organization":"Black Forest Labs"}
+      ]""";
+
+  /**
+   * An image model and one of a type neither spec's documentation lists ({@code transcribe}): the
+   * live API sends such types, so ours reads type as open text.
+   */
+  static final String UNKNOWN_TYPE =
+      """
+      [
+        {"id":"openai/whisper-large-v3","object":"model","created":1733443200,\
+      "type":"transcribe","display_name":"Whisper large-v3","organization":"OpenAI",\
+      "pricing":{"hourly":0,"input":0.0015,"output":0,"base":0,"finetune":0}},
+        {"id":"black-forest-labs/FLUX.1-schnell","object":"model","created":1733184000,\
+      "type":"image","display_name":"FLUX.1 [schnell]"}
+      ]""";
+
+  /** An ErrorData body: type some_error, message "went wrong". */
+  private static final String SOME_ERROR =
+      "{\"error\":{\"message\":\"went wrong\",\"type\":\"some_error\"}}";
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Spec.class)
+  void modelListSatisfiesTheSpec(Spec spec) {
+    Contracts.assertValid(
+        spec, Contracts.validateModelsResponse(spec, 200, MODELS), "the model list", MODELS);
+  }
+
+  @Test
+  void facadeReadsTheModelList() throws IOException {
+    List<ImageModelInfo> models = fromCanned(200, MODELS, TogetherImages::models);
+    List<ImageModelInfo> images = fromCanned(200, MODELS, TogetherImages::imageModels);
+
+    Contracts.assertModelsParsedFaithfully(models, MODELS);
+    assertThat(models)
+        .extracting(ImageModelInfo::type)
+        .containsExactly("embedding", "image", "image", "chat");
+    Contracts.assertImageModelsParsedFaithfully(images, MODELS);
+    assertThat(images)
+        .extracting(ImageModelInfo::id)
+        .containsExactly("black-forest-labs/FLUX.1-dev", "black-forest-labs/FLUX.1-schnell");
+    assertThat(images.get(0).pricing()).as("pricing the wire omits").isNull();
+    assertThat(images.get(1).pricing()).isEqualTo(new ImageModelInfo.Pricing(0, 0, 0, 0.0027, 0));
+  }
+
+  /** Our spec reads type as open text: an unknown type is on-contract, and passes through. */
+  @Test
+  void anUnknownTypeSatisfiesOurSpecAndPassesThroughTheFacade() throws IOException {
+    Contracts.assertValid(
+        Contracts.validateModelsResponse(Spec.OURS, 200, UNKNOWN_TYPE),
+        "a model of type transcribe",
+        UNKNOWN_TYPE);
+
+    List<ImageModelInfo> models = fromCanned(200, UNKNOWN_TYPE, TogetherImages::models);
+    Contracts.assertModelsParsedFaithfully(models, UNKNOWN_TYPE);
+    ImageModelInfo whisper = models.get(1);
+    assertThat(whisper.id()).isEqualTo("openai/whisper-large-v3");
+    assertThat(whisper.type()).isEqualTo("transcribe");
+    assertThat(whisper.isImage()).isFalse();
+    assertThat(fromCanned(200, UNKNOWN_TYPE, TogetherImages::imageModels))
+        .extracting(ImageModelInfo::id)
+        .containsExactly("black-forest-labs/FLUX.1-schnell");
+  }
+
+  /**
+   * Upstream's type is a closed enum (chat, language, code, image, embedding, moderation, rerank),
+   * so the same body breaks it. That difference is intended (the live API sends more types) and
+   * listed in openapi/upstream-drift-allowlist.yaml, which this test also checks.
+   */
+  @Test
+  void anUnknownTypeBreaksUpstreamsEnumAsTheAllowlistSays() throws IOException {
+    ValidationReport upstream = Contracts.validateModelsResponse(Spec.UPSTREAM, 200, UNKNOWN_TYPE);
+
+    assertThat(Contracts.errorKeys(upstream))
+        .as(Contracts.describe(upstream))
+        .containsExactly("validation.response.body.schema.enum");
+    assertThat(Contracts.errorParams(upstream)).containsExactly("[0].type");
+    assertThat(Files.readString(Contracts.DRIFT_ALLOWLIST))
+        .contains("- difference: ModelInfoList[].type enum")
+        .contains("- difference: ModelInfoList[].type type");
+  }
+
+  /**
+   * Model lists that break our ModelInfoList: the rule Atlassian reports against our spec, and
+   * whether it reports the body against upstream too (only {@code required} and {@code enum}
+   * breaks: see {@link Contracts} on OpenAPI 3.1).
+   */
+  static Stream<Arguments> offContractModelLists() {
+    return Stream.of(
+        Arguments.of(
+            "no id",
+            "[{\"object\":\"model\",\"created\":1,\"type\":\"image\"}]",
+            "validation.response.body.schema.required",
+            true),
+        Arguments.of(
+            "no type",
+            "[{\"id\":\"m\",\"object\":\"model\",\"created\":1}]",
+            "validation.response.body.schema.required",
+            true),
+        Arguments.of(
+            "created a string",
+            "[{\"id\":\"m\",\"object\":\"model\",\"created\":\"2024-12-03\",\"type\":\"image\"}]",
+            "validation.response.body.schema.type",
+            false),
+        Arguments.of(
+            "pricing without finetune",
+            "[{\"id\":\"m\",\"object\":\"model\",\"created\":1,\"type\":\"image\","
+                + "\"pricing\":{\"hourly\":0,\"input\":0,\"output\":0,\"base\":0.0027}}]",
+            "validation.response.body.schema.required",
+            true),
+        Arguments.of(
+            "pricing input a string",
+            "[{\"id\":\"m\",\"object\":\"model\",\"created\":1,\"type\":\"image\","
+                + "\"pricing\":{\"hourly\":0,\"input\":\"free\",\"output\":0,\"base\":0,"
+                + "\"finetune\":0}}]",
+            "validation.response.body.schema.type",
+            false),
+        Arguments.of(
+            "an object instead of an array",
+            "{\"object\":\"list\",\"data\":[{\"id\":\"m\",\"object\":\"model\",\"created\":1,"
+                + "\"type\":\"image\"}]}",
+            "validation.response.body.schema.type",
+            false),
+        Arguments.of("an entry null", "[null]", "validation.response.body.schema.type", false));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("offContractModelLists")
+  void validatorRejectsModelListsThatBreakOurSpec(
+      String name, String body, String key, boolean upstreamSeesIt) {
+    ValidationReport report = Contracts.validateModelsResponse(Spec.OURS, 200, body);
+
+    Contracts.assertInvalid(report, name, body);
+    assertThat(Contracts.errorKeys(report)).as(Contracts.describe(report)).containsExactly(key);
+  }
+
+  /**
+   * Against upstream, Atlassian reports the {@code required} breaks; a wrong {@code type} it does
+   * not see in an OpenAPI 3.1 schema, so those bodies pass (pinned: if Atlassian learns 3.1, this
+   * fails and the cases can expect a rejection). Prism, which reads 3.1, is PrismContractTest's.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("offContractModelLists")
+  void upstreamVerdictOnModelListsThatBreakTheSchema(
+      String name, String body, String key, boolean upstreamSeesIt) {
+    ValidationReport report = Contracts.validateModelsResponse(Spec.UPSTREAM, 200, body);
+
+    if (upstreamSeesIt) {
+      assertThat(Contracts.errorKeys(report)).as(Contracts.describe(report)).containsExactly(key);
+    } else {
+      assertThat(report.hasErrors()).as(Contracts.describe(report)).isFalse();
+    }
+  }
+
+  /** What breaks the list's schema the facade refuses, as malformed, without parsing half. */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("offContractModelLists")
+  void facadeRefusesModelListsThatBreakOurSpec(
+      String name, String body, String key, boolean upstreamSeesIt) {
+    assertThatThrownBy(() -> fromCanned(200, body, TogetherImages::models))
+        .isInstanceOf(MalformedResponseException.class);
+  }
+
+  static Stream<Arguments> modelListsTheFacadeTolerates() {
+    return Stream.of(
+        Arguments.of(
+            "created a numeric string",
+            "[{\"id\":\"m\",\"object\":\"model\",\"created\":\"1733184000\",\"type\":\"image\"}]",
+            "validation.response.body.schema.type"),
+        Arguments.of(
+            "object not model",
+            "[{\"id\":\"m\",\"object\":\"list\",\"created\":1733184000,\"type\":\"image\"}]",
+            "validation.response.body.schema.enum"));
+  }
+
+  /**
+   * Where the facade is more tolerant than the spec: Moshi reads a JSON string that holds a number
+   * as that number, and the generated {@code object} enum reads a value it does not know. Both
+   * bodies break our spec, yet parse. Pinned so that a stricter reader is a visible change.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("modelListsTheFacadeTolerates")
+  void facadeReadsSomeModelListsTheSpecRejects(String name, String body, String key)
+      throws IOException {
+    ValidationReport report = Contracts.validateModelsResponse(Spec.OURS, 200, body);
+    assertThat(Contracts.errorKeys(report)).as(Contracts.describe(report)).containsExactly(key);
+
+    ImageModelInfo model = fromCanned(200, body, TogetherImages::models).get(0);
+    assertThat(model.id()).isEqualTo("m");
+    assertThat(model.raw().created()).isEqualTo(1733184000L);
+  }
+
+  /**
+   * The reverse: {@code context_length} is an integer without a format in both specs, so any
+   * integer is on-contract, but the generated model reads it as an {@link Integer} and the facade
+   * refuses a value beyond 2^31-1 as malformed. No real context is that long; pinned so that a
+   * {@code format} in the spec (or a {@code Long}) is a visible change.
+   */
+  @Test
+  void aContextLengthBeyondInt32IsOnContractButRefusedByTheFacade() {
+    String body =
+        "[{\"id\":\"m\",\"object\":\"model\",\"created\":1,\"type\":\"chat\","
+            + "\"context_length\":2147483648}]";
+    Contracts.assertValid(
+        Contracts.validateModelsResponse(Spec.OURS, 200, body), "context_length 2^31", body);
+
+    assertThatThrownBy(() -> fromCanned(200, body, TogetherImages::models))
+        .isInstanceOf(MalformedResponseException.class)
+        .hasMessageContaining("context_length");
+  }
+
+  static Stream<Arguments> modelsErrorsPerSpec() {
+    return Contracts.forEachSpec(Contracts.modelsErrors());
+  }
+
+  /** Each declared error status with an ErrorData body, the live API's shape included. */
+  @ParameterizedTest(name = "{0}: HTTP {1}")
+  @MethodSource("modelsErrorsPerSpec")
+  void modelsErrorsSatisfyTheSpec(Spec spec, int status, Class<?> mappedTo) {
+    for (String body :
+        List.of(
+            SOME_ERROR,
+            "{\"id\":\"o9Xc2-62bZhn\",\"error\":{\"message\":\"went wrong\","
+                + "\"type\":\"some_error\",\"param\":null,\"code\":null}}")) {
+      Contracts.assertValid(
+          spec,
+          Contracts.validateModelsResponse(spec, status, body),
+          "GET /models HTTP " + status,
+          body);
+    }
+    String noType = "{\"error\":{\"message\":\"went wrong\"}}";
+    ValidationReport report = Contracts.validateModelsResponse(spec, status, noType);
+    assertThat(Contracts.errorKeys(report))
+        .as(Contracts.describe(report))
+        .containsExactly("validation.response.body.schema.required");
+  }
+
+  @ParameterizedTest(name = "HTTP {0} -> {1}")
+  @MethodSource("io.github.together4j.images.contract.Contracts#modelsErrors")
+  void facadeReadsEveryModelsErrorTheSpecDeclares(
+      int status, Class<? extends TogetherException> expected) {
+    String body =
+        "{\"error\":{\"message\":\"went wrong\",\"type\":\"some_error\",\"param\":\"dedicated\","
+            + "\"code\":\"c1\"}}";
+
+    assertThatThrownBy(() -> fromCanned(status, body, TogetherImages::models))
+        .isExactlyInstanceOf(expected)
+        .isInstanceOfSatisfying(TogetherException.class, carriesTheError(status, "dedicated"));
+  }
+
+  static Stream<Arguments> undeclaredModelsStatuses() {
+    return Stream.of(
+        Arguments.of(403, PermissionDeniedException.class),
+        Arguments.of(500, ServerException.class),
+        Arguments.of(502, ServerException.class),
+        Arguments.of(503, ServerException.class),
+        Arguments.of(418, TogetherException.class));
+  }
+
+  /**
+   * Statuses GET /models does not declare (403, 500 and 503 are declared for a generation only) are
+   * off-contract for both specs, whatever the body.
+   */
+  @ParameterizedTest(name = "{0}: HTTP {1} -> {2}")
+  @MethodSource("undeclaredModelsStatusesPerSpec")
+  void undeclaredStatusesAreOffContract(Spec spec, int status, Class<?> mappedTo) {
+    ValidationReport report = Contracts.validateModelsResponse(spec, status, SOME_ERROR);
+
+    assertThat(Contracts.errorKeys(report))
+        .as(Contracts.describe(report))
+        .containsExactly("validation.response.status.unknown");
+  }
+
+  static Stream<Arguments> undeclaredModelsStatusesPerSpec() {
+    return Contracts.forEachSpec(undeclaredModelsStatuses());
+  }
+
+  /** The facade maps an undeclared status by the status table, keeping what the ErrorData says. */
+  @ParameterizedTest(name = "HTTP {0} -> {1}")
+  @MethodSource("undeclaredModelsStatuses")
+  void facadeMapsUndeclaredStatusesByTheStatusTable(
+      int status, Class<? extends TogetherException> expected) {
+    assertThatThrownBy(() -> fromCanned(status, SOME_ERROR, TogetherImages::models))
+        .isExactlyInstanceOf(expected)
+        .isInstanceOfSatisfying(
+            TogetherException.class,
+            e -> {
+              assertThat(e.statusCode()).isEqualTo(status);
+              assertThat(e.serverMessage()).isEqualTo("went wrong");
+            });
+  }
+
+  // ---------------------------------------------------------------------------------------------
 
   /** Serves {@code body} once from a MockWebServer and returns what the facade made of it. */
   private static ImageGenerationResult generateFromCanned(int status, String body)
+      throws IOException {
+    return fromCanned(status, body, client -> client.generate("a fox"));
+  }
+
+  /** Serves {@code body} once from a MockWebServer to {@code call} and returns what it returned. */
+  private static <T> T fromCanned(int status, String body, Function<TogetherImages, T> call)
       throws IOException {
     try (MockWebServer mock = new MockWebServer()) {
       mock.start(InetAddress.getLoopbackAddress(), 0);
@@ -564,7 +907,7 @@ class ResponseContractTest {
               .baseUrl(mock.url("/v1/").toString())
               .maxRetries(0)
               .build()) {
-        return client.generate("a fox");
+        return call.apply(client);
       }
     }
   }

@@ -3,6 +3,7 @@ package io.github.together4j.images.contract;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.atlassian.oai.validator.model.Request.Method;
 import com.atlassian.oai.validator.report.ValidationReport;
 import io.github.together4j.images.testkit.FakeTogetherServer;
 import io.github.together4j.images.testkit.internal.SpecValidator;
@@ -11,6 +12,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -46,6 +48,9 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  *
  * <p>Where the two disagree by design, the case is kept out of the corpus and pinned in its own
  * test below, named for the difference.
+ *
+ * <p>Responses are compared per operation: the image generation's and the model list's ({@code GET
+ * /models}), each against the schema the testkit validates it by name.
  */
 class ValidatorAgreementTest {
   private static final SpecValidator TESTKIT = SpecValidator.fromClasspath();
@@ -329,11 +334,20 @@ class ValidatorAgreementTest {
         raw.body());
   }
 
-  /** A response body, the schema the testkit checks it against, and the fields it breaks. */
-  record ResponseCase(String schema, int status, String json, Set<@Nullable String> fields) {
+  /**
+   * A response body to the operation at {@code method} and {@code path}, the schema the testkit
+   * checks it against, and the fields it breaks.
+   */
+  record ResponseCase(
+      Method method,
+      String path,
+      String schema,
+      int status,
+      String json,
+      Set<@Nullable String> fields) {
     @Override
     public String toString() {
-      return "HTTP " + status + " " + json;
+      return method + " " + path + " HTTP " + status + " " + json;
     }
   }
 
@@ -402,13 +416,91 @@ class ValidatorAgreementTest {
         response("ErrorData", 404, "[]", (String) null));
   }
 
+  /**
+   * GET /models: ModelInfoList, its ModelInfo and Pricing, and the errors the operation declares.
+   */
+  static Stream<ResponseCase> modelsResponseCorpus() {
+    String pricing = "{\"hourly\":0,\"input\":0.88,\"output\":0.88,\"base\":0,\"finetune\":0}";
+    return Stream.of(
+        // Valid
+        models(ResponseContractTest.MODELS),
+        models(ResponseContractTest.UNKNOWN_TYPE),
+        models("[]"),
+        models(list(model())),
+        models(list(model("pricing", pricing))),
+        models(list(model("created", "-1"))),
+        models(list(model("created", "9007199254740993"))),
+        models(list(model("context_length", "2147483648"))),
+        models(list(model("running", "false", "config", "{\"x\":1}"))),
+        models(list(model("pricing", pricing.replace("}", ",\"cached\":0.1}")))),
+
+        // Required properties
+        models("[{}]", "[0].id", "[0].object", "[0].created", "[0].type"),
+        models(list(model("id", REMOVE)), "[0].id"),
+        models(list(model("object", REMOVE)), "[0].object"),
+        models(list(model("created", REMOVE)), "[0].created"),
+        models(list(model("type", REMOVE)), "[0].type"),
+        models(
+            list(model("pricing", pricing.replace(",\"finetune\":0", ""))), "[0].pricing.finetune"),
+        models(
+            list(model("pricing", "{}")),
+            "[0].pricing.hourly",
+            "[0].pricing.input",
+            "[0].pricing.output",
+            "[0].pricing.base",
+            "[0].pricing.finetune"),
+
+        // Wrong types, enum and null
+        models(list(model("id", "1")), "[0].id"),
+        models(list(model("object", "\"list\"")), "[0].object"),
+        models(list(model("created", "\"1733184000\"")), "[0].created"),
+        models(list(model("created", "1.5")), "[0].created"),
+        models(list(model("created", "null")), "[0].created"),
+        models(list(model("type", "null")), "[0].type"),
+        models(list(model("type", "5")), "[0].type"),
+        models(list(model("display_name", "null")), "[0].display_name"),
+        models(list(model("organization", "[]")), "[0].organization"),
+        models(list(model("link", "null")), "[0].link"),
+        models(list(model("license", "{}")), "[0].license"),
+        models(list(model("context_length", "\"2048\"")), "[0].context_length"),
+        models(list(model("context_length", "0.5")), "[0].context_length"),
+        models(list(model("pricing", "null")), "[0].pricing"),
+        models(list(model("pricing", "[]")), "[0].pricing"),
+        models(
+            list(model("pricing", pricing.replace("\"hourly\":0", "\"hourly\":\"0\""))),
+            "[0].pricing.hourly"),
+
+        // Not a list of ModelInfo objects
+        models("{\"data\":[]}", (String) null),
+        models("\"m\"", (String) null),
+        models("[null]", "[0]"),
+        models("[\"m\"]", "[0]"),
+        models("[[]]", "[0]"),
+        models(list(model(), "{}"), "[1].id", "[1].object", "[1].created", "[1].type"),
+
+        // Errors
+        models("ErrorData", 400, "{\"error\":{\"message\":\"m\",\"type\":\"t\"}}"),
+        models(
+            "ErrorData",
+            504,
+            "{\"error\":{\"message\":\"m\",\"type\":\"t\",\"param\":null,\"code\":null}}"),
+        models("ErrorData", 429, "{\"error\":{\"message\":null,\"type\":\"t\"}}", "error.message"),
+        models("ErrorData", 404, "{\"error\":{\"type\":\"t\"}}", "error.message"),
+        models("ErrorData", 401, "[]", (String) null));
+  }
+
   @ParameterizedTest(name = "{0}")
-  @MethodSource("responseCorpus")
+  @MethodSource({"responseCorpus", "modelsResponseCorpus"})
   void testkitAndAtlassianAgreeOnResponses(ResponseCase c) {
     List<Violation> testkit = TESTKIT.validate(c.schema(), Contracts.parse(c.json()));
     ValidationReport atlassian =
         Contracts.validateResponse(
-            c.status(), Headers.of("Content-Type", "application/json"), c.json());
+            Contracts.VALIDATOR,
+            c.method(),
+            c.path(),
+            c.status(),
+            Contracts.JSON_RESPONSE,
+            c.json());
     Set<@Nullable String> testkitFields =
         testkit.stream().map(Violation::param).collect(Collectors.toCollection(LinkedHashSet::new));
     String verdicts = verdicts(c.json(), testkit, atlassian);
@@ -425,16 +517,8 @@ class ValidatorAgreementTest {
   /** Every property of ImageRequest and ImageLora is broken by at least one corpus case. */
   @Test
   void corpusBreaksEveryPropertyOfTheSpec() {
-    Map<?, ?> schemas = (Map<?, ?>) ((Map<?, ?>) yaml().get("components")).get("schemas");
-    Set<String> properties = new TreeSet<>();
-    for (Object name :
-        ((Map<?, ?>) ((Map<?, ?>) schemas.get("ImageRequest")).get("properties")).keySet()) {
-      properties.add(String.valueOf(name));
-    }
-    for (Object name :
-        ((Map<?, ?>) ((Map<?, ?>) schemas.get("ImageLora")).get("properties")).keySet()) {
-      properties.add("image_loras[0]." + name);
-    }
+    Set<String> properties = properties("ImageRequest", "");
+    properties.addAll(properties("ImageLora", "image_loras[0]."));
     Set<@Nullable String> broken =
         corpus()
             .flatMap(c -> c.fields().stream())
@@ -443,6 +527,16 @@ class ValidatorAgreementTest {
     assertThat(broken).containsAll(properties);
     assertThat(corpus().filter(BodyCase::valid).count()).isGreaterThanOrEqualTo(15);
     assertThat(corpus().count()).isGreaterThanOrEqualTo(40);
+  }
+
+  /** Every property of ModelInfo and Pricing is broken by at least one GET /models case. */
+  @Test
+  void modelsCorpusBreaksEveryPropertyOfTheModelList() {
+    Set<String> properties = properties("ModelInfo", "[0].");
+    properties.addAll(properties("Pricing", "[0].pricing."));
+
+    assertThat(properties).hasSizeGreaterThanOrEqualTo(15);
+    assertThat(modelsResponseCorpus().flatMap(c -> c.fields().stream())).containsAll(properties);
   }
 
   /**
@@ -626,7 +720,28 @@ class ValidatorAgreementTest {
 
   private static ResponseCase response(
       String schema, int status, String json, @Nullable String... fields) {
-    return new ResponseCase(schema, status, json, new LinkedHashSet<>(Arrays.asList(fields)));
+    return responseTo(Method.POST, Contracts.GENERATIONS, schema, status, json, fields);
+  }
+
+  /** A 200 to GET /models, checked as ModelInfoList. */
+  private static ResponseCase models(String json, @Nullable String... fields) {
+    return models("ModelInfoList", 200, json, fields);
+  }
+
+  private static ResponseCase models(
+      String schema, int status, String json, @Nullable String... fields) {
+    return responseTo(Method.GET, Contracts.MODELS, schema, status, json, fields);
+  }
+
+  private static ResponseCase responseTo(
+      Method method,
+      String path,
+      String schema,
+      int status,
+      String json,
+      @Nullable String[] fields) {
+    return new ResponseCase(
+        method, path, schema, status, json, new LinkedHashSet<>(Arrays.asList(fields)));
   }
 
   private static void assertNotJsonToTheServer(String json) throws IOException {
@@ -644,16 +759,35 @@ class ValidatorAgreementTest {
    * {@code overrides} (name, raw JSON value, …) put over them; the value {@link #REMOVE} drops one.
    */
   private static String body(String... overrides) {
+    return object(
+        List.of("prompt", "\"a fox\"", "model", "\"m\"", "width", "16", "height", "16"), overrides);
+  }
+
+  /**
+   * Returns one ModelInfo: id "m", object "model", created 1, type "image", with {@code overrides}
+   * as {@link #body} takes them.
+   */
+  private static String model(String... overrides) {
+    return object(
+        List.of("id", "\"m\"", "object", "\"model\"", "created", "1", "type", "\"image\""),
+        overrides);
+  }
+
+  /** Returns a JSON array of {@code items}. */
+  private static String list(String... items) {
+    return "[" + String.join(",", items) + "]";
+  }
+
+  /** Returns a JSON object of {@code defaults} (name, raw JSON value, …) with {@code overrides}. */
+  private static String object(List<String> defaults, String... overrides) {
+    List<String> pairs = new ArrayList<>(defaults);
+    pairs.addAll(Arrays.asList(overrides));
     Map<String, String> fields = new LinkedHashMap<>();
-    fields.put("prompt", "\"a fox\"");
-    fields.put("model", "\"m\"");
-    fields.put("width", "16");
-    fields.put("height", "16");
-    for (int i = 0; i < overrides.length; i += 2) {
-      if (overrides[i + 1].equals(REMOVE)) {
-        fields.remove(overrides[i]);
+    for (int i = 0; i < pairs.size(); i += 2) {
+      if (pairs.get(i + 1).equals(REMOVE)) {
+        fields.remove(pairs.get(i));
       } else {
-        fields.put(overrides[i], overrides[i + 1]);
+        fields.put(pairs.get(i), pairs.get(i + 1));
       }
     }
     return fields.entrySet().stream()
@@ -676,6 +810,17 @@ class ValidatorAgreementTest {
         .append(Contracts.errorParams(atlassian))
         .append('\n');
     return out.append(Contracts.describe(atlassian)).toString();
+  }
+
+  /** The property names of the spec's schema {@code name}, each after {@code prefix}, sorted. */
+  private static Set<String> properties(String name, String prefix) {
+    Map<?, ?> schemas = (Map<?, ?>) ((Map<?, ?>) yaml().get("components")).get("schemas");
+    Set<String> properties = new TreeSet<>();
+    for (Object property :
+        ((Map<?, ?>) ((Map<?, ?>) schemas.get(name)).get("properties")).keySet()) {
+      properties.add(prefix + property);
+    }
+    return properties;
   }
 
   private static Map<?, ?> yaml() {

@@ -6,6 +6,7 @@ import com.squareup.moshi.JsonAdapter;
 import com.squareup.moshi.JsonWriter;
 import com.squareup.moshi.Moshi;
 import io.github.together4j.images.TogetherImages;
+import io.github.together4j.images.generated.model.ModelInfo;
 import io.github.together4j.images.internal.RuntimeDependencies;
 import io.github.together4j.images.testkit.internal.ImageRenderer;
 import io.github.together4j.images.testkit.internal.SpecValidator;
@@ -29,6 +30,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import javax.net.ServerSocketFactory;
 import mockwebserver3.Dispatcher;
@@ -37,6 +40,7 @@ import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
 import mockwebserver3.SocketEffect;
 import okhttp3.Headers;
+import okhttp3.HttpUrl;
 import okio.Buffer;
 import org.jspecify.annotations.Nullable;
 
@@ -70,8 +74,25 @@ import org.jspecify.annotations.Nullable;
  *       index}, {@code type} and {@code timings}, like the live API.
  * </ul>
  *
- * <p>{@link #enqueue(Fault)} scripts misbehaviour for the next requests; {@link #takeRequest()}
- * returns what clients sent, the API key redacted. The server is thread-safe. Run {@link
+ * <p>It serves {@code GET /v1/models} too:
+ *
+ * <ul>
+ *   <li>The same {@code Authorization} check; 401 otherwise. Other methods are 405.
+ *   <li>The models the server was built with ({@link Builder#models(List)}; by default {@link
+ *       #DEFAULT_MODELS}, five image models, a chat model, an embedding model and one of a type the
+ *       spec does not list), in the order given, written as the spec's {@code ModelInfoList} and
+ *       checked against it before they are sent: an answer that would break the spec is a 500
+ *       {@code fake_server_error} instead.
+ *   <li>{@code dedicated=true} lists the dedicated models, and this server has none: the answer is
+ *       {@code []}. {@code dedicated=false}, or no {@code dedicated}, lists every model. Any other
+ *       value (the spec's boolean is {@code true} or {@code false}) is a 400 {@code
+ *       invalid_request_error} with {@code param} {@code dedicated}. Other query parameters are
+ *       ignored.
+ * </ul>
+ *
+ * <p>{@link #enqueue(Fault)} scripts misbehaviour for the next generation requests, {@link
+ * #enqueueModels(Fault)} for the next model list requests; {@link #takeRequest()} returns what
+ * clients sent to either, the API key redacted. The server is thread-safe. Run {@link
  * #main(String[])} to use it from curl or another SDK.
  */
 public final class FakeTogetherServer implements AutoCloseable {
@@ -83,6 +104,19 @@ public final class FakeTogetherServer implements AutoCloseable {
 
   /** The largest width or height drawn. */
   public static final int MAX_DIMENSION = ImageRenderer.MAX_DIMENSION;
+
+  /**
+   * The models {@code GET /v1/models} lists unless the server is built with others: real Together
+   * ids with names, licenses and prices shaped like the live API's, in no particular order. They
+   * are the image models {@code black-forest-labs/FLUX.1-schnell-Free}, {@code FLUX.1-schnell},
+   * {@code FLUX.1-dev}, {@code FLUX.1.1-pro} and {@code FLUX.1-kontext-pro}, the chat model {@code
+   * meta-llama/Llama-3.3-70B-Instruct-Turbo}, the embedding model {@code BAAI/bge-large-en-v1.5}
+   * and {@code openai/whisper-large-v3}, whose type {@code transcribe} the spec does not list. The
+   * two pro image models leave out the optional {@code license} and {@code context_length}, and
+   * {@code FLUX.1-kontext-pro} its {@code link} too. The list is unmodifiable; build on it with
+   * {@code new ArrayList<>(DEFAULT_MODELS)} or {@link ModelInfo#toBuilder()}.
+   */
+  public static final List<ModelInfo> DEFAULT_MODELS = ModelCatalog.readDefaults();
 
   /** How many untaken requests {@link #takeRequest()} keeps; older ones are dropped. */
   static final int MAX_RECORDED = 1_000;
@@ -103,12 +137,15 @@ public final class FakeTogetherServer implements AutoCloseable {
   private final MockWebServer server = new MockWebServer();
   private final String apiKey;
   private final Queue<Fault> script = new ConcurrentLinkedQueue<>();
+  private final Queue<Fault> modelsScript = new ConcurrentLinkedQueue<>();
+  private final List<ModelInfo> models;
 
   /** The last {@value #MAX_RECORDED} requests not yet taken: a long-running server stays small. */
   private final BlockingQueue<RecordedImageRequest> recorded =
       new LinkedBlockingQueue<>(MAX_RECORDED);
 
   private final AtomicInteger generations = new AtomicInteger();
+  private final AtomicInteger modelLists = new AtomicInteger();
 
   /** The image every request gets in benchmark mode, else null. */
   private final byte @Nullable [] fixedImage;
@@ -135,6 +172,7 @@ public final class FakeTogetherServer implements AutoCloseable {
   private FakeTogetherServer(Builder builder) {
     this.apiKey = builder.apiKey;
     this.fixedImage = builder.fixedImage;
+    this.models = builder.models;
     server.setDispatcher(
         new Dispatcher() {
           @Override
@@ -230,8 +268,19 @@ public final class FakeTogetherServer implements AutoCloseable {
   }
 
   /**
+   * Returns the models {@code GET /v1/models} lists, in the order given to {@link
+   * Builder#models(List)}.
+   *
+   * @return the models, unmodifiable
+   */
+  public List<ModelInfo> models() {
+    return models;
+  }
+
+  /**
    * Makes the next image generation request that has no fault yet misbehave as {@code fault} says.
-   * Faults apply in the order enqueued, one per request.
+   * Faults apply in the order enqueued, one per request. Model list requests never take these: see
+   * {@link #enqueueModels(Fault)}.
    *
    * @param fault the misbehaviour
    * @return this server
@@ -242,9 +291,35 @@ public final class FakeTogetherServer implements AutoCloseable {
   }
 
   /**
-   * Returns the oldest image generation request not yet taken, waiting up to 10 seconds for one.
-   * The server keeps the last 1,000 requests not yet taken, so that one left running for long does
-   * not grow; older ones are dropped.
+   * Makes the next {@code GET /v1/models} request that has no fault yet misbehave as {@code fault}
+   * says. Faults apply in the order enqueued, one per request, whether or not the request is
+   * authorized, as generation faults do; image generations never take these. A fault that answers
+   * normally ({@link Fault#delay}, {@link Fault#slowBody}, {@link Fault#dropMidBody}) answers with
+   * the model list; {@link Fault#malformedJson()} sends the model list cut in half.
+   *
+   * @param fault the misbehaviour
+   * @return this server
+   * @throws IllegalArgumentException for a fault that changes images ({@link
+   *     Fault#malformedBase64()}, {@link Fault#urlNotFound()}, {@link Fault#urlRedirectLoop()}): a
+   *     model list has none
+   */
+  public FakeTogetherServer enqueueModels(Fault fault) {
+    requireNonNull(fault, "fault == null");
+    if (fault.changesImages()) {
+      throw new IllegalArgumentException(
+          fault
+              + " changes the images of a generation and a model list has none;"
+              + " enqueue it with enqueue(Fault)");
+    }
+    modelsScript.add(fault);
+    return this;
+  }
+
+  /**
+   * Returns the oldest request not yet taken, an image generation or a model list, waiting up to 10
+   * seconds for one. The server keeps the last 1,000 requests not yet taken, so that one left
+   * running for long does not grow; older ones are dropped. Image downloads and requests refused
+   * for their method or path are not kept.
    *
    * @return the request, its API key redacted
    * @throws IllegalStateException if none arrives in time
@@ -253,7 +328,7 @@ public final class FakeTogetherServer implements AutoCloseable {
     try {
       RecordedImageRequest request = recorded.poll(10, TimeUnit.SECONDS);
       if (request == null) {
-        throw new IllegalStateException("no image generation request arrived within 10 s");
+        throw new IllegalStateException("no request arrived within 10 s");
       }
       return request;
     } catch (InterruptedException e) {
@@ -263,7 +338,8 @@ public final class FakeTogetherServer implements AutoCloseable {
   }
 
   /**
-   * Returns the oldest image generation request not yet taken, waiting up to {@code timeout}.
+   * Returns the oldest request not yet taken, as {@link #takeRequest()} does, waiting up to {@code
+   * timeout}.
    *
    * @param timeout how long to wait; zero to look without waiting
    * @return the request, or null if none arrived in time
@@ -280,7 +356,7 @@ public final class FakeTogetherServer implements AutoCloseable {
 
   /**
    * Returns how many image generation requests arrived since the start or the last {@link
-   * #reset()}; image downloads are not counted.
+   * #reset()}; image downloads and model lists are not counted (see {@link #modelsRequestCount()}).
    *
    * @return the count
    */
@@ -288,11 +364,26 @@ public final class FakeTogetherServer implements AutoCloseable {
     return generations.get();
   }
 
-  /** Forgets enqueued faults, recorded requests and stored URL images, as between two tests. */
+  /**
+   * Returns how many {@code GET /v1/models} requests arrived since the start or the last {@link
+   * #reset()}, authorized or not.
+   *
+   * @return the count
+   */
+  public int modelsRequestCount() {
+    return modelLists.get();
+  }
+
+  /**
+   * Forgets enqueued faults of both kinds, recorded requests, counts and stored URL images, as
+   * between two tests. The models listed stay as built.
+   */
   public void reset() {
     script.clear();
+    modelsScript.clear();
     recorded.clear();
     generations.set(0);
+    modelLists.set(0);
     synchronized (files) {
       files.clear();
     }
@@ -312,7 +403,8 @@ public final class FakeTogetherServer implements AutoCloseable {
   /**
    * Runs a server until the process is stopped: {@code [--port N] [--api-key KEY] [--fixed-image
    * FILE]} (default: a free port, {@value #DEFAULT_API_KEY}, drawn images; see {@link
-   * Builder#fixedImage(byte[])}).
+   * Builder#fixedImage(byte[])}). It serves generations and {@link #DEFAULT_MODELS} on {@code GET
+   * /v1/models}, and prints a curl command for each.
    *
    * @param args the command line
    * @throws InterruptedException if interrupted while serving
@@ -341,6 +433,12 @@ public final class FakeTogetherServer implements AutoCloseable {
             + server.apiKey()
             + "' -H 'Content-Type: application/json' -d '{\"prompt\":\"a fox\","
             + "\"model\":\"m\",\"width\":256,\"height\":256,\"response_format\":\"url\"}'");
+    System.out.println(
+        "  curl -s "
+            + server.baseUrl()
+            + "models -H 'Authorization: Bearer "
+            + server.apiKey()
+            + "'");
     Runtime.getRuntime().addShutdownHook(new Thread(server::close));
     try {
       new CountDownLatch(1).await();
@@ -395,6 +493,12 @@ public final class FakeTogetherServer implements AutoCloseable {
       }
       return generate(request);
     }
+    if (path.equals(ModelCatalog.PATH)) {
+      if (!"GET".equals(method)) {
+        return error(405, "invalid_request_error", method + " is not allowed: use GET", null, null);
+      }
+      return listModels(request);
+    }
     if (path.startsWith(FILES) && "GET".equals(method)) {
       return download(request, path.substring(FILES.length()));
     }
@@ -406,10 +510,60 @@ public final class FakeTogetherServer implements AutoCloseable {
     @Nullable Object json = parse(body);
     boolean authorized = isAuthorized(request.getHeaders().get("Authorization"));
     String contentType = request.getHeaders().get("Content-Type");
+    record(request, body, json, authorized);
+    generations.incrementAndGet();
+    long id = ids.incrementAndGet();
+    return respond(
+        id,
+        script.poll(),
+        fault -> answer(id, contentType, json, authorized, body, fault),
+        () -> "{\"id\":\"fake-" + id + "\",\"model\":\"m\",\"object\":\"list\",\"data\":[{\"in");
+  }
+
+  private MockResponse listModels(RecordedRequest request) {
+    boolean authorized = isAuthorized(request.getHeaders().get("Authorization"));
+    HttpUrl url = request.getUrl();
+    record(request, "", null, authorized);
+    modelLists.incrementAndGet();
+    long id = ids.incrementAndGet();
+    return respond(
+        id,
+        modelsScript.poll(),
+        fault -> modelsAnswer(url, authorized),
+        () -> {
+          String whole = ModelCatalog.answer(models, VALIDATOR);
+          return whole.substring(0, whole.length() / 2);
+        });
+  }
+
+  /** The answer to a model list request: 401, 400 for a bad {@code dedicated}, or the list. */
+  private MockResponse.Builder modelsAnswer(HttpUrl url, boolean authorized) {
+    if (!authorized) {
+      return unauthorized();
+    }
+    List<@Nullable String> values = url.queryParameterValues(ModelCatalog.DEDICATED);
+    @Nullable Boolean dedicated = ModelCatalog.dedicated(values);
+    if (dedicated == null) {
+      return errorBuilder(
+          400,
+          "invalid_request_error",
+          ModelCatalog.dedicatedProblem(values),
+          ModelCatalog.DEDICATED,
+          null);
+    }
+    // This server has no dedicated endpoints, so no dedicated models.
+    return new MockResponse.Builder()
+        .addHeader("Content-Type", "application/json")
+        .body(ModelCatalog.answer(dedicated ? List.of() : models, VALIDATOR));
+  }
+
+  /** Keeps {@code request} for {@link #takeRequest()}, dropping the oldest when full. */
+  private void record(
+      RecordedRequest request, String body, @Nullable Object json, boolean authorized) {
     RecordedImageRequest seen =
         new RecordedImageRequest(
             request.getMethod(),
-            request.getUrl().encodedPath(),
+            request.getUrl(),
             redact(request.getHeaders()),
             body,
             json,
@@ -417,13 +571,20 @@ public final class FakeTogetherServer implements AutoCloseable {
     while (!recorded.offer(seen)) {
       recorded.poll();
     }
-    generations.incrementAndGet();
-    long id = ids.incrementAndGet();
-    Fault fault = script.poll();
+  }
+
+  /**
+   * The response to request {@code id}: {@code answer}'s, or, when {@code fault} is given, what it
+   * scripts. {@code answer} takes the fault that changes images (or null) and {@code truncated}
+   * gives the body of {@link Fault#malformedJson()}.
+   */
+  private static MockResponse respond(
+      long id,
+      @Nullable Fault fault,
+      Function<@Nullable Fault, MockResponse.Builder> answer,
+      Supplier<String> truncated) {
     if (fault == null) {
-      return answer(id, contentType, json, authorized, body, null)
-          .setHeader("x-request-id", "fake-req-" + id)
-          .build();
+      return answer.apply(null).setHeader("x-request-id", "fake-req-" + id).build();
     }
     MockResponse.Builder response =
         switch (fault.kind) {
@@ -446,21 +607,15 @@ public final class FakeTogetherServer implements AutoCloseable {
           case MALFORMED_JSON ->
               new MockResponse.Builder()
                   .addHeader("Content-Type", "application/json")
-                  .body(
-                      "{\"id\":\"fake-"
-                          + id
-                          + "\",\"model\":\"m\",\"object\":\"list\",\"data\":[{\"in");
+                  .body(truncated.get());
           case DELAY ->
-              answer(id, contentType, json, authorized, body, null)
-                  .headersDelay(fault.delay.toNanos(), TimeUnit.NANOSECONDS);
-          case DROP_MID_BODY ->
-              answer(id, contentType, json, authorized, body, null)
-                  .onResponseBody(new SocketEffect.CloseSocket());
+              answer.apply(null).headersDelay(fault.delay.toNanos(), TimeUnit.NANOSECONDS);
+          case DROP_MID_BODY -> answer.apply(null).onResponseBody(new SocketEffect.CloseSocket());
           case SLOW_BODY ->
-              answer(id, contentType, json, authorized, body, null)
+              answer
+                  .apply(null)
                   .throttleBody(fault.bytesPerPause, fault.delay.toNanos(), TimeUnit.NANOSECONDS);
-          case MALFORMED_BASE64, URL_NOT_FOUND, URL_REDIRECT_LOOP ->
-              answer(id, contentType, json, authorized, body, fault);
+          case MALFORMED_BASE64, URL_NOT_FOUND, URL_REDIRECT_LOOP -> answer.apply(fault);
           case BODY ->
               new MockResponse.Builder()
                   .code(fault.status)
@@ -504,12 +659,7 @@ public final class FakeTogetherServer implements AutoCloseable {
       String body,
       @Nullable Fault fault) {
     if (!authorized) {
-      return errorBuilder(
-          401,
-          "invalid_request_error",
-          "Invalid API key provided. You can find your API key at https://api.together.ai/settings/api-keys.",
-          null,
-          "invalid_api_key");
+      return unauthorized();
     }
     // The spec declares only application/json; like the validators, a missing type is let through.
     if (contentType != null
@@ -725,6 +875,16 @@ public final class FakeTogetherServer implements AutoCloseable {
         .build();
   }
 
+  /** The 401 Together sends for a missing or wrong key. */
+  private static MockResponse.Builder unauthorized() {
+    return errorBuilder(
+        401,
+        "invalid_request_error",
+        "Invalid API key provided. You can find your API key at https://api.together.ai/settings/api-keys.",
+        null,
+        "invalid_api_key");
+  }
+
   private static MockResponse error(
       int status, String type, String message, @Nullable String param, @Nullable String code) {
     return errorBuilder(status, type, message, param, code).build();
@@ -818,8 +978,36 @@ public final class FakeTogetherServer implements AutoCloseable {
     private String apiKey = DEFAULT_API_KEY;
     private int port;
     private byte @Nullable [] fixedImage;
+    private List<ModelInfo> models = DEFAULT_MODELS;
 
     private Builder() {}
+
+    /**
+     * Sets the models {@code GET /v1/models} lists, in this order (default {@link
+     * FakeTogetherServer#DEFAULT_MODELS}). Each is checked against the spec's {@code ModelInfo}
+     * now, so that the server never sends what the live API could not: an {@code object} other than
+     * {@code model}, or a price that is NaN or infinite, is refused. The list is copied.
+     *
+     * <pre>{@code
+     * List<ModelInfo> models = new ArrayList<>(FakeTogetherServer.DEFAULT_MODELS);
+     * models.add(ModelInfo.builder()
+     *     .id("acme/painter-2").object(ModelInfo.ObjectEnum.MODEL)
+     *     .created(1_700_000_000L).type("image").build());
+     * FakeTogetherServer server = FakeTogetherServer.builder().models(models).start();
+     * }</pre>
+     *
+     * @param models the models, possibly none
+     * @return this builder
+     * @throws NullPointerException if {@code models} or an entry is null
+     * @throws IllegalArgumentException if an entry breaks the spec; the message names the entry's
+     *     index and id and each broken field, e.g. {@code models[2].pricing.base must be a number,
+     *     got NaN}
+     */
+    public Builder models(List<ModelInfo> models) {
+      requireNonNull(models, "models == null");
+      this.models = ModelCatalog.checked(models, VALIDATOR);
+      return this;
+    }
 
     /**
      * Answers every request with {@code image}, {@code n} times, instead of drawing images: for

@@ -8,16 +8,23 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A scripted misbehaviour for the next image generation request of a {@link FakeTogetherServer}.
+ * A scripted misbehaviour for the next image generation or model list request of a {@link
+ * FakeTogetherServer}.
  *
  * <pre>{@code
  * server.enqueue(Fault.rateLimited(Duration.ofSeconds(1)));   // the first call gets a 429
  * server.enqueue(Fault.dropMidBody());                          // the second is cut off
  * ImageGenerationResult result = client.generate("a fox");      // the third succeeds
+ *
+ * server.enqueueModels(Fault.overloaded());                     // GET /v1/models gets a 503
  * }</pre>
  *
  * <p>Faults are immutable; the {@code with…} methods return a copy. Each enqueued fault answers
- * exactly one request, in order; requests with no fault left are answered normally.
+ * exactly one request, in order; requests with no fault left are answered normally. {@link
+ * FakeTogetherServer#enqueue(Fault)} aims a fault at image generations, {@link
+ * FakeTogetherServer#enqueueModels(Fault)} at model lists, each with a script of its own. The
+ * faults that change images ({@link #malformedBase64()}, {@link #urlNotFound()}, {@link
+ * #urlRedirectLoop()}) apply to generations only.
  */
 public final class Fault {
   enum Kind {
@@ -407,6 +414,13 @@ public final class Fault {
     // Rounded up: a client told to wait 0 s for 500 ms would come back too early.
     long seconds = retryAfter.toSeconds() + (retryAfter.getNano() > 0 ? 1 : 0);
     return withHeader("Retry-After", Long.toString(seconds));
+  }
+
+  /** Whether this fault changes the images of a generation, and so means nothing elsewhere. */
+  boolean changesImages() {
+    return kind == Kind.MALFORMED_BASE64
+        || kind == Kind.URL_NOT_FOUND
+        || kind == Kind.URL_REDIRECT_LOOP;
   }
 
   private void requireError(String method) {

@@ -2,10 +2,12 @@ package io.github.together4j.images.testkit;
 
 import java.util.Map;
 import okhttp3.Headers;
+import okhttp3.HttpUrl;
 import org.jspecify.annotations.Nullable;
 
 /**
- * An image generation request as the {@link FakeTogetherServer} received it, its API key redacted.
+ * A request to the image API, an image generation or a model list, as the {@link
+ * FakeTogetherServer} received it, its API key redacted.
  *
  * <pre>{@code
  * RecordedImageRequest request = server.takeRequest();
@@ -15,7 +17,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class RecordedImageRequest {
   private final String method;
-  private final String path;
+  private final HttpUrl url;
   private final Headers headers;
   private final String body;
   private final @Nullable Object json;
@@ -23,13 +25,13 @@ public final class RecordedImageRequest {
 
   RecordedImageRequest(
       String method,
-      String path,
+      HttpUrl url,
       Headers headers,
       String body,
       @Nullable Object json,
       boolean authorized) {
     this.method = method;
-    this.path = path;
+    this.url = url;
     this.headers = headers;
     this.body = body;
     this.json = json;
@@ -37,7 +39,7 @@ public final class RecordedImageRequest {
   }
 
   /**
-   * Returns the HTTP method, {@code POST} for a well-behaved client.
+   * Returns the HTTP method: {@code POST} for a generation, {@code GET} for a model list.
    *
    * @return the method
    */
@@ -46,12 +48,24 @@ public final class RecordedImageRequest {
   }
 
   /**
-   * Returns the request path, e.g. {@code /v1/images/generations}.
+   * Returns the request path, e.g. {@code /v1/images/generations} or {@code /v1/models}, without
+   * the query.
    *
    * @return the path
    */
   public String path() {
-    return path;
+    return url.encodedPath();
+  }
+
+  /**
+   * Returns the first value of query parameter {@code name}, decoded, e.g. {@code "true"} for
+   * {@code GET /v1/models?dedicated=true}.
+   *
+   * @param name the parameter name, exact case
+   * @return the value; null if the parameter is absent or has no value
+   */
+  public @Nullable String queryParameter(String name) {
+    return url.queryParameter(name);
   }
 
   /**
@@ -113,6 +127,15 @@ public final class RecordedImageRequest {
 
   @Override
   public String toString() {
-    return method + " " + path + " " + (body.length() <= 200 ? body : body.substring(0, 200) + "…");
+    String query = url.encodedQuery();
+    String target = query == null ? url.encodedPath() : url.encodedPath() + "?" + query;
+    if (body.isEmpty()) {
+      return method + " " + target;
+    }
+    return method
+        + " "
+        + target
+        + " "
+        + (body.length() <= 200 ? body : body.substring(0, 200) + "…");
   }
 }

@@ -34,7 +34,7 @@ class FakeServerRoutingTest extends FakeServerTestBase {
 
   @Test
   void unknownPathIs404ErrorData() {
-    Reply models = call(new Request.Builder().url(server.baseUrl() + "models").build());
+    Reply models = call(new Request.Builder().url(server.baseUrl() + "chat/completions").build());
     Reply postToFiles =
         call(
             new Request.Builder()
@@ -45,7 +45,7 @@ class FakeServerRoutingTest extends FakeServerTestBase {
     assertThat(models.code()).isEqualTo(404);
     assertThat(object(models.json().get("error")))
         .containsEntry("type", "not_found")
-        .containsEntry("message", "no route for GET /v1/models")
+        .containsEntry("message", "no route for GET /v1/chat/completions")
         .containsEntry("param", null);
     assertThat(postToFiles.code()).isEqualTo(404);
     assertThat(object(postToFiles.json().get("error")))

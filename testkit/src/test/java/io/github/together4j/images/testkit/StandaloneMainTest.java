@@ -34,6 +34,7 @@ class StandaloneMainTest {
           .callTimeout(Duration.ofSeconds(10))
           .build();
   private static final Pattern CURL_BODY = Pattern.compile("-d '(\\{.*})'");
+  private static final Pattern BANNER_END = Pattern.compile("/models -H .*\\R");
 
   @AfterAll
   static void releaseHttp() {
@@ -67,6 +68,32 @@ class StandaloneMainTest {
     assertThat(post(port, "Bearer " + FakeTogetherServer.DEFAULT_API_KEY, curlBody.group(1)))
         .isEqualTo(200);
     assertThat(post(port, "Bearer another-key", curlBody.group(1))).isEqualTo(401);
+  }
+
+  @Test
+  void mainServesTheDefaultModelsAndPrintsAWorkingCurlCommandForThem() throws Exception {
+    int port = freePort();
+
+    String printed = runMain("--port", Integer.toString(port));
+
+    String curl =
+        "curl -s http://localhost:"
+            + port
+            + "/v1/models -H 'Authorization: Bearer "
+            + FakeTogetherServer.DEFAULT_API_KEY
+            + "'";
+    assertThat(printed).contains(curl);
+    Request request =
+        new Request.Builder()
+            .url("http://127.0.0.1:" + port + "/v1/models")
+            .header("Authorization", "Bearer " + FakeTogetherServer.DEFAULT_API_KEY)
+            .build();
+    try (Response response = HTTP.newCall(request).execute()) {
+      assertThat(response.code()).isEqualTo(200);
+      assertThat(response.body().string())
+          .contains("\"id\":\"black-forest-labs/FLUX.1-schnell-Free\"")
+          .contains("\"type\":\"transcribe\"");
+    }
   }
 
   @Test
@@ -129,7 +156,8 @@ class StandaloneMainTest {
       thread.setDaemon(true);
       thread.start();
       long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-      while (!captured.toString(StandardCharsets.UTF_8).contains("}'")) {
+      // The banner ends with the whole line of the curl command for the model list.
+      while (!BANNER_END.matcher(captured.toString(StandardCharsets.UTF_8)).find()) {
         assertThat(thread.isAlive()).as("main is still running").isTrue();
         assertThat(System.nanoTime()).as("main printed its banner in time").isLessThan(deadline);
         Thread.sleep(10);
