@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
     header = "Lists Together's image models.",
     description = {
       "Lists Together's image models: id, name, maker and base price (per megapixel).",
-      "On a terminal, a table; otherwise one tab-separated line per model."
+      "On a terminal, a table; otherwise one tab-separated line per model (id, name,",
+      "organization, price; --all adds the type after the id)."
     },
     exitCodeListHeading = "%nExit status:%n",
     exitCodeList = {
@@ -65,7 +66,8 @@ final class ModelsCommand implements Callable<Integer> {
           row.add(orEmpty(model.displayName()));
           row.add(orEmpty(model.organization()));
           ImageModelInfo.Pricing pricing = model.pricing();
-          row.add(pricing == null ? "" : "$" + Text.number(pricing.base()));
+          String price = pricing == null ? "" : Text.number(pricing.base());
+          row.add(context.interactive() && !price.isEmpty() ? "$" + price : price);
           rows.add(row.stream().map(Text::oneLine).toList());
         }
         if (context.interactive()) {

@@ -110,6 +110,15 @@ class JarIT {
     assertThat(server.takeRequest().field("n")).isEqualTo(2.0);
   }
 
+  @Test
+  void modelsJsonListsTheServersImageModels() throws Exception {
+    Result result = run(jar("models", "--json"), dir, keyed(), null);
+
+    assertThat(result.status()).as(result.toString()).isZero();
+    assertThat(result.err()).isEmpty();
+    assertThat(Runs.jsonArray(result.out())).hasSize(5);
+  }
+
   @ParameterizedTest(name = "{0} => exit {1}")
   @CsvSource(
       delimiter = '|',

@@ -60,6 +60,15 @@ final class Runs {
         .fromJson(text);
   }
 
+  /** {@code text} parsed as one JSON array. */
+  static List<Object> jsonArray(String text) throws java.io.IOException {
+    return new com.squareup.moshi.Moshi.Builder()
+        .build()
+        .<List<Object>>adapter(
+            com.squareup.moshi.Types.newParameterizedType(List.class, Object.class))
+        .fromJson(text);
+  }
+
   static void assertNothingIn(Path dir) throws java.io.IOException {
     if (java.nio.file.Files.exists(dir)) {
       try (var files = java.nio.file.Files.list(dir)) {
