@@ -21,28 +21,36 @@ final class Connection implements AutoCloseable {
   private @Nullable AutoCloseable server;
   private @Nullable String serverUrl;
 
-  private Connection(Context context, Transfers transfers) {
+  private Connection(Context context, Transfers transfers, boolean cleartextOnly) {
     this.context = context;
     this.transfers = transfers;
-    this.http = transfers.newHttpClient();
+    this.http = transfers.newHttpClient(cleartextOnly);
   }
 
   /**
    * Reads the configuration; with a key the client is built at once, so a base URL the client
    * refuses (plain http to a remote host, say) fails here, before any file is looked at.
    *
+   * @param downloads whether images may come as URLs, which could point anywhere: with a plain http
+   *     base URL, the client then still speaks TLS
    * @throws Failure for a configuration that cannot work (exit status 2)
    */
-  static Connection configure(Context context, Transfers transfers) {
-    Connection connection = new Connection(context, transfers);
+  static Connection configure(Context context, Transfers transfers, boolean downloads) {
     String key = context.variable(API_KEY_ENV);
+    String baseUrl = context.variable(BASE_URL_ENV);
+    // The embedded server, or an http base URL (loopback only: the client refuses others).
+    boolean cleartextOnly =
+        key == null
+            || (!downloads
+                && baseUrl != null
+                && baseUrl.regionMatches(true, 0, "http://", 0, "http://".length()));
+    Connection connection = new Connection(context, transfers, cleartextOnly);
     if (key == null) {
       return connection;
     }
     try {
       TogetherImages.Builder builder =
           TogetherImages.builder().apiKey(key).okHttpClient(connection.http);
-      String baseUrl = context.variable(BASE_URL_ENV);
       if (baseUrl != null) {
         builder.baseUrl(baseUrl);
       }

@@ -229,7 +229,8 @@ final class GenerateCommand implements Callable<Integer> {
     String pattern = namePattern(request.prompt());
     OutputFiles files = new OutputFiles(out, pattern, request.outputFormat());
     Transfers transfers = new Transfers(context.clock());
-    try (Connection connection = Connection.configure(context, transfers)) {
+    try (Connection connection =
+        Connection.configure(context, transfers, responseFormat == ResponseFormat.URL)) {
       files.check(n, overwrite);
       TogetherImages client = connection.client(stderr, quiet);
       String modelName = request.model() != null ? request.model() : client.defaultModel();

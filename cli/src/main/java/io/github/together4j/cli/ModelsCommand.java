@@ -46,7 +46,8 @@ final class ModelsCommand implements Callable<Integer> {
     Context context = parent.context;
     PrintWriter stdout = spec.commandLine().getOut();
     PrintWriter stderr = spec.commandLine().getErr();
-    try (Connection connection = Connection.configure(context, new Transfers(context.clock()))) {
+    try (Connection connection =
+        Connection.configure(context, new Transfers(context.clock()), false)) {
       TogetherImages client = connection.client(stderr, false);
       if (parent.verbose) {
         stderr.println("GET " + connection.baseUrl() + "models");

@@ -1,9 +1,11 @@
 package io.github.together4j.cli;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import okhttp3.Call;
+import okhttp3.ConnectionSpec;
 import okhttp3.EventListener;
 import okhttp3.Interceptor;
 import okhttp3.OkHttpClient;
@@ -26,9 +28,19 @@ final class Transfers extends EventListener implements Interceptor {
     this.clock = clock;
   }
 
-  /** An OkHttp client reporting to this object; the caller shuts it down ({@link #close}). */
-  OkHttpClient newHttpClient() {
-    return new OkHttpClient.Builder().eventListener(this).addNetworkInterceptor(this).build();
+  /**
+   * An OkHttp client reporting to this object; the caller shuts it down ({@link #close}). With
+   * {@code cleartextOnly} it speaks plain http only, which spares OkHttp's TLS set-up (loading the
+   * JDK's trusted certificates: about a third of a second at start) when every call goes to a
+   * loopback server.
+   */
+  OkHttpClient newHttpClient(boolean cleartextOnly) {
+    OkHttpClient.Builder builder =
+        new OkHttpClient.Builder().eventListener(this).addNetworkInterceptor(this);
+    if (cleartextOnly) {
+      builder.connectionSpecs(List.of(ConnectionSpec.CLEARTEXT));
+    }
+    return builder.build();
   }
 
   /** Releases what {@code client} holds: it is ours, so TogetherImages.close() leaves it. */
