@@ -108,6 +108,51 @@ final class Processes {
         fileAt == 0 ? 0 : exitAt);
   }
 
+  /**
+   * The testkit's server run from the jar as a process of its own: {@code FakeTogetherServer}'s
+   * main.
+   */
+  record Server(Process process, String baseUrl, String apiKey) implements AutoCloseable {
+    static Server start(Path dir) throws IOException {
+      Process process =
+          new ProcessBuilder(
+                  JAVA.toString(),
+                  "-cp",
+                  JAR.toString(),
+                  "io.github.together4j.images.testkit.FakeTogetherServer")
+              .directory(dir.toFile())
+              .redirectError(ProcessBuilder.Redirect.DISCARD)
+              .start();
+      try {
+        // "Fake Together server at http://localhost:PORT/v1/ accepting API key KEY; try:"
+        String line =
+            new java.io.BufferedReader(
+                    new java.io.InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))
+                .readLine();
+        java.util.regex.Matcher m =
+            java.util.regex.Pattern.compile("at (http://\\S+) accepting API key (\\S+);")
+                .matcher(String.valueOf(line));
+        if (!m.find()) {
+          throw new IOException("the fake server said: " + line);
+        }
+        return new Server(process, m.group(1), m.group(2));
+      } catch (IOException | RuntimeException e) {
+        process.destroyForcibly();
+        throw e;
+      }
+    }
+
+    @Override
+    public void close() {
+      process.destroy();
+      try {
+        process.waitFor(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
   static double median(List<Double> values) {
     List<Double> sorted = new ArrayList<>(values);
     Collections.sort(sorted);
