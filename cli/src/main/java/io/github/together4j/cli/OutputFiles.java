@@ -13,6 +13,7 @@ import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -69,8 +70,14 @@ final class OutputFiles {
               : "cannot create --out " + directory + ": " + existing + " is a file");
     }
     try {
-      // The only sure test: permissions, read-only mounts, ACLs and root all have their say.
-      Files.delete(Files.createTempFile(existing, ".together4j-check-", ".tmp"));
+      // The only sure test: permissions, read-only mounts, ACLs and root all have their say. Not
+      // Files.createTempFile: its SecureRandom costs a cold start about 80 ms.
+      Path probe =
+          existing.resolve(
+              ".together4j-check-"
+                  + Long.toHexString(ThreadLocalRandom.current().nextLong())
+                  + ".tmp");
+      Files.delete(Files.createFile(probe));
     } catch (IOException e) {
       throw Failure.failed("cannot write " + expected(0) + ": " + reason(e), e);
     }
