@@ -24,6 +24,7 @@ import org.jspecify.annotations.Nullable;
  * @param stdin where {@code generate -} reads its prompt from
  * @param opener opens an image for {@code --open}
  * @param clock nanoseconds, for elapsed times
+ * @param interruptible whether a signal may cancel the work (the process is the tool's own)
  */
 record Context(
     Function<String, @Nullable String> env,
@@ -33,7 +34,8 @@ record Context(
     int columns,
     InputStream stdin,
     Opener opener,
-    LongSupplier clock) {
+    LongSupplier clock,
+    boolean interruptible) {
 
   /** The process's own surroundings. */
   static Context system() {
@@ -51,7 +53,8 @@ record Context(
         columns(env.apply("COLUMNS")),
         System.in,
         Opener.desktop(env),
-        System::nanoTime);
+        System::nanoTime,
+        true);
   }
 
   /** Surroundings for a test: {@code env}, no terminal, nothing opened. */
@@ -64,23 +67,27 @@ record Context(
         80,
         InputStream.nullInputStream(),
         file -> "no desktop in tests",
-        System::nanoTime);
+        System::nanoTime,
+        false);
   }
 
   Context withEnv(Map<String, String> newEnv) {
-    return new Context(newEnv::get, interactive, live, color, columns, stdin, opener, clock);
+    return new Context(
+        newEnv::get, interactive, live, color, columns, stdin, opener, clock, interruptible);
   }
 
   Context withTerminal(boolean isInteractive, boolean isLive) {
-    return new Context(env, isInteractive, isLive, color, columns, stdin, opener, clock);
+    return new Context(
+        env, isInteractive, isLive, color, columns, stdin, opener, clock, interruptible);
   }
 
   Context withStdin(InputStream in) {
-    return new Context(env, interactive, live, color, columns, in, opener, clock);
+    return new Context(env, interactive, live, color, columns, in, opener, clock, interruptible);
   }
 
   Context withOpener(Opener newOpener) {
-    return new Context(env, interactive, live, color, columns, stdin, newOpener, clock);
+    return new Context(
+        env, interactive, live, color, columns, stdin, newOpener, clock, interruptible);
   }
 
   /** The value of {@code name}, or null when it is unset or blank. */

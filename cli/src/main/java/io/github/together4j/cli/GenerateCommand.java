@@ -220,6 +220,7 @@ final class GenerateCommand implements Callable<Integer> {
   boolean quiet;
 
   @Override
+  @SuppressWarnings("try") // Interruption is held for its scope: a signal hook while saving.
   public Integer call() {
     Context context = parent.context;
     PrintWriter stdout = spec.commandLine().getOut();
@@ -240,9 +241,10 @@ final class GenerateCommand implements Callable<Integer> {
       }
       long requested = context.clock().getAsLong();
       SavedImages saved;
-      try (Progress progress = progress(context, stderr, transfers)) {
+      try (Progress progress = progress(context, stderr, transfers);
+          Interruption interruption = Interruption.watch(transfers, context.interruptible())) {
         progress.start("Generating " + images(n) + " with " + modelName, "Receiving " + images(n));
-        saved = save(client, request, pattern, files);
+        saved = save(client, request, pattern, files, transfers);
       }
       long done = context.clock().getAsLong();
       Timings timings = new Timings(done - started, transfers.responseAt(), requested, done);
@@ -284,6 +286,22 @@ final class GenerateCommand implements Callable<Integer> {
   }
 
   private SavedImages save(
+      TogetherImages client,
+      ImageGenerationRequest request,
+      String pattern,
+      OutputFiles files,
+      Transfers transfers) {
+    try {
+      return saveOrExplain(client, request, pattern, files);
+    } catch (RuntimeException e) {
+      if (transfers.cancelled()) {
+        throw Failure.failed("interrupted; nothing was written", e);
+      }
+      throw e;
+    }
+  }
+
+  private SavedImages saveOrExplain(
       TogetherImages client, ImageGenerationRequest request, String pattern, OutputFiles files) {
     SaveOption[] options = overwrite ? new SaveOption[] {SaveOption.OVERWRITE} : new SaveOption[0];
     try {

@@ -24,8 +24,12 @@ import org.jspecify.annotations.Nullable;
  * an image is streamed into first is an implementation detail the user never sees.
  */
 final class OutputFiles {
-  /** The hidden temporary files the streaming save writes: {@code .together4j-<n>.<hex>.part}. */
-  private static final Pattern PART = Pattern.compile("\\.together4j-(\\d+)\\.[0-9a-fA-F]+\\.part");
+  /**
+   * The hidden temporary files the streaming save writes for image {@code n}: {@code
+   * ..together4j-<n>.<hex>.part}.
+   */
+  private static final Pattern PART =
+      Pattern.compile("\\.{1,2}together4j-(\\d+)\\.[0-9a-fA-F]+\\.part");
 
   private final Path directory;
   private final String pattern;

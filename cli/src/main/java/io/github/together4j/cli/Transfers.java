@@ -2,6 +2,8 @@ package io.github.together4j.cli;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import okhttp3.Call;
@@ -23,6 +25,8 @@ final class Transfers extends EventListener implements Interceptor {
   private final LongSupplier clock;
   private final AtomicLong bytes = new AtomicLong();
   private volatile long responseAt;
+  private final Set<Call> running = ConcurrentHashMap.newKeySet();
+  private volatile boolean cancelled;
 
   Transfers(LongSupplier clock) {
     this.clock = clock;
@@ -47,6 +51,35 @@ final class Transfers extends EventListener implements Interceptor {
   static void close(OkHttpClient client) {
     client.dispatcher().executorService().shutdown();
     client.connectionPool().evictAll();
+  }
+
+  @Override
+  public void callStart(Call call) {
+    running.add(call);
+    if (cancelled) {
+      call.cancel();
+    }
+  }
+
+  @Override
+  public void callEnd(Call call) {
+    running.remove(call);
+  }
+
+  @Override
+  public void callFailed(Call call, IOException e) {
+    running.remove(call);
+  }
+
+  /** Cancels every call under way, and any started from now on. */
+  void cancelAll() {
+    cancelled = true;
+    running.forEach(Call::cancel);
+  }
+
+  /** {@return whether {@link #cancelAll()} was called} */
+  boolean cancelled() {
+    return cancelled;
   }
 
   @Override

@@ -222,6 +222,47 @@ class JarIT {
     assertThat(result.out() + result.err()).doesNotContain(KEY);
   }
 
+  /** SIGTERM (as Ctrl-C) while an image streams in: the temporary file goes too. */
+  @Test
+  void aSignalMidTransferLeavesNothingBehind() throws Exception {
+    server.enqueue(Fault.slowBody(4_096, java.time.Duration.ofMillis(50)));
+    Path out = Files.createDirectory(dir.resolve("out"));
+    ProcessBuilder builder =
+        new ProcessBuilder(
+                jar(
+                    "generate",
+                    "a fox",
+                    "--size",
+                    "512x512",
+                    "--format",
+                    "png",
+                    "--out",
+                    out.toString()))
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .redirectError(dir.resolve("stderr.txt").toFile());
+    builder.environment().putAll(keyed());
+    Process process = builder.start();
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    while (!hasPartFile(out) && process.isAlive() && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    assertThat(hasPartFile(out)).as("a temporary file while the image streams in").isTrue();
+
+    process.destroy();
+
+    assertThat(process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue()).isEqualTo(143);
+    try (var files = Files.list(out)) {
+      assertThat(files).as("left in --out").isEmpty();
+    }
+  }
+
+  private static boolean hasPartFile(Path dir) throws java.io.IOException {
+    try (var files = Files.list(dir)) {
+      return files.anyMatch(f -> f.getFileName().toString().endsWith(".part"));
+    }
+  }
+
   /**
    * The process ends promptly once the last file is written: the client, its connections and the
    * fake server are closed, and no thread holds the JVM. Timed from the file's appearance to the

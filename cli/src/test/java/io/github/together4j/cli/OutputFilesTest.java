@@ -24,7 +24,7 @@ class OutputFilesTest {
 
   @Test
   void aTemporaryFileIsToldAsTheImageItBecomes() {
-    String part = out.toAbsolutePath().resolve(".together4j-1.1cfe81ef.part").toString();
+    String part = out.toAbsolutePath().resolve("..together4j-1.1cfe81ef.part").toString();
 
     assertThat(message(new AccessDeniedException(part)))
         .isEqualTo("cannot write out/a_fox_1.png: permission denied");
@@ -32,7 +32,7 @@ class OutputFilesTest {
 
   @Test
   void theFileSystemsReasonIsKept() {
-    String part = out.resolve(".together4j-0.00ab.part").toString();
+    String part = out.resolve("..together4j-0.00ab.part").toString();
 
     assertThat(message(new FileSystemException(part, null, "No space left on device")))
         .isEqualTo("cannot write out/a_fox_0.png: no space left on device");
