@@ -29,12 +29,13 @@ import picocli.CommandLine.Spec;
     sortOptions = false,
     header = "Generates the images of every prompt in a file, resumably.",
     description = {
-      "Generates the images of every item in FILE: .txt (one prompt a line), .jsonl (one",
-      "request object a line: {\"prompt\": …, \"steps\": 4, …}) or .csv (a header row with a",
-      "prompt column). Images go to --out, with manifest.jsonl recording each item done.",
-      "Run the same command again to resume: items done are skipped. Every item is",
-      "checked before the first request. The request options are the defaults each item",
-      "starts from; an item's own fields override them."
+      "Generates the images of every item in FILE: .txt (one prompt a line),",
+      ".jsonl (one request object a line: {\"prompt\": …, \"steps\": 4}) or .csv",
+      "(a header row with a prompt column). The images go to --out, and",
+      "manifest.jsonl there records each item done. Every item is checked before",
+      "the first request. Run the same command again to resume: items done are",
+      "skipped. The request options are the defaults of every item; an item's own",
+      "fields override them."
     },
     exitCodeListHeading = "%nExit status:%n",
     exitCodeList = {

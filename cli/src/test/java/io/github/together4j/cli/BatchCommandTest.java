@@ -329,6 +329,65 @@ class BatchCommandTest {
   }
 
   @Test
+  void onATerminalAProgressLineIsDrawnAndTakenAwayBeforeTheSummary(FakeTogetherServer server)
+      throws IOException {
+    Context terminal = Context.of(env(KEY, server.baseUrl())).withTerminal(false, true);
+
+    Run run =
+        run(
+            terminal,
+            "batch",
+            fivePrompts().toString(),
+            "--out",
+            dir.resolve("out").toString(),
+            "--size",
+            "32x32");
+
+    assertThat(run.status()).as(run.toString()).isZero();
+    assertThat(run.err()).contains("\r5/5 done, 0 failed, 0 in flight, ").contains(" images/min");
+    String last = run.err().substring(run.err().lastIndexOf('\r') + 1);
+    assertThat(last).startsWith("5 items: 5 done, 0 failed, 0 pending; ").doesNotContain("\r");
+  }
+
+  @Test
+  void anInterruptLetsTheItemInFlightFinishAndExits130(FakeTogetherServer server) throws Exception {
+    for (int i = 0; i < 5; i++) {
+      server.enqueue(Fault.delay(Duration.ofMillis(300)));
+    }
+    Path out = dir.resolve("out");
+    Run[] result = new Run[1];
+    Thread runner =
+        new Thread(
+            () ->
+                result[0] =
+                    runKeyed(
+                        server,
+                        "batch",
+                        dir.resolve("prompts.txt").toString(),
+                        "--out",
+                        out.toString(),
+                        "--size",
+                        "32x32",
+                        "--concurrency",
+                        "1"));
+    fivePrompts();
+    runner.start();
+    long deadline = System.nanoTime() + 20_000_000_000L;
+    while (!Files.exists(out.resolve("000001_a_red_fox.jpg")) && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+
+    runner.interrupt();
+    runner.join(20_000);
+
+    Run run = result[0];
+    assertThat(run.status()).as(run.toString()).isEqualTo(BatchCommand.INTERRUPTED);
+    assertThat(run.errLines()).singleElement().asString().startsWith("Interrupted: 5 items: ");
+    assertThat(manifestItems(out)).hasSize(server.generationsServed());
+    assertThat(server.generationsServed()).isBetween(1, 4);
+  }
+
+  @Test
   void theProgressLineSaysDoneFailedInFlightRateAndEta() {
     assertThat(BatchCommand.Bar.duration(Duration.ofSeconds(42))).isEqualTo("42s");
     assertThat(BatchCommand.Bar.duration(Duration.ofSeconds(250))).isEqualTo("4m10s");
