@@ -80,6 +80,13 @@ final class Errors implements IParameterExceptionHandler, IExecutionExceptionHan
       List<String> args = unmatched.getUnmatched();
       String first = args.isEmpty() ? "" : args.get(0);
       List<String> suggestions = unmatched.getSuggestions();
+      if (!unmatched.isUnknownOption() && !first.isEmpty()) {
+        // picocli's similarity also offers "batch" for "generat": keep the commands that start
+        // as the word does, if any do.
+        List<String> alike =
+            suggestions.stream().filter(s -> s.charAt(0) == first.charAt(0)).toList();
+        suggestions = alike.isEmpty() ? suggestions : alike;
+      }
       String didYouMean =
           suggestions.isEmpty() ? "" : "; did you mean " + String.join(" or ", suggestions) + "?";
       if (unmatched.isUnknownOption()) {

@@ -14,7 +14,7 @@ final class Interruption implements AutoCloseable {
   private final Thread hook;
   private final CountDownLatch done = new CountDownLatch(1);
 
-  private Interruption(Transfers transfers, boolean enabled) {
+  private Interruption(Runnable onSignal, long graceMillis, boolean enabled) {
     if (!enabled) {
       hook = null;
       return;
@@ -22,9 +22,9 @@ final class Interruption implements AutoCloseable {
     hook =
         new Thread(
             () -> {
-              transfers.cancelAll();
+              onSignal.run();
               try {
-                done.await(GRACE_MILLIS, TimeUnit.MILLISECONDS);
+                done.await(graceMillis, TimeUnit.MILLISECONDS);
               } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
               }
@@ -38,7 +38,16 @@ final class Interruption implements AutoCloseable {
    * With {@code enabled} false (in-process tests: the JVM is the test runner's) it does nothing.
    */
   static Interruption watch(Transfers transfers, boolean enabled) {
-    return new Interruption(transfers, enabled);
+    return new Interruption(transfers::cancelAll, GRACE_MILLIS, enabled);
+  }
+
+  /**
+   * Watches for a signal until closed: on one, runs {@code onSignal} (for a batch: interrupts the
+   * thread running it, which lets the requests in flight finish and be recorded) and holds the JVM
+   * until closed, at most {@code graceMillis} ms.
+   */
+  static Interruption watch(Runnable onSignal, long graceMillis, boolean enabled) {
+    return new Interruption(onSignal, graceMillis, enabled);
   }
 
   @Override

@@ -16,7 +16,12 @@ import picocli.CommandLine.Spec;
     versionProvider = Version.class,
     description = "Generates images with Together AI from the command line.",
     synopsisSubcommandLabel = "COMMAND",
-    subcommands = {GenerateCommand.class, ModelsCommand.class, CompletionCommand.class},
+    subcommands = {
+      GenerateCommand.class,
+      BatchCommand.class,
+      ModelsCommand.class,
+      CompletionCommand.class
+    },
     footerHeading = "%nEnvironment:%n",
     footer = {
       "  TOGETHER_API_KEY   your key, from https://api.together.ai/settings/api-keys;",
@@ -31,7 +36,9 @@ import picocli.CommandLine.Spec;
     exitCodeList = {
       "0:done",
       "1:the call to Together, a download or a file failed",
-      "2:bad command line or configuration"
+      "2:bad command line or configuration",
+      "3:batch: some items failed",
+      "130:batch: interrupted (Ctrl-C)"
     })
 final class Together4j implements Runnable {
 

@@ -257,6 +257,88 @@ class JarIT {
     }
   }
 
+  /** {@code batch} as a process: a run, a rerun that generates nothing, a bad --shard. */
+  @Test
+  void batchRunsResumesAndRefusesABadShard() throws Exception {
+    Path prompts = Files.writeString(dir.resolve("prompts.txt"), "a fox\na cat\na boat\n");
+    Path out = dir.resolve("out");
+    List<String> batch =
+        jar("batch", prompts.toString(), "--out", out.toString(), "--size", "32x32");
+
+    Result first = run(batch, dir, keyed(), null);
+    Result again = run(batch, dir, keyed(), null);
+    List<String> badShard = new ArrayList<>(batch);
+    badShard.addAll(List.of("--shard", "3/2"));
+    Result refused = run(badShard, dir, keyed(), null);
+
+    assertThat(first.status()).as(first.toString()).isZero();
+    assertThat(first.err()).startsWith("3 items: 3 done, 0 failed, 0 pending; 3 generated in ");
+    assertThat(again.status()).as(again.toString()).isZero();
+    assertThat(again.err()).startsWith("3 items: 3 done (3 before), ");
+    assertThat(server.generationsServed()).isEqualTo(3);
+    assertThat(refused.status()).isEqualTo(2);
+    assertThat(refused.err().lines()).singleElement().asString().startsWith("error: --shard 3/2");
+  }
+
+  /**
+   * A signal mid-batch: no new request, the one in flight finishes and is recorded; the rerun
+   * generates the rest, so every item is generated exactly once.
+   */
+  @Test
+  void aSignalMidBatchRecordsTheItemsInFlightAndTheRerunFinishes() throws Exception {
+    for (int i = 0; i < 6; i++) {
+      server.enqueue(Fault.delay(java.time.Duration.ofMillis(400)));
+    }
+    Path prompts =
+        Files.writeString(dir.resolve("prompts.txt"), "a\nb\nc\nd\ne\nf\n", StandardCharsets.UTF_8);
+    Path out = dir.resolve("out");
+    List<String> batch =
+        jar(
+            "batch",
+            prompts.toString(),
+            "--out",
+            out.toString(),
+            "--size",
+            "32x32",
+            "--concurrency",
+            "1");
+    ProcessBuilder builder =
+        new ProcessBuilder(batch)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .redirectError(dir.resolve("stderr.txt").toFile());
+    builder.environment().putAll(keyed());
+    Process process = builder.start();
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    while (!Files.exists(out.resolve("000001_a.jpg"))
+        && process.isAlive()
+        && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    assertThat(out.resolve("000001_a.jpg")).exists();
+
+    process.destroy();
+
+    assertThat(process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue()).isEqualTo(143);
+    String err = Files.readString(dir.resolve("stderr.txt"), StandardCharsets.UTF_8);
+    assertThat(err).contains("Interrupted: 6 items: ");
+    int served = server.generationsServed();
+    assertThat(served).isBetween(1, 5);
+    assertThat(doneItems(out)).isEqualTo(served);
+
+    Result rerun = run(batch, dir, keyed(), null);
+
+    assertThat(rerun.status()).as(rerun.toString()).isZero();
+    assertThat(server.generationsServed()).isEqualTo(6);
+    assertThat(doneItems(out)).isEqualTo(6);
+  }
+
+  private static long doneItems(Path out) throws java.io.IOException {
+    return Files.readAllLines(out.resolve("manifest.jsonl")).stream()
+        .filter(line -> line.contains("\"status\":\"done\""))
+        .count();
+  }
+
   private static boolean hasPartFile(Path dir) throws java.io.IOException {
     try (var files = Files.list(dir)) {
       return files.anyMatch(f -> f.getFileName().toString().endsWith(".part"));
