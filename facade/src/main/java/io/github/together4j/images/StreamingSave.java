@@ -15,11 +15,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import okio.Buffer;
 import okio.BufferedSource;
-import okio.ForwardingSource;
-import okio.Okio;
-import okio.Source;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -73,14 +69,16 @@ final class StreamingSave {
    * {@link UncheckedIOException} for the file system; in every case after deleting what it wrote.
    */
   SavedImages save(BufferedSource body) throws IOException {
-    EndOfBody end = new EndOfBody(body);
     try {
-      return read(Okio.buffer(end));
+      return read(body);
     } catch (EOFException e) {
       // The HTTP body arrived whole and the JSON ends inside it (in a b64_json value, say): the
       // same malformed response generate() refuses, never retried. Okio's EOFException from
-      // nextSource() carries no message, so only where the body ended tells it from a cut.
-      if (!end.reached) {
+      // nextSource() carries no message, so only whether the body ended tells it from a cut: a
+      // body that ended says it is exhausted; a cut one fails again when asked. (Asking here, not
+      // wrapping the body in a source that watches for its end: that extra layer cost ~10% of
+      // generateAndSave's throughput.)
+      if (!endedWhole(body)) {
         throw e;
       }
       JsonEncodingException malformed =
@@ -393,20 +391,12 @@ final class StreamingSave {
   }
 
   /** Notes whether the HTTP body ended cleanly: OkHttp reports a cut transfer as an exception. */
-  private static final class EndOfBody extends ForwardingSource {
-    boolean reached;
-
-    EndOfBody(Source delegate) {
-      super(delegate);
-    }
-
-    @Override
-    public long read(Buffer sink, long byteCount) throws IOException {
-      long read = super.read(sink, byteCount);
-      if (read == -1) {
-        reached = true;
-      }
-      return read;
+  /** Whether {@code body} reached its end as the transport framed it, rather than breaking off. */
+  private static boolean endedWhole(BufferedSource body) {
+    try {
+      return body.exhausted();
+    } catch (IOException cut) {
+      return false;
     }
   }
 }
