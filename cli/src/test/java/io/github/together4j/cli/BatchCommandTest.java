@@ -26,7 +26,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** {@code together4j batch}, in-process, against the testkit's fake server. */
 @FakeTogether(apiKey = BatchCommandTest.KEY)
 class BatchCommandTest {
-  static final String KEY = "tgp_v1_batch-test-key-0123456789abcdef";
+  static final String KEY = "fake-batch-test-key-not-real";
 
   @TempDir Path dir;
 
@@ -229,7 +229,7 @@ class BatchCommandTest {
 
     Run run =
         run(
-            Context.of(env("tgp_v1_wrong-key-0123456789abcdef", server.baseUrl())),
+            Context.of(env("fake-wrong-key-not-real", server.baseUrl())),
             "batch",
             fivePrompts().toString(),
             "--out",

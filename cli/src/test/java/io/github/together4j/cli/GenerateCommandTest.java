@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code together4j generate}, in-process, against the testkit's fake server. */
 @FakeTogether(apiKey = GenerateCommandTest.KEY)
 class GenerateCommandTest {
-  static final String KEY = "tgp_v1_cli-test-key-0123456789abcdef";
+  static final String KEY = "fake-cli-test-key-not-real";
 
   @TempDir Path dir;
 

@@ -26,7 +26,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /** The runnable jar as a user runs it: a separate process, against the testkit's server. */
 class JarIT {
-  static final String KEY = "tgp_v1_jar-it-key-0123456789abcdef";
+  static final String KEY = "fake-jar-it-key-not-real";
 
   static FakeTogetherServer server;
 
