@@ -5,6 +5,7 @@ import io.github.together4j.images.ImageGenerationRequest.ResponseFormat;
 import io.github.together4j.images.SaveOption;
 import io.github.together4j.images.SavedImages;
 import io.github.together4j.images.TogetherImages;
+import io.github.together4j.images.internal.FileNames;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -212,7 +213,7 @@ final class GenerateCommand implements Callable<Integer> {
   /** The file-name pattern: {@code --name}, or the prompt's words then {@code _{index}}. */
   private String namePattern(String text) {
     if (name == null) {
-      return Text.slug(text) + "_{index}";
+      return FileNames.slug(text) + "_{index}";
     }
     String shown = "--name " + Text.oneLine(name) + ": ";
     if (name.isBlank()) {

@@ -52,21 +52,4 @@ final class Text {
         ? BigDecimal.valueOf(value).stripTrailingZeros().toPlainString()
         : String.valueOf(value);
   }
-
-  /**
-   * A file-name stem from a prompt: lower case, letters and digits joined by {@code _}, at most 40
-   * characters; {@code image} when nothing is left.
-   */
-  static String slug(String prompt) {
-    String slug =
-        prompt
-            .toLowerCase(Locale.ROOT)
-            .replaceAll("[^\\p{IsAlphabetic}\\p{IsDigit}]+", "_")
-            .replaceAll("^_+|_+$", "");
-    if (slug.length() > 40) {
-      int end = Character.isHighSurrogate(slug.charAt(39)) ? 39 : 40;
-      slug = slug.substring(0, end).replaceAll("_+$", "");
-    }
-    return slug.isEmpty() ? "image" : slug;
-  }
 }

@@ -5,6 +5,7 @@ import com.squareup.moshi.JsonReader;
 import com.squareup.moshi.JsonWriter;
 import io.github.together4j.images.generated.JSON;
 import io.github.together4j.images.generated.model.ImageRequest;
+import io.github.together4j.images.internal.FileNames;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -129,23 +130,6 @@ final class BatchItem {
     }
   }
 
-  /** A file-name stem from a prompt: lower case, letters and digits, at most 40 characters. */
-  static String slug(String prompt) {
-    String slug =
-        prompt
-            .toLowerCase(Locale.ROOT)
-            .replaceAll("[^\\p{IsAlphabetic}\\p{IsDigit}]+", "_")
-            .replaceAll("^_+|_+$", "");
-    if (slug.length() > 40) {
-      int end = 40;
-      if (Character.isHighSurrogate(slug.charAt(end - 1))) {
-        end--;
-      }
-      slug = slug.substring(0, end).replaceAll("_+$", "");
-    }
-    return slug.isEmpty() ? "image" : slug;
-  }
-
   /**
    * This item's file-name pattern for {@link TogetherImages#generateAndSave}: {@code {item}} (the
    * number, six digits at least), {@code {line}} and {@code {slug}} replaced, and {@code _{index}}
@@ -156,7 +140,7 @@ final class BatchItem {
         pattern
             .replace("{item}", String.format(Locale.ROOT, "%06d", number))
             .replace("{line}", Long.toString(line))
-            .replace("{slug}", slug(request.prompt()));
+            .replace("{slug}", FileNames.slug(request.prompt()));
     if (request.n() > 1 && !name.contains("{index}")) {
       name = name + "_{index}";
     }

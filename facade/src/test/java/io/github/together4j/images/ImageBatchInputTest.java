@@ -3,6 +3,7 @@ package io.github.together4j.images;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.together4j.images.internal.FileNames;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -216,8 +217,8 @@ class ImageBatchInputTest {
     assertThat(item.key).startsWith("42:").hasSize(3 + 16);
     BatchItem four = new BatchItem(7, 7, ImageGenerationRequest.builder("x").n(4).build(), "m/x");
     assertThat(four.namePattern("{item}")).isEqualTo("000007_{index}");
-    assertThat(BatchItem.slug("Café 24/7")).isEqualTo("café_24_7");
-    assertThat(BatchItem.slug("!!!")).isEqualTo("image");
+    assertThat(FileNames.slug("Café 24/7")).isEqualTo("café_24_7");
+    assertThat(FileNames.slug("!!!")).isEqualTo("image");
 
     int[] counts = new int[4];
     for (int line = 1; line <= 400; line++) {
