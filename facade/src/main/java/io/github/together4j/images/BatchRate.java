@@ -13,7 +13,11 @@ import java.util.ArrayDeque;
  *       congestion, already answered. It never falls below 1, nor below what the measured rate of
  *       successes needs (successes per second over the last window times the mean latency): a cut
  *       below that would only idle the account's own rate, which a 429 has just shown is reached.
- *   <li>Each success adds {@code 1 / limit}: one more request in flight per round of successes.
+ *   <li>Each success adds {@code 1 / limit}: one more request in flight per round of successes. A
+ *       cut from about the same limit as the last one (within an eighth of it, or 2: a ceiling
+ *       found again, such as the account's requests per minute) doubles how many rounds each step
+ *       up takes, up to {@value #MAX_PATIENCE}: probing a known ceiling costs a 429 and a pause
+ *       each time. A cut from any other limit starts over at one round a step.
  *   <li>Sends are paced at {@code limit} per mean latency, so slots freed at once (after a pause)
  *       refill evenly rather than in a burst.
  *   <li>{@code Retry-After} (or {@code retry-after-ms}) pauses every send until it has passed: a
@@ -25,9 +29,14 @@ final class BatchRate {
   /** The window over which successes are counted for the limit's floor. */
   static final long WINDOW_NANOS = 10_000_000_000L;
 
+  /** At most this many rounds of successes for each step up, once a ceiling is known. */
+  static final int MAX_PATIENCE = 16;
+
   private final int cap;
   private final long gapNanos;
   private double limit;
+  private double ceiling;
+  private int patience = 1;
   private int inFlight;
   private long round;
   private long notBefore;
@@ -76,7 +85,7 @@ final class BatchRate {
   /** A success: the limit grows by {@code 1 / limit}, up to the cap. */
   void succeeded(long now, long latencyNanos) {
     inFlight--;
-    limit = Math.min(cap, limit + 1 / limit);
+    limit = Math.min(cap, limit + 1 / (limit * patience));
     meanLatencyNanos =
         meanLatencyNanos == 0 ? latencyNanos : 0.8 * meanLatencyNanos + 0.2 * latencyNanos;
     if (firstSuccess < 0) {
@@ -100,6 +109,9 @@ final class BatchRate {
     }
     if (sentRound == round) {
       round++;
+      boolean sameCeiling = Math.abs(limit - ceiling) < Math.max(2, ceiling / 8);
+      patience = sameCeiling ? Math.min(MAX_PATIENCE, patience * 2) : 1;
+      ceiling = limit;
       limit = Math.max(1, Math.max(limit / 2, floor(now)));
     }
   }

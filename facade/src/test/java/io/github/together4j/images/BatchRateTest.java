@@ -2,6 +2,8 @@ package io.github.together4j.images;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The batch's adaptive in-flight limit, pauses and rate cap, on a clock the test moves. */
@@ -60,6 +62,49 @@ class BatchRateTest {
       rate.succeeded(i * MS, MS);
     }
     assertThat(rate.limit()).isEqualTo(8);
+  }
+
+  @Test
+  void aCeilingFoundAgainIsProbedMoreSlowly() {
+    BatchRate rate = new BatchRate(64, 0);
+    cut(rate); // 64 -> 32
+    cut(rate); // 32 -> 16
+    growTo(rate, 20);
+    cut(rate); // 20 -> 10: a new ceiling, one round a step
+    // The same ceiling, 20, found again and again: each time the climb back takes twice as many
+    // successes (10 -> 20 at one round a step: the sum of 10..19, 145), up to 16 times as many.
+    List<Integer> climbs = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      climbs.add(growTo(rate, 20));
+      cut(rate);
+      assertThat(rate.limit()).isEqualTo(10);
+    }
+    assertThat(climbs.get(0)).isBetween(140, 150);
+    assertThat(climbs.get(1)).isBetween(2 * 140, 2 * 150);
+    assertThat(climbs.get(2)).isBetween(4 * 140, 4 * 150);
+    assertThat(climbs.get(4)).isBetween(16 * 140, 16 * 150);
+    assertThat(climbs.get(5)).isEqualTo(climbs.get(4));
+
+    // A cut from a clearly different limit (the ceiling moved): one round a step again.
+    cut(rate); // 10 -> 5
+    assertThat(growTo(rate, 10)).isBetween(30, 40); // the sum of 5..9, 35
+  }
+
+  /** A 429 for a request of the current round. */
+  private static void cut(BatchRate rate) {
+    long round = rate.send(0);
+    rate.rateLimited(0, round, 0);
+  }
+
+  /** Successes until the limit reaches {@code target}; returns how many it took. */
+  private static int growTo(BatchRate rate, int target) {
+    int successes = 0;
+    while (rate.limit() < target) {
+      rate.send(0);
+      rate.succeeded(0, MS);
+      successes++;
+    }
+    return successes;
   }
 
   @Test
