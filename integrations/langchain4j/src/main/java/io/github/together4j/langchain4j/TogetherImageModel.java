@@ -37,9 +37,10 @@ import org.jspecify.annotations.Nullable;
  * <p>{@link #generate(String, int)} asks for {@code n} images in one call (one request, billed once
  * per image), not {@code n} calls. {@link #edit(Image, String)} sends the image's URL as {@code
  * image_url}, which models such as {@code black-forest-labs/FLUX.1-kontext-pro} edit from. Each
- * returned {@link Image} has either a {@linkplain Image#url() URL} (with {@code
- * responseFormat(URL)}) or {@linkplain Image#base64Data() base64 data} with the {@linkplain
- * Image#mimeType() MIME type} its bytes' magic number says; {@link Image#revisedPrompt()} is always
+ * returned {@link Image} has either a {@linkplain Image#url() URL} (URL results, Together's
+ * default) or, with {@code responseFormat("base64")}, {@linkplain Image#base64Data() base64 data},
+ * checked whole, with the {@linkplain Image#mimeType() MIME type} its bytes' magic number says
+ * (null for bytes that are no PNG, JPEG, WebP or GIF); {@link Image#revisedPrompt()} is always
  * null. The {@link Response}'s metadata holds Together's response id ({@value #METADATA_ID}) and
  * the model that answered ({@value #METADATA_MODEL}).
  *
