@@ -152,8 +152,10 @@ public final class TogetherImageModel implements ImageModel, AutoCloseable {
    * @throws dev.langchain4j.exception.LangChain4jException if the call fails
    */
   @Override
-  public Response<Image> edit(Image image, String prompt) {
-    requireNonNull(image, "image == null");
+  public Response<Image> edit(@Nullable Image image, String prompt) {
+    if (image == null) {
+      throw new IllegalArgumentException("image cannot be null");
+    }
     ImageGenerationResult result = call(request(prompt, 1, imageUrl(image)));
     return new Response<>(toImages(result, 1).get(0), null, null, metadata(result));
   }
@@ -187,8 +189,12 @@ public final class TogetherImageModel implements ImageModel, AutoCloseable {
     return "TogetherImageModel{modelName=" + modelName + ", client=" + client + "}";
   }
 
-  private ImageGenerationRequest request(String prompt, int n, @Nullable String imageUrl) {
-    requireNonNull(prompt, "prompt == null");
+  private ImageGenerationRequest request(
+      @Nullable String prompt, int n, @Nullable String imageUrl) {
+    if (prompt == null) {
+      // IllegalArgumentException, as LangChain4j's own models answer a null prompt.
+      throw new IllegalArgumentException("prompt cannot be null or blank");
+    }
     return template.toBuilder().prompt(prompt).n(n).imageUrl(imageUrl).build();
   }
 

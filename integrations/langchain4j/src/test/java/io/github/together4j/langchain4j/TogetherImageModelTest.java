@@ -302,7 +302,15 @@ class TogetherImageModelTest {
   void blankPromptAndBadNFailBeforeSending(FakeTogetherServer server) {
     TogetherImageModel model = model(server).build();
 
-    assertThatThrownBy(() -> model.generate(" ")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> model.generate(" "))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("prompt");
+    assertThatThrownBy(() -> model.generate(null))
+        .isExactlyInstanceOf(IllegalArgumentException.class)
+        .hasMessage("prompt cannot be null or blank");
+    assertThatThrownBy(() -> model.edit(null, "winter"))
+        .isExactlyInstanceOf(IllegalArgumentException.class)
+        .hasMessage("image cannot be null");
     assertThatThrownBy(() -> model.generate("a fox", 0))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("n");
