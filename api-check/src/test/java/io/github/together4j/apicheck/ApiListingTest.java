@@ -19,6 +19,7 @@ class ApiListingTest {
     "together4j-generated-client, io.github.together4j.images.generated.model.ImageRequest",
     "together4j-images,           io.github.together4j.images.TogetherImages",
     "together4j-images-testkit,   io.github.together4j.images.testkit.FakeTogetherServer",
+    "together4j-langchain4j,      io.github.together4j.langchain4j.TogetherImageModel",
   })
   void publicApiMatchesCheckedInListing(String artifactId, String markerClass) throws Exception {
     String fileProperty = "together4j.api.file." + artifactId;

@@ -2,6 +2,7 @@ package io.github.together4j.images;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
 import okhttp3.Headers;
 import okhttp3.HttpUrl;
 import okhttp3.Interceptor;
@@ -35,6 +36,9 @@ final class ApiInterceptor implements Interceptor {
         return zero.build();
       };
 
+  /** How much of a request or response body {@code logRequests}/{@code logResponses} log. */
+  static final long MAX_LOGGED_BODY = 4096;
+
   /** The default of {@link TogetherImages.Builder#maxResponseBytes(long)}. */
   static final long DEFAULT_MAX_RESPONSE_BYTES = 256L * 1024 * 1024;
 
@@ -44,14 +48,20 @@ final class ApiInterceptor implements Interceptor {
   private final String userAgent;
   private final Headers defaultHeaders;
   private final long maxResponseBytes;
+  private final boolean logRequests;
+  private final boolean logResponses;
 
   ApiInterceptor(
       HttpUrl apiOrigin,
       String apiKey,
       String userAgent,
       Headers defaultHeaders,
-      long maxResponseBytes) {
+      long maxResponseBytes,
+      boolean logRequests,
+      boolean logResponses) {
     this.maxResponseBytes = maxResponseBytes;
+    this.logRequests = logRequests;
+    this.logResponses = logResponses;
     this.apiOrigin = apiOrigin;
     this.apiKey = apiKey;
     this.authorization = "Bearer " + apiKey;
@@ -115,36 +125,111 @@ final class ApiInterceptor implements Interceptor {
     } else if (request.header("User-Agent") == null) {
       request = request.newBuilder().header("User-Agent", userAgent).build();
     }
-    if (!LOG.isLoggable(Level.DEBUG)) {
+    boolean debug = LOG.isLoggable(Level.DEBUG);
+    if (!debug && !logRequests && !logResponses) {
       return chain.proceed(request);
     }
     long start = System.nanoTime();
-    LOG.log(
-        Level.DEBUG,
-        "--> {0} {1}\n{2}",
-        request.method(),
-        request.url(),
-        redacted(request.headers(), apiKey));
+    if (logRequests) {
+      LOG.log(
+          Level.INFO,
+          "--> {0} {1}\n{2}{3}",
+          request.method(),
+          request.url(),
+          redacted(request.headers(), apiKey),
+          requestBody(request));
+    } else if (debug) {
+      LOG.log(
+          Level.DEBUG,
+          "--> {0} {1}\n{2}",
+          request.method(),
+          request.url(),
+          redacted(request.headers(), apiKey));
+    }
     Response response;
     try {
       response = chain.proceed(request);
     } catch (IOException e) {
       LOG.log(
-          Level.DEBUG,
+          logResponses ? Level.INFO : Level.DEBUG,
           "<-- HTTP FAILED {0} {1}: {2}",
           request.method(),
           request.url(),
-          e.toString());
+          ErrorMapper.redactNonNull(e.toString(), apiKey));
       throw e;
     }
-    LOG.log(
-        Level.DEBUG,
-        "<-- {0} {1} ({2} ms)\n{3}",
-        response.code(),
-        request.url(),
-        (System.nanoTime() - start) / 1_000_000,
-        redacted(response.headers(), apiKey));
+    long millis = (System.nanoTime() - start) / 1_000_000;
+    if (logResponses) {
+      LOG.log(
+          Level.INFO,
+          "<-- {0} {1} ({2} ms)\n{3}{4}",
+          response.code(),
+          request.url(),
+          millis,
+          redacted(response.headers(), apiKey),
+          responseBody(response));
+    } else if (debug) {
+      LOG.log(
+          Level.DEBUG,
+          "<-- {0} {1} ({2} ms)\n{3}",
+          response.code(),
+          request.url(),
+          millis,
+          redacted(response.headers(), apiKey));
+    }
     return response;
+  }
+
+  /** The request's body as text for the log, key redacted, cut at {@link #MAX_LOGGED_BODY}. */
+  private String requestBody(Request request) {
+    okhttp3.RequestBody body = request.body();
+    if (body == null) {
+      return "";
+    }
+    if (body.isOneShot() || body.isDuplex()) {
+      return "\n(body not logged: it can be sent only once)";
+    }
+    okio.Buffer buffer = new okio.Buffer();
+    try {
+      body.writeTo(buffer);
+    } catch (IOException e) {
+      return "\n(body not logged: " + ErrorMapper.redactNonNull(e.toString(), apiKey) + ")";
+    }
+    return "\n" + loggedText(buffer, buffer.size());
+  }
+
+  /**
+   * The start of the response's body for the log, key redacted: read ahead without consuming it, so
+   * whoever reads the body still gets all of it.
+   */
+  private String responseBody(Response response) {
+    okio.BufferedSource source = response.body().source();
+    boolean more;
+    try {
+      // True when the body has MAX_LOGGED_BODY bytes or more; false once it all is in the buffer.
+      more = source.request(MAX_LOGGED_BODY + 1);
+    } catch (IOException e) {
+      return "\n(body not logged: " + ErrorMapper.redactNonNull(e.toString(), apiKey) + ")";
+    }
+    okio.Buffer peeked = new okio.Buffer();
+    source.getBuffer().copyTo(peeked, 0, Math.min(source.getBuffer().size(), MAX_LOGGED_BODY));
+    long total = more ? response.body().contentLength() : source.getBuffer().size();
+    return "\n" + loggedText(peeked, total);
+  }
+
+  /**
+   * {@code buffer}'s text, at most {@link #MAX_LOGGED_BODY} bytes of it, key redacted, saying how
+   * much was left out of {@code total} bytes (-1 when unknown).
+   */
+  private String loggedText(okio.Buffer buffer, long total) {
+    long shown = Math.min(buffer.size(), MAX_LOGGED_BODY);
+    String text =
+        ErrorMapper.redactNonNull(
+            buffer.snapshot((int) shown).string(StandardCharsets.UTF_8), apiKey);
+    if (total >= 0 && total <= shown) {
+      return text;
+    }
+    return text + "… (body cut at " + shown + " bytes" + (total >= 0 ? " of " + total : "") + ")";
   }
 
   private boolean sameOrigin(HttpUrl url) {

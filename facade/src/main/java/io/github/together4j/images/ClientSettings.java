@@ -22,7 +22,9 @@ record ClientSettings(
     @Nullable OkHttpClient okHttpClient,
     Headers headers,
     long maxDownloadBytes,
-    long maxResponseBytes) {
+    long maxResponseBytes,
+    boolean logRequests,
+    boolean logResponses) {
 
   RetryPolicy retries() {
     return retryPolicy != null ? retryPolicy : RetryPolicy.standard(maxRetries);

@@ -342,7 +342,7 @@ final class ErrorMapper {
     return value == null ? null : redactNonNull(value, secret);
   }
 
-  private static String redactNonNull(String value, @Nullable String secret) {
+  static String redactNonNull(String value, @Nullable String secret) {
     return secret == null || secret.length() < MIN_SECRET_LENGTH
         ? value
         : value.replace(secret, REDACTED);

@@ -399,6 +399,8 @@ public final class TogetherImages implements AutoCloseable {
     private @Nullable RetryPolicy retryPolicy;
     private long maxDownloadBytes = Downloader.DEFAULT_MAX_BYTES;
     private long maxResponseBytes = ApiInterceptor.DEFAULT_MAX_RESPONSE_BYTES;
+    private boolean logRequests;
+    private boolean logResponses;
 
     private Builder() {}
 
@@ -415,6 +417,8 @@ public final class TogetherImages implements AutoCloseable {
       headers.addAll(settings.headers());
       maxDownloadBytes = settings.maxDownloadBytes();
       maxResponseBytes = settings.maxResponseBytes();
+      logRequests = settings.logRequests();
+      logResponses = settings.logResponses();
     }
 
     /**
@@ -563,6 +567,34 @@ public final class TogetherImages implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Logs every API request at INFO (default off): method, URL, headers with the {@code
+     * Authorization} value redacted, and the JSON body with any occurrence of the key redacted.
+     * Without it, the same lines minus the body are logged at DEBUG. The logger is {@code
+     * io.github.together4j.images} ({@link System.Logger}).
+     *
+     * @param logRequests true to log requests at INFO
+     * @return this builder
+     */
+    public Builder logRequests(boolean logRequests) {
+      this.logRequests = logRequests;
+      return this;
+    }
+
+    /**
+     * Logs every API response at INFO (default off): status, URL, time taken, headers with secrets
+     * redacted, and the start of the body (at most {@value ApiInterceptor#MAX_LOGGED_BODY} bytes,
+     * so a response carrying base64 images is not copied into the log whole). Downloads of url
+     * results are logged at DEBUG only, as without this option.
+     *
+     * @param logResponses true to log responses at INFO
+     * @return this builder
+     */
+    public Builder logResponses(boolean logResponses) {
+      this.logResponses = logResponses;
+      return this;
+    }
+
     Builder retryPolicy(RetryPolicy retryPolicy) {
       this.retryPolicy = retryPolicy;
       return this;
@@ -592,7 +624,9 @@ public final class TogetherImages implements AutoCloseable {
               okHttpClient,
               headers.build(),
               maxDownloadBytes,
-              maxResponseBytes));
+              maxResponseBytes,
+              logRequests,
+              logResponses));
     }
   }
 }

@@ -52,7 +52,9 @@ final class Transport {
                     settings.apiKey(),
                     USER_AGENT,
                     settings.headers(),
-                    settings.maxResponseBytes()))
+                    settings.maxResponseBytes(),
+                    settings.logRequests(),
+                    settings.logResponses()))
             .addNetworkInterceptor(ApiInterceptor.NO_SILENT_RETRY_ON_503)
             .build();
   }

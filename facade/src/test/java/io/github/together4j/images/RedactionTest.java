@@ -9,14 +9,11 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import java.util.logging.SimpleFormatter;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -39,40 +36,19 @@ class RedactionTest {
 
   @StartStop private final MockWebServer server = new MockWebServer();
 
-  /** Held in a field: JUL keeps loggers weakly, and a collected logger loses its level. */
-  private final Logger julLogger = Logger.getLogger("io.github.together4j.images");
-
-  private final List<LogRecord> records = Collections.synchronizedList(new ArrayList<>());
-  private final Handler capture =
-      new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-          records.add(record);
-        }
-
-        @Override
-        public void flush() {}
-
-        @Override
-        public void close() {}
-      };
-  private Level previousLevel;
+  private LogCapture logs;
   private final List<String> texts = new ArrayList<>();
   private final List<TogetherImages> clients = new ArrayList<>();
 
   @BeforeEach
   void captureDebugLogs() {
-    previousLevel = julLogger.getLevel();
-    capture.setLevel(Level.ALL);
-    julLogger.setLevel(Level.FINE);
-    julLogger.addHandler(capture);
+    logs = LogCapture.start(Level.FINE);
   }
 
   @AfterEach
   void restoreLogging() {
     clients.forEach(TogetherImages::close);
-    julLogger.removeHandler(capture);
-    julLogger.setLevel(previousLevel);
+    logs.close();
   }
 
   private TogetherImages client(String baseUrl, int maxRetries) {
@@ -110,15 +86,12 @@ class RedactionTest {
   private String logText() {
     SimpleFormatter formatter = new SimpleFormatter();
     StringBuilder out = new StringBuilder();
-    synchronized (records) {
-      for (LogRecord record : records) {
-        out.append(formatter.formatMessage(record)).append('\n').append(record.getMessage());
-        for (Object param :
-            record.getParameters() == null ? new Object[0] : record.getParameters()) {
-          out.append(' ').append(param);
-        }
-        out.append('\n');
+    for (LogRecord record : logs.records()) {
+      out.append(formatter.formatMessage(record)).append('\n').append(record.getMessage());
+      for (Object param : record.getParameters() == null ? new Object[0] : record.getParameters()) {
+        out.append(' ').append(param);
       }
+      out.append('\n');
     }
     return out.toString();
   }
@@ -193,12 +166,12 @@ class RedactionTest {
 
   @Test
   void debugLoggingStaysSilentWhenDisabled() throws Exception {
-    julLogger.setLevel(Level.INFO);
+    logs.level(Level.INFO);
     server.enqueue(response(200, "application/json", TestApi.OK_BODY));
 
     client(server.url("/v1/").toString(), 0).generate("quiet");
 
-    assertThat(records).isEmpty();
+    assertThat(logs.records()).isEmpty();
   }
 
   @Test

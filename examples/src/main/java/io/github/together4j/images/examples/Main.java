@@ -31,6 +31,8 @@ public final class Main {
       System.out.println("== inspect metadata:");
       InspectMetadataExample.run(client).forEach(line -> System.out.println("   " + line));
       System.out.println("== async: " + GenerateAsyncExample.run(client, out.resolve("async")));
+      System.out.println(
+          "== langchain4j: " + LangChain4jExample.run(client, out.resolve("langchain4j")));
       System.out.println("== image models:");
       ListImageModels.run(client).forEach(line -> System.out.println("   " + line));
     }

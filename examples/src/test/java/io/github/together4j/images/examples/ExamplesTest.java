@@ -56,6 +56,25 @@ class ExamplesTest {
   }
 
   @Test
+  void langChain4jSavesTwoDistinctFoxesFromOneRequest(
+      TogetherImages client, FakeTogetherServer server) throws IOException {
+    List<Path> files = LangChain4jExample.run(client, out);
+
+    assertThat(files)
+        .extracting(p -> p.getFileName().toString())
+        .containsExactly("fox_0.jpg", "fox_1.jpg");
+    for (Path file : files) {
+      assertImage(file, 1024, 768);
+    }
+    assertThat(java.nio.file.Files.readAllBytes(files.get(0)))
+        .isNotEqualTo(java.nio.file.Files.readAllBytes(files.get(1)));
+    var request = server.takeRequest();
+    assertThat(request.field("n")).isEqualTo(2.0);
+    assertThat(request.field("model")).isEqualTo("black-forest-labs/FLUX.1-schnell");
+    assertThat(server.requestCount()).isEqualTo(1);
+  }
+
+  @Test
   void listImageModelsPrintsOneLinePerImageModelOfTheServersList(
       TogetherImages client, FakeTogetherServer server) {
     List<String> lines = ListImageModels.run(client);

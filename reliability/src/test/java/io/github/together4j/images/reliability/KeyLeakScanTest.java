@@ -93,7 +93,18 @@ class KeyLeakScanTest {
     try (FakeTogetherServer server = FakeTogetherServer.builder().apiKey(KEY).start();
         TogetherImages client =
             server.clientBuilder().maxRetries(1).readTimeout(Duration.ofMillis(500)).build();
-        TogetherImages wrongKey = server.clientBuilder().apiKey(WRONG_KEY).maxRetries(0).build()) {
+        // logRequests/logResponses: INFO lines with bodies, scanned too (the 401s below, and a
+        // logged success).
+        TogetherImages wrongKey =
+            server
+                .clientBuilder()
+                .apiKey(WRONG_KEY)
+                .maxRetries(0)
+                .logRequests(true)
+                .logResponses(true)
+                .build();
+        TogetherImages logged =
+            server.clientBuilder().logRequests(true).logResponses(true).build()) {
       texts.add(client.toString());
       texts.add(server.toString());
 
@@ -110,6 +121,14 @@ class KeyLeakScanTest {
           client.generateAndSave(
               ImageGenerationRequest.builder("a canary").n(2).build(), dir.resolve("streamed"));
       texts.add(streamed.toString());
+      texts.add(
+          logged
+              .generate(
+                  ImageGenerationRequest.builder("a canary")
+                      .size(256, 256)
+                      .responseFormat(ResponseFormat.BASE64)
+                      .build())
+              .toString());
       ImageGenerationResult url =
           client.generate(
               ImageGenerationRequest.builder("a canary")
