@@ -19,6 +19,9 @@ class ApiListingTest {
     "together4j-generated-client, io.github.together4j.images.generated.model.ImageRequest",
     "together4j-images,           io.github.together4j.images.TogetherImages",
     "together4j-images-testkit,   io.github.together4j.images.testkit.FakeTogetherServer",
+    "together4j-spring-ai,        io.github.together4j.spring.ai.TogetherImageModel",
+    "together4j-spring-boot-autoconfigure,"
+        + " io.github.together4j.spring.boot.autoconfigure.TogetherAutoConfiguration",
   })
   void publicApiMatchesCheckedInListing(String artifactId, String markerClass) throws Exception {
     String fileProperty = "together4j.api.file." + artifactId;
