@@ -3,6 +3,7 @@ package io.github.together4j.spring.ai;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import io.github.together4j.images.AuthenticationException;
 import io.github.together4j.images.BadRequestException;
@@ -19,10 +20,15 @@ import io.micrometer.observation.tck.TestObservationRegistryAssert;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.ai.image.Image;
 import org.springframework.ai.image.ImageGeneration;
 import org.springframework.ai.image.ImageMessage;
+import org.springframework.ai.image.ImageOptions;
 import org.springframework.ai.image.ImageOptionsBuilder;
 import org.springframework.ai.image.ImagePrompt;
 import org.springframework.ai.image.ImageResponse;
@@ -210,48 +216,27 @@ class TogetherImageModelTest {
     assertThat(server.requestCount()).isZero();
   }
 
-  @Test
-  void styleIsRefusedBeforeTheNetwork(TogetherImages client, FakeTogetherServer server) {
-    TogetherImageModel model = model(client);
-
-    assertThatThrownBy(
-            () ->
-                model.call(
-                    new ImagePrompt(
-                        "a lighthouse", ImageOptionsBuilder.builder().style("vivid").build())))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("style = 'vivid'")
-        .hasMessageContaining("no style option");
-    assertThat(server.requestCount()).isZero();
+  static Stream<Arguments> refusedOptions() {
+    return Stream.of(
+        arguments(
+            ImageOptionsBuilder.builder().style("vivid").build(),
+            "style = 'vivid' is not supported: Together's image API has no style option; leave it"
+                + " unset"),
+        arguments(
+            ImageOptionsBuilder.builder().responseFormat("png").build(),
+            "responseFormat = 'png' is not supported: allowed are url and b64_json"),
+        arguments(TogetherImageOptions.builder().n(0).build(), "n = 0"));
   }
 
-  @Test
-  void unknownResponseFormatIsRefusedNamingTheAllowedValues(
-      TogetherImages client, FakeTogetherServer server) {
+  @ParameterizedTest
+  @MethodSource("refusedOptions")
+  void promptOptionsTogetherCannotHonourAreRefusedNamingThemBeforeTheNetwork(
+      ImageOptions options, String message, TogetherImages client, FakeTogetherServer server) {
     TogetherImageModel model = model(client);
 
-    assertThatThrownBy(
-            () ->
-                model.call(
-                    new ImagePrompt(
-                        "a lighthouse",
-                        ImageOptionsBuilder.builder().responseFormat("png").build())))
+    assertThatThrownBy(() -> model.call(new ImagePrompt("a lighthouse", options)))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("responseFormat = 'png' is not supported: allowed are url and b64_json");
-    assertThat(server.requestCount()).isZero();
-  }
-
-  @Test
-  void outOfRangeOptionInThePromptNamesTheFieldBeforeTheNetwork(
-      TogetherImages client, FakeTogetherServer server) {
-    TogetherImageModel model = model(client);
-
-    assertThatThrownBy(
-            () ->
-                model.call(
-                    new ImagePrompt("a lighthouse", TogetherImageOptions.builder().n(0).build())))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageStartingWith("n = 0");
+        .hasMessageStartingWith(message);
     assertThat(server.requestCount()).isZero();
   }
 

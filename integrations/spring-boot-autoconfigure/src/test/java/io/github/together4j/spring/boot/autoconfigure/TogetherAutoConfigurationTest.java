@@ -86,13 +86,7 @@ class TogetherAutoConfigurationTest {
   @Test
   void keyAndBaseUrlFallBackToTheEnvironmentVariables(FakeTogetherServer server) {
     runner(Map.of("TOGETHER_API_KEY", KEY, "TOGETHER_BASE_URL", server.baseUrl()))
-        .run(
-            context -> {
-              TogetherImages client = context.getBean(TogetherImages.class);
-              assertThat(client.baseUrl()).isEqualTo(server.baseUrl());
-              client.generate("a lighthouse");
-              assertThat(server.takeRequest().authorized()).isTrue();
-            });
+        .run(context -> assertSendsAuthorizedTo(server, context));
   }
 
   @Test
@@ -104,13 +98,16 @@ class TogetherAutoConfigurationTest {
                 "TOGETHER_BASE_URL",
                 "https://example.com/v1"))
         .withPropertyValues("together.api-key=" + KEY, "together.base-url=" + server.baseUrl())
-        .run(
-            context -> {
-              TogetherImages client = context.getBean(TogetherImages.class);
-              assertThat(client.baseUrl()).isEqualTo(server.baseUrl());
-              client.generate("a lighthouse");
-              assertThat(server.takeRequest().authorized()).isTrue();
-            });
+        .run(context -> assertSendsAuthorizedTo(server, context));
+  }
+
+  /** The context's client sends to {@code server} with the key it accepts. */
+  private static void assertSendsAuthorizedTo(
+      FakeTogetherServer server, AssertableApplicationContext context) {
+    TogetherImages client = context.getBean(TogetherImages.class);
+    assertThat(client.baseUrl()).isEqualTo(server.baseUrl());
+    client.generate("a lighthouse");
+    assertThat(server.takeRequest().authorized()).isTrue();
   }
 
   @Test
