@@ -70,7 +70,8 @@ public class SpringBootExample {
     TogetherImageGenerationMetadata metadata =
         (TogetherImageGenerationMetadata) response.getResult().getMetadata();
     System.out.println("ImageModel: " + metadata + ", format " + metadata.getFormat());
-    Path viaModel = metadata.getImage().saveTo(out.resolve("image-model"), SaveOption.OVERWRITE);
+    Path viaModel =
+        metadata.generatedImage().saveTo(out.resolve("image-model"), SaveOption.OVERWRITE);
 
     // together4j's API, from the same auto-configured client.
     GeneratedImage image =

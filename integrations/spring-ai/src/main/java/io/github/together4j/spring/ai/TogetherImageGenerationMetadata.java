@@ -2,21 +2,26 @@ package io.github.together4j.spring.ai;
 
 import io.github.together4j.images.GeneratedImage;
 import io.github.together4j.images.ImageFormat;
+import org.jspecify.annotations.Nullable;
 import org.springframework.ai.image.ImageGenerationMetadata;
 
 /**
  * What Together said about one generated image: its index, the response's id and model, and the
- * image's format read from its bytes.
+ * image's format read from its bytes. The getters are plain values (no network), so the metadata
+ * can be logged or written as JSON; {@link #generatedImage()} gives together4j's image for more.
  */
 public final class TogetherImageGenerationMetadata implements ImageGenerationMetadata {
   private final GeneratedImage image;
   private final String id;
   private final String model;
+  private final @Nullable ImageFormat format;
 
-  TogetherImageGenerationMetadata(GeneratedImage image, String id, String model) {
+  TogetherImageGenerationMetadata(
+      GeneratedImage image, String id, String model, @Nullable ImageFormat format) {
     this.image = image;
     this.id = id;
     this.model = model;
+    this.format = format;
   }
 
   /** {@return the image's position in the response, from 0} */
@@ -35,18 +40,24 @@ public final class TogetherImageGenerationMetadata implements ImageGenerationMet
   }
 
   /**
-   * Returns the image's format, detected from its first bytes: decoded from base64, or, for a URL
-   * result, fetched from the URL on the first call (then remembered).
+   * Returns the image's format, detected from its first bytes when the response carried them
+   * (base64). For a URL result it is null: the bytes are not in the response, and this getter does
+   * not fetch them; {@code generatedImage().format()} does.
    *
-   * @return the format; {@link ImageFormat#UNKNOWN} for bytes that are no known image
-   * @throws io.github.together4j.images.TogetherException if the URL cannot be fetched
+   * @return the format ({@link ImageFormat#UNKNOWN} for bytes that are no known image), or null for
+   *     a URL result
    */
-  public ImageFormat getFormat() {
-    return image.format();
+  public @Nullable ImageFormat getFormat() {
+    return format;
   }
 
-  /** {@return together4j's image, with {@code bytes()}, {@code saveTo(…)} and the rest} */
-  public GeneratedImage getImage() {
+  /**
+   * Returns together4j's image: {@code bytes()}, {@code saveTo(…)}, {@code format()} (which fetches
+   * a URL result), {@code toBufferedImage()}.
+   *
+   * @return the image
+   */
+  public GeneratedImage generatedImage() {
     return image;
   }
 
@@ -58,6 +69,8 @@ public final class TogetherImageGenerationMetadata implements ImageGenerationMet
         + id
         + ", model="
         + model
+        + ", format="
+        + format
         + "}";
   }
 }

@@ -2,6 +2,7 @@ package io.github.together4j.spring.ai;
 
 import io.github.together4j.images.ApiConnectionException;
 import io.github.together4j.images.GeneratedImage;
+import io.github.together4j.images.ImageFormat;
 import io.github.together4j.images.ImageGenerationRequest;
 import io.github.together4j.images.ImageGenerationResult;
 import io.github.together4j.images.RateLimitException;
@@ -152,11 +153,20 @@ public final class TogetherImageModel implements ImageModel {
   private ImageGenerationResult send(ImageGenerationRequest request) {
     try {
       return client.generate(request);
-    } catch (RateLimitException | ServerException | ApiConnectionException e) {
-      throw new TransientAiException(String.valueOf(e.getMessage()), e);
     } catch (TogetherException e) {
-      throw new NonTransientAiException(String.valueOf(e.getMessage()), e);
+      throw toAiException(e);
     }
+  }
+
+  /** Spring AI's exception for ours: transient if trying later may work; ours as its cause. */
+  private static RuntimeException toAiException(TogetherException e) {
+    String message = String.valueOf(e.getMessage());
+    if (e instanceof RateLimitException
+        || e instanceof ServerException
+        || e instanceof ApiConnectionException) {
+      return new TransientAiException(message, e);
+    }
+    return new NonTransientAiException(message, e);
   }
 
   /** The facade request: its builder checks every bound and names the field that is out. */
@@ -192,10 +202,17 @@ public final class TogetherImageModel implements ImageModel {
   private static ImageResponse toResponse(ImageGenerationResult result) {
     List<ImageGeneration> generations = new ArrayList<>();
     for (GeneratedImage image : result.images()) {
+      // From the base64 text's first bytes, no network; invalid ones there fail the call.
+      @Nullable ImageFormat format;
+      try {
+        format = image.isBase64() ? image.format() : null;
+      } catch (TogetherException e) {
+        throw toAiException(e);
+      }
       generations.add(
           new ImageGeneration(
               new Image(image.url(), image.b64Json()),
-              new TogetherImageGenerationMetadata(image, result.id(), result.model())));
+              new TogetherImageGenerationMetadata(image, result.id(), result.model(), format)));
     }
     return new ImageResponse(generations, new TogetherImageResponseMetadata(result));
   }

@@ -9,6 +9,7 @@ import io.github.together4j.images.AuthenticationException;
 import io.github.together4j.images.BadRequestException;
 import io.github.together4j.images.ImageFormat;
 import io.github.together4j.images.ImageGenerationRequest.OutputFormat;
+import io.github.together4j.images.MalformedResponseException;
 import io.github.together4j.images.RateLimitException;
 import io.github.together4j.images.TogetherImages;
 import io.github.together4j.images.testkit.FakeTogether;
@@ -63,8 +64,9 @@ class TogetherImageModelTest {
     assertThat(image.getB64Json()).isNull();
     TogetherImageGenerationMetadata metadata =
         (TogetherImageGenerationMetadata) response.getResult().getMetadata();
-    byte[] bytes = metadata.getImage().bytes();
-    assertThat(metadata.getFormat())
+    assertThat(metadata.getFormat()).as("not in the response, not fetched").isNull();
+    byte[] bytes = metadata.generatedImage().bytes();
+    assertThat(metadata.generatedImage().format())
         .isEqualTo(ImageFormat.detect(bytes))
         .isNotEqualTo(ImageFormat.UNKNOWN);
     assertThat(metadata.getIndex()).isZero();
@@ -271,6 +273,27 @@ class TogetherImageModelTest {
       assertThat(thrown.getMessage()).isEqualTo(thrown.getCause().getMessage());
       assertThat(server.requestCount()).isEqualTo(1);
     }
+  }
+
+  @Test
+  void base64CutInTheMiddleIsFoundWhenDecodedNotByTheCall(
+      TogetherImages client, FakeTogetherServer server) {
+    server.enqueue(Fault.malformedBase64());
+
+    ImageResponse response =
+        model(client)
+            .call(
+                new ImagePrompt(
+                    "a lighthouse",
+                    TogetherImageOptions.builder().responseFormat("b64_json").build()));
+
+    // The call reads only the first bytes (the format); decoding all of it is the caller's step.
+    TogetherImageGenerationMetadata metadata =
+        (TogetherImageGenerationMetadata) response.getResult().getMetadata();
+    assertThat(metadata.getFormat()).isEqualTo(ImageFormat.JPEG);
+    assertThatThrownBy(() -> metadata.generatedImage().bytes())
+        .isInstanceOf(MalformedResponseException.class);
+    assertThat(server.requestCount()).isEqualTo(1);
   }
 
   @Test
