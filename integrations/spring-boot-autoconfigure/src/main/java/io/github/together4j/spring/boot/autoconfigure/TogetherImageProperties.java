@@ -9,8 +9,12 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * The {@code spring.ai.together.image.*} properties: the default options of the auto-configured
  * {@link io.github.together4j.spring.ai.TogetherImageModel}. Each call's {@code ImagePrompt}
  * options win over them.
+ *
+ * <p>An unknown property under the prefix stops startup instead of being ignored: Spring AI 2.0's
+ * own providers take {@code spring.ai.<provider>.image.model}, without {@code .options}, and a
+ * default that silently does nothing would be billed for.
  */
-@ConfigurationProperties(TogetherImageProperties.PREFIX)
+@ConfigurationProperties(prefix = TogetherImageProperties.PREFIX, ignoreUnknownFields = false)
 public class TogetherImageProperties {
   /** The prefix of these properties. */
   public static final String PREFIX = "spring.ai.together.image";

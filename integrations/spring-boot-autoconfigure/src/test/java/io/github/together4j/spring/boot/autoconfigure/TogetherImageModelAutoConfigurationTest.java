@@ -207,6 +207,21 @@ class TogetherImageModelAutoConfigurationTest {
             });
   }
 
+  @Test
+  void propertyWithoutOptionsInItsNameFailsStartupInsteadOfBeingIgnored(FakeTogetherServer server) {
+    withClient(server)
+        .withPropertyValues("spring.ai.together.image.model=black-forest-labs/FLUX.1-dev")
+        .run(
+            context -> {
+              assertThat(context).hasFailed();
+              StringBuilder messages = new StringBuilder();
+              for (Throwable t = context.getStartupFailure(); t != null; t = t.getCause()) {
+                messages.append(t.getMessage()).append('\n');
+              }
+              assertThat(messages.toString()).contains("spring.ai.together.image.model");
+            });
+  }
+
   @Configuration(proxyBeanMethods = false)
   static class OwnModel {
     @Bean
