@@ -20,6 +20,9 @@ class ApiListingTest {
     "together4j-images,           io.github.together4j.images.TogetherImages",
     "together4j-images-testkit,   io.github.together4j.images.testkit.FakeTogetherServer",
     "together4j-langchain4j,      io.github.together4j.langchain4j.TogetherImageModel",
+    "together4j-spring-ai,        io.github.together4j.spring.ai.TogetherImageModel",
+    "together4j-spring-boot-autoconfigure,"
+        + " io.github.together4j.spring.boot.autoconfigure.TogetherAutoConfiguration",
   })
   void publicApiMatchesCheckedInListing(String artifactId, String markerClass) throws Exception {
     String fileProperty = "together4j.api.file." + artifactId;
