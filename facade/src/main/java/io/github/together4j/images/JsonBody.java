@@ -8,6 +8,7 @@ import com.squareup.moshi.Moshi;
 import io.github.together4j.images.generated.JSON;
 import io.github.together4j.images.generated.model.ImageChoicesData;
 import io.github.together4j.images.generated.model.ImageResponse;
+import java.io.EOFException;
 import java.io.IOException;
 import java.util.IdentityHashMap;
 import java.util.Map;
@@ -117,8 +118,30 @@ final class JsonBody {
     CAPTURED.set(base64);
     try {
       return new Generation(read(response, GENERATION), base64);
+    } catch (EOFException e) {
+      // Moshi's own reads say "End of input"; a b64_json read through nextSource() ends with
+      // Okio's bare EOFException. Whether the body ended tells a malformed one from a cut one.
+      if (e.getMessage() != null || !endedWhole(response.body().source())) {
+        throw e;
+      }
+      EOFException malformed =
+          new EOFException("End of input: the response ends inside a JSON value");
+      malformed.initCause(e);
+      throw malformed;
     } finally {
       CAPTURED.remove();
+    }
+  }
+
+  /**
+   * Whether {@code body} reached its end as the transport framed it, rather than breaking off: a
+   * cut body fails again when asked.
+   */
+  static boolean endedWhole(BufferedSource body) {
+    try {
+      return body.exhausted();
+    } catch (IOException cut) {
+      return false;
     }
   }
 
@@ -167,13 +190,14 @@ final class JsonBody {
                 source.readAll(value);
               }
               // The value with its quotes: plain when nothing between them needs unescaping.
-              byte[] bytes = value.readByteArray();
-              if (indexOfBackslashOrNonAscii(bytes, 1, bytes.length - 1) < 0) {
-                ascii =
-                    new Base64Stream.Ascii(
-                        java.util.Arrays.copyOfRange(bytes, 1, bytes.length - 1));
+              value.skip(1);
+              byte[] bytes = value.readByteArray(value.size() - 1);
+              if (indexOfBackslashOrNonAscii(bytes, 0, bytes.length) < 0) {
+                ascii = new Base64Stream.Ascii(bytes);
               } else {
-                b64Json = JsonReader.of(new Buffer().write(bytes)).nextString();
+                b64Json =
+                    JsonReader.of(new Buffer().writeByte('"').write(bytes).writeByte('"'))
+                        .nextString();
               }
             } else {
               b64Json = strings.fromJson(reader);

@@ -82,7 +82,7 @@ final class StreamingSave {
       // body that ended says it is exhausted; a cut one fails again when asked. (Asking here, not
       // wrapping the body in a source that watches for its end: that extra layer cost ~10% of
       // generateAndSave's throughput.)
-      if (!endedWhole(body)) {
+      if (!JsonBody.endedWhole(body)) {
         throw e;
       }
       JsonEncodingException malformed =
@@ -414,16 +414,6 @@ final class StreamingSave {
       action.run();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot save images: " + e, e);
-    }
-  }
-
-  /** Notes whether the HTTP body ended cleanly: OkHttp reports a cut transfer as an exception. */
-  /** Whether {@code body} reached its end as the transport framed it, rather than breaking off. */
-  private static boolean endedWhole(BufferedSource body) {
-    try {
-      return body.exhausted();
-    } catch (IOException cut) {
-      return false;
     }
   }
 }
