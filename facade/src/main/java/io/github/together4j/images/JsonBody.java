@@ -2,6 +2,7 @@ package io.github.together4j.images;
 
 import com.squareup.moshi.JsonAdapter;
 import com.squareup.moshi.JsonDataException;
+import com.squareup.moshi.JsonEncodingException;
 import com.squareup.moshi.JsonReader;
 import com.squareup.moshi.JsonWriter;
 import com.squareup.moshi.Moshi;
@@ -120,29 +121,31 @@ final class JsonBody {
       return new Generation(read(response, GENERATION), base64);
     } catch (EOFException e) {
       // Moshi's own reads say "End of input"; a b64_json read through nextSource() ends with
-      // Okio's bare EOFException. Whether the body ended tells a malformed one from a cut one.
-      if (e.getMessage() != null || !endedWhole(response.body().source())) {
-        throw e;
-      }
-      EOFException malformed =
-          new EOFException("End of input: the response ends inside a JSON value");
-      malformed.initCause(e);
-      throw malformed;
+      // Okio's bare EOFException.
+      throw e.getMessage() != null ? e : malformedIfWhole(e, response.body().source());
     } finally {
       CAPTURED.remove();
     }
   }
 
   /**
-   * Whether {@code body} reached its end as the transport framed it, rather than breaking off: a
-   * cut body fails again when asked.
+   * Returns what to throw for an {@link EOFException} that carries no message (Okio's, from a value
+   * read through {@link JsonReader#nextSource()}): {@code e} itself if the body broke off (a cut
+   * body fails again when asked), to be retried; a {@link JsonEncodingException} if it arrived
+   * whole and its JSON ends inside a value, a malformed response that is never retried.
    */
-  static boolean endedWhole(BufferedSource body) {
+  static IOException malformedIfWhole(EOFException e, BufferedSource body) {
     try {
-      return body.exhausted();
+      if (!body.exhausted()) {
+        return e;
+      }
     } catch (IOException cut) {
-      return false;
+      return e;
     }
+    JsonEncodingException malformed =
+        new JsonEncodingException("End of input: the response ends inside a JSON value");
+    malformed.initCause(e);
+    return malformed;
   }
 
   /**

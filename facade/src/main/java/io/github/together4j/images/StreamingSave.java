@@ -77,18 +77,11 @@ final class StreamingSave {
       return read(body);
     } catch (EOFException e) {
       // The HTTP body arrived whole and the JSON ends inside it (in a b64_json value, say): the
-      // same malformed response generate() refuses, never retried. Okio's EOFException from
-      // nextSource() carries no message, so only whether the body ended tells it from a cut: a
-      // body that ended says it is exhausted; a cut one fails again when asked. (Asking here, not
-      // wrapping the body in a source that watches for its end: that extra layer cost ~10% of
+      // same malformed response generate() refuses, never retried. Okio's EOFException carries no
+      // message, so only whether the body ended tells it from a cut. (Asking the body, not
+      // wrapping it in a source that watches for its end: that extra layer cost ~10% of
       // generateAndSave's throughput.)
-      if (!JsonBody.endedWhole(body)) {
-        throw e;
-      }
-      JsonEncodingException malformed =
-          new JsonEncodingException("End of input: the response ends inside a JSON value");
-      malformed.initCause(e);
-      throw malformed;
+      throw JsonBody.malformedIfWhole(e, body);
     } finally {
       for (Path part : parts) {
         try {
