@@ -103,7 +103,17 @@ final class Base64Stream extends InputStream {
       int count = Math.min(chunkChars, end - pos);
       if (chars.length != count) {
         chars = new byte[count];
-        textChunk = new char[count];
+        textChunk = text instanceof Ascii ? textChunk : new char[count];
+      }
+      if (text instanceof Ascii ascii) {
+        // Bytes already: one copy, and whole chunks take the JDK decoder's fast path.
+        System.arraycopy(ascii.bytes, pos, chars, 0, count);
+        decodedLen =
+            count == chars.length
+                ? decoder.updateAll(chars, decoded)
+                : decoder.update(chars, 0, count, decoded, 0);
+        pos += count;
+        continue;
       }
       // Two bulk copies (both intrinsics for a String) beat a charAt() per character.
       if (text instanceof String string) {
@@ -176,6 +186,40 @@ final class Base64Stream extends InputStream {
       throw e;
     } catch (IOException e) {
       throw new AssertionError("decoding text does no I/O", e);
+    }
+  }
+
+  /**
+   * Base64 text held as the ASCII bytes it arrived as (one byte a character, every byte below
+   * 0x80), so decoding copies bytes instead of encoding characters, and no {@code String} exists
+   * until {@link #toString()} asks for one.
+   */
+  static final class Ascii implements CharSequence {
+    final byte[] bytes;
+
+    /** Wraps {@code bytes}, which the caller gives up and guarantees are all ASCII. */
+    Ascii(byte[] bytes) {
+      this.bytes = bytes;
+    }
+
+    @Override
+    public int length() {
+      return bytes.length;
+    }
+
+    @Override
+    public char charAt(int index) {
+      return (char) bytes[index];
+    }
+
+    @Override
+    public CharSequence subSequence(int start, int end) {
+      return new String(bytes, start, end - start, java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
+    @Override
+    public String toString() {
+      return new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1);
     }
   }
 }

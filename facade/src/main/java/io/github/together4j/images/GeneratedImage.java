@@ -41,12 +41,41 @@ import org.jspecify.annotations.Nullable;
  */
 public final class GeneratedImage {
   private final ImageChoicesData data;
+
+  /**
+   * The base64 text: the record's String, or the bytes it arrived as when the response was read
+   * without building one ({@link JsonBody#readGeneration}); null for a URL result.
+   */
+  private final @Nullable CharSequence base64;
+
   private final Downloader downloader;
   private volatile @Nullable ImageFormat format;
 
+  /** The String {@link #b64Json()} built from {@link #base64}'s bytes, once asked for. */
+  private volatile @Nullable String b64Json;
+
   GeneratedImage(ImageChoicesData data, Downloader downloader) {
+    this(data, null, downloader);
+  }
+
+  /** An image whose base64 text is {@code ascii} if not null, else the record's. */
+  GeneratedImage(ImageChoicesData data, Base64Stream.@Nullable Ascii ascii, Downloader downloader) {
     this.data = data;
+    this.base64 = ascii != null ? ascii : data.b64Json();
+    this.b64Json = data.b64Json();
     this.downloader = downloader;
+  }
+
+  /** The record as read, whose base64 text may be held here instead. */
+  ImageChoicesData rawData() {
+    return data;
+  }
+
+  /** The record as the generated client would have read it: with its base64 text as a String. */
+  ImageChoicesData data() {
+    return data.b64Json() != null || base64 == null
+        ? data
+        : data.toBuilder().b64Json(b64Json()).build();
   }
 
   /**
@@ -64,7 +93,13 @@ public final class GeneratedImage {
    * @return the base64 text, or null
    */
   public @Nullable String b64Json() {
-    return data.b64Json();
+    String text = b64Json;
+    if (text == null && base64 != null) {
+      // Built on the first call only: generate() keeps the bytes it read, not a String.
+      text = base64.toString();
+      b64Json = text;
+    }
+    return text;
   }
 
   /**
@@ -83,7 +118,7 @@ public final class GeneratedImage {
    * @return true if {@link #b64Json()} is not null
    */
   public boolean isBase64() {
-    return data.b64Json() != null;
+    return base64 != null;
   }
 
   /**
@@ -314,15 +349,15 @@ public final class GeneratedImage {
 
   @Override
   public String toString() {
-    String b64 = data.b64Json();
+    CharSequence b64 = base64;
     if (b64 != null) {
       return "GeneratedImage{index=" + index() + ", base64 (" + b64.length() + " chars)}";
     }
     return "GeneratedImage{index=" + index() + ", url=" + downloader.shown(requiredUrl()) + "}";
   }
 
-  private String b64() {
-    return requireNonNull(data.b64Json());
+  private CharSequence b64() {
+    return requireNonNull(base64);
   }
 
   /** The URL of a URL result; results without either are refused when the response arrives. */

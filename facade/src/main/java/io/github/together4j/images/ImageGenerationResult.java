@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The images Together generated for one request, with the response's metadata.
@@ -24,6 +26,9 @@ import java.util.List;
 public final class ImageGenerationResult {
   private final ImageResponse raw;
   private final List<GeneratedImage> images;
+
+  /** {@link #raw} with its base64 texts as Strings, built when {@link #raw()} is first called. */
+  private volatile @Nullable ImageResponse withText;
 
   /** Knows the API key, to keep it out of {@link #toString()} should the server echo it. */
   private final Downloader downloader;
@@ -41,10 +46,21 @@ public final class ImageGenerationResult {
    * @throws com.squareup.moshi.JsonDataException if it breaks the {@link ResponseContract}
    */
   static ImageGenerationResult of(ImageResponse raw, Downloader downloader) {
+    return of(raw, Map.of(), downloader);
+  }
+
+  /**
+   * Wraps a response read by {@link JsonBody#readGeneration}: each record in {@code base64} has its
+   * text there, as bytes.
+   *
+   * @throws com.squareup.moshi.JsonDataException if it breaks the {@link ResponseContract}
+   */
+  static ImageGenerationResult of(
+      ImageResponse raw, Map<ImageChoicesData, Base64Stream.Ascii> base64, Downloader downloader) {
     List<GeneratedImage> images =
         raw.data().stream()
             .sorted(Comparator.comparingInt(ImageChoicesData::index))
-            .map(data -> new GeneratedImage(data, downloader))
+            .map(data -> new GeneratedImage(data, base64.get(data), downloader))
             .toList();
     ResponseContract.check(
         raw.id(),
@@ -170,7 +186,22 @@ public final class ImageGenerationResult {
    * @return the generated response
    */
   public ImageResponse raw() {
-    return raw;
+    ImageResponse full = withText;
+    if (full == null) {
+      full = raw;
+      if (images.stream().anyMatch(image -> image.data() != image.rawData())) {
+        // In the response's own order, each image's record with its text as a String.
+        java.util.Map<ImageChoicesData, GeneratedImage> byRecord =
+            new java.util.IdentityHashMap<>();
+        images.forEach(image -> byRecord.put(image.rawData(), image));
+        full =
+            raw.toBuilder()
+                .data(raw.data().stream().map(data -> byRecord.get(data).data()).toList())
+                .build();
+      }
+      withText = full;
+    }
+    return full;
   }
 
   @Override

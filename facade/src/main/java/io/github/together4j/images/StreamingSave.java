@@ -37,6 +37,10 @@ final class StreamingSave {
 
   private final byte[] in = new byte[CHUNK];
   private final byte[] out = new byte[Base64Decoder.maxDecoded(CHUNK)];
+  private final okio.Buffer.UnsafeCursor cursor = new okio.Buffer.UnsafeCursor();
+
+  /** Whether the last {@link #copyPlain} stopped at a quote or a backslash. */
+  private boolean atSpecial;
 
   /** One {@code data} item as read: its temporary file, or its URL to download. */
   private static final class Item {
@@ -73,18 +77,11 @@ final class StreamingSave {
       return read(body);
     } catch (EOFException e) {
       // The HTTP body arrived whole and the JSON ends inside it (in a b64_json value, say): the
-      // same malformed response generate() refuses, never retried. Okio's EOFException from
-      // nextSource() carries no message, so only whether the body ended tells it from a cut: a
-      // body that ended says it is exhausted; a cut one fails again when asked. (Asking here, not
-      // wrapping the body in a source that watches for its end: that extra layer cost ~10% of
+      // same malformed response generate() refuses, never retried. Okio's EOFException carries no
+      // message, so only whether the body ended tells it from a cut. (Asking the body, not
+      // wrapping it in a source that watches for its end: that extra layer cost ~10% of
       // generateAndSave's throughput.)
-      if (!endedWhole(body)) {
-        throw e;
-      }
-      JsonEncodingException malformed =
-          new JsonEncodingException("End of input: the response ends inside a JSON value");
-      malformed.initCause(e);
-      throw malformed;
+      throw JsonBody.malformedIfWhole(e, body);
     } finally {
       for (Path part : parts) {
         try {
@@ -113,7 +110,7 @@ final class StreamingSave {
           items = new ArrayList<>();
           reader.beginArray();
           while (reader.hasNext()) {
-            items.add(item(reader, items.size()));
+            items.add(item(reader, body, items.size()));
           }
           reader.endArray();
         }
@@ -174,7 +171,7 @@ final class StreamingSave {
     return new SavedImages(id, model, object, saved, downloader);
   }
 
-  private Item item(JsonReader reader, int position) throws IOException {
+  private Item item(JsonReader reader, BufferedSource body, int position) throws IOException {
     Item item = new Item();
     item.position = position;
     reader.beginObject();
@@ -185,7 +182,7 @@ final class StreamingSave {
           if (reader.peek() == JsonReader.Token.NULL) {
             reader.nextNull();
           } else {
-            decodeToPart(reader, item);
+            decodeToPart(reader, body, item);
           }
         }
         case "url" -> item.url = string(reader);
@@ -199,8 +196,17 @@ final class StreamingSave {
     return item;
   }
 
-  /** Streams one {@code b64_json} string: JSON unescaping, then base64 decoding, then the file. */
-  private void decodeToPart(JsonReader reader, Item item) throws IOException {
+  /**
+   * Streams one {@code b64_json} string: JSON unescaping, then base64 decoding, then the file.
+   *
+   * <p>Straight from the body's buffer: once {@link JsonReader#peek()} has said STRING, Moshi has
+   * consumed the opening quote and nothing else, so the value's bytes come next in {@code body}.
+   * Plain runs are copied segment by segment into a 64 KiB array, scanned 8 bytes at a time for a
+   * quote or a backslash, and each full array goes through the JDK's base64 decoder; an escape is
+   * undone byte by byte. At the closing quote, left in the buffer, {@link JsonReader#nextString()}
+   * ends the value for Moshi (an empty rest), so the reader carries on as if it had read it.
+   */
+  private void decodeToPart(JsonReader reader, BufferedSource body, Item item) throws IOException {
     if (reader.peek() != JsonReader.Token.STRING) {
       throw new JsonDataException(
           "Expected a string but was " + reader.peek() + " at path " + reader.getPath());
@@ -212,32 +218,32 @@ final class StreamingSave {
     byte[] header = new byte[ImageFormat.HEADER_LENGTH];
     int headerLength = 0;
     long size = 0;
-    try (BufferedSource value = reader.nextSource();
-        FileChannel channel =
-            fileValue(
-                () ->
-                    FileChannel.open(
-                        part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE))) {
-      if (value.readByte() != '"') {
-        throw new JsonDataException("Expected a string at path " + reader.getPath());
-      }
-      Unescaper unescaper = new Unescaper();
+    okio.Buffer buffer = body.getBuffer();
+    try (FileChannel channel =
+        fileValue(
+            () ->
+                FileChannel.open(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE))) {
+      int n = 0;
       boolean closed = false;
       while (!closed) {
-        // Whole chunks, so plain ones take the decoder's fast path.
-        int n = 0;
-        for (int r; n < in.length && (r = value.read(in, n, in.length - n)) != -1; ) {
-          n += r;
+        // Fill the array from the buffer up to a quote or a backslash, or until it is full.
+        while (n < in.length) {
+          if (buffer.size() == 0 && !body.request(1)) {
+            throw endsInside(reader);
+          }
+          n += copyPlain(buffer, n);
+          if (atSpecial && n < in.length) {
+            // A quote or a backslash is next in the buffer.
+            if (buffer.getByte(0) == '"') {
+              closed = true;
+              break;
+            }
+            in[n++] = unescape(body, reader);
+          }
         }
-        if (n == 0) {
-          throw new JsonDataException("Unterminated string at path " + reader.getPath());
-        }
-        int length = unescaper.unescape(in, n);
-        closed = unescaper.closed;
         int decoded =
-            length == in.length
-                ? decoder.updateAll(in, out)
-                : decoder.update(in, 0, length, out, 0);
+            n == in.length ? decoder.updateAll(in, out) : decoder.update(in, 0, n, out, 0);
+        n = 0;
         decoder.failIfInvalid();
         if (closed) {
           decoded += decoder.finish(out, decoded);
@@ -248,19 +254,86 @@ final class StreamingSave {
           headerLength += copy;
         }
         size += decoded;
-        ByteBuffer buffer = ByteBuffer.wrap(out, 0, decoded);
+        ByteBuffer bytes = ByteBuffer.wrap(out, 0, decoded);
         files(
             () -> {
-              while (buffer.hasRemaining()) {
-                channel.write(buffer);
+              while (bytes.hasRemaining()) {
+                channel.write(bytes);
               }
             });
       }
       files(() -> channel.force(true));
     }
+    // Only the closing quote is left of the value: Moshi reads it as the end of an empty string.
+    reader.nextString();
     item.part = part;
     item.header = java.util.Arrays.copyOf(header, headerLength);
     item.size = size;
+  }
+
+  /**
+   * Copies the buffer's plain bytes (up to a quote or a backslash, the end of its first segment or
+   * the end of {@link #in}) into {@link #in} from {@code n}, consumes them, and returns how many;
+   * {@link #atSpecial} tells whether a quote or a backslash stopped it.
+   */
+  private int copyPlain(okio.Buffer buffer, int n) throws IOException {
+    int count;
+    try (okio.Buffer.UnsafeCursor segment = buffer.readUnsafe(cursor)) {
+      segment.seek(0);
+      count = Math.min(segment.end - segment.start, in.length - n);
+      System.arraycopy(segment.data, segment.start, in, n, count);
+    }
+    int special = JsonBody.indexOfQuoteOrBackslash(in, n, n + count);
+    atSpecial = special >= 0;
+    int plain = atSpecial ? special - n : count;
+    buffer.skip(plain);
+    return plain;
+  }
+
+  /**
+   * Reads the escape sequence at the head of {@code body} (its backslash included) and returns the
+   * byte it stands for: base64 has no characters JSON must escape, but a server may still write
+   * {@code \/} or {@code \n}. Anything beyond ASCII stands as 0xff, which the decoder rejects.
+   */
+  private static byte unescape(BufferedSource body, JsonReader reader) throws IOException {
+    if (!body.request(2)) {
+      throw endsInside(reader);
+    }
+    body.skip(1);
+    byte b = body.readByte();
+    return switch (b) {
+      case '/', '\\', '"' -> b;
+      case 'n' -> (byte) '\n';
+      case 'r' -> (byte) '\r';
+      case 't' -> (byte) '\t';
+      case 'b' -> (byte) '\b';
+      case 'f' -> (byte) '\f';
+      case 'u' -> {
+        if (!body.request(4)) {
+          throw endsInside(reader);
+        }
+        int codePoint = 0;
+        for (int i = 0; i < 4; i++) {
+          byte hex = body.readByte();
+          int digit = Character.digit(hex, 16);
+          if (digit < 0) {
+            throw new JsonDataException("Invalid escape sequence: \\u with " + (char) hex);
+          }
+          codePoint = codePoint << 4 | digit;
+        }
+        yield codePoint < 128 ? (byte) codePoint : (byte) 0xff;
+      }
+      default -> throw new JsonDataException("Invalid escape sequence: \\" + (char) b);
+    };
+  }
+
+  /**
+   * The body ended (as the transport framed it: a cut one fails in {@code request}) inside a {@code
+   * b64_json} value: a malformed response, as {@link #save} reports Moshi's.
+   */
+  private static JsonEncodingException endsInside(JsonReader reader) {
+    return new JsonEncodingException(
+        "End of input: the response ends inside a JSON value at path " + reader.getPath());
   }
 
   /** Downloads a url image into a temporary file, with the client's timeouts, retries and limit. */
@@ -299,59 +372,6 @@ final class StreamingSave {
         });
   }
 
-  /**
-   * Undoes JSON string escapes in place, chunk by chunk, and notices the closing quote. Base64 has
-   * no characters JSON must escape, but a server may still write {@code \/} or {@code \n}.
-   */
-  private static final class Unescaper {
-    private int state; // 0 plain, 1 after '\', 2..5 reading the hex digits of a backslash-u escape
-    private int codePoint;
-    boolean closed;
-
-    int unescape(byte[] buffer, int length) throws JsonDataException {
-      int w = 0;
-      for (int r = 0; r < length && !closed; r++) {
-        byte b = buffer[r];
-        if (state == 0) {
-          if (b == '\\') {
-            state = 1;
-          } else if (b == '"') {
-            closed = true;
-          } else {
-            buffer[w++] = b;
-          }
-        } else if (state == 1) {
-          state = 0;
-          switch (b) {
-            case '/', '\\', '"' -> buffer[w++] = b;
-            case 'n' -> buffer[w++] = '\n';
-            case 'r' -> buffer[w++] = '\r';
-            case 't' -> buffer[w++] = '\t';
-            case 'b' -> buffer[w++] = '\b';
-            case 'f' -> buffer[w++] = '\f';
-            case 'u' -> {
-              state = 2;
-              codePoint = 0;
-            }
-            default -> throw new JsonDataException("Invalid escape sequence: \\" + (char) b);
-          }
-        } else {
-          int digit = Character.digit(b, 16);
-          if (digit < 0) {
-            throw new JsonDataException("Invalid escape sequence: \\u with " + (char) b);
-          }
-          codePoint = codePoint << 4 | digit;
-          if (++state == 6) {
-            state = 0;
-            // Anything beyond ASCII is no base64; 0xff stands for it, so the decoder rejects it.
-            buffer[w++] = codePoint < 128 ? (byte) codePoint : (byte) 0xff;
-          }
-        }
-      }
-      return w;
-    }
-  }
-
   private static @Nullable String string(JsonReader reader) throws IOException {
     if (reader.peek() == JsonReader.Token.NULL) {
       return reader.nextNull();
@@ -387,16 +407,6 @@ final class StreamingSave {
       action.run();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot save images: " + e, e);
-    }
-  }
-
-  /** Notes whether the HTTP body ended cleanly: OkHttp reports a cut transfer as an exception. */
-  /** Whether {@code body} reached its end as the transport framed it, rather than breaking off. */
-  private static boolean endedWhole(BufferedSource body) {
-    try {
-      return body.exhausted();
-    } catch (IOException cut) {
-      return false;
     }
   }
 }

@@ -8,7 +8,6 @@ import io.github.together4j.images.generated.JSON;
 import io.github.together4j.images.generated.api.ImagesApi;
 import io.github.together4j.images.generated.api.ModelsApi;
 import io.github.together4j.images.generated.model.ImageRequest;
-import io.github.together4j.images.generated.model.ImageResponse;
 import io.github.together4j.images.generated.model.ModelInfo;
 import io.github.together4j.images.internal.RuntimeDependencies;
 import java.io.UncheckedIOException;
@@ -64,8 +63,6 @@ public final class TogetherImages implements AutoCloseable {
 
   private static final String MODEL_LIST = "ModelInfoList";
 
-  private static final JsonAdapter<ImageResponse> RESPONSE_JSON =
-      JSON.moshi().adapter(ImageResponse.class);
   private static final JsonAdapter<List<@Nullable ModelInfo>> MODELS_JSON =
       JSON.moshi().adapter(Types.newParameterizedType(List.class, ModelInfo.class));
 
@@ -92,7 +89,10 @@ public final class TogetherImages implements AutoCloseable {
             Transport.USER_AGENT,
             settings.apiKey());
     this.results =
-        response -> ImageGenerationResult.of(JsonBody.read(response, RESPONSE_JSON), downloader);
+        response -> {
+          JsonBody.Generation read = JsonBody.readGeneration(response);
+          return ImageGenerationResult.of(read.response(), read.base64(), downloader);
+        };
     this.modelList =
         response -> {
           List<ImageModelInfo> all =

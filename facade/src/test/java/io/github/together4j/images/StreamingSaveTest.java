@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -84,6 +85,108 @@ class StreamingSaveTest {
 
     assertThat(saved.paths()).containsExactly(dir.resolve("image_0.png"));
     assertThat(dir.resolve("image_0.png")).hasBinaryContent(png);
+  }
+
+  /** A "PNG" of random bytes after the signature: base64 longer than several 64 KiB chunks. */
+  byte[] largeImage() {
+    byte[] image = new byte[300_000];
+    new java.util.Random(21).nextBytes(image);
+    System.arraycopy(png, 0, image, 0, 16);
+    return image;
+  }
+
+  /**
+   * Escapes the characters at {@code positions} as backslash-u sequences (both hex cases), every
+   * slash as {@code \/}, and adds an escaped line break before each of {@code breaks}.
+   */
+  static String escaped(
+      String b64, java.util.Set<Integer> positions, java.util.Set<Integer> breaks) {
+    StringBuilder json = new StringBuilder();
+    for (int i = 0; i < b64.length(); i++) {
+      char c = b64.charAt(i);
+      if (breaks.contains(i)) {
+        json.append("\\n");
+      }
+      if (positions.contains(i)) {
+        String hex = String.format(i % 2 == 0 ? "%04x" : "%04X", (int) c);
+        json.append("\\u").append(hex);
+      } else if (c == '/') {
+        json.append("\\/");
+      } else {
+        json.append(c);
+      }
+    }
+    return json.toString();
+  }
+
+  @Test
+  void escapesAtChunkAndSegmentBoundariesDecodeExactly() throws Exception {
+    byte[] image = largeImage();
+    String b64 = TestImages.base64(image);
+    java.util.Set<Integer> positions = new java.util.HashSet<>();
+    for (int boundary : new int[] {0, 8192, 65536, 131072, b64.length()}) {
+      for (int i = boundary - 3; i <= boundary + 3; i++) {
+        if (i >= 0 && i < b64.length()) {
+          positions.add(i);
+        }
+      }
+    }
+    String value = escaped(b64, positions, java.util.Set.of(1, 65535, 100_000));
+    // The body trickles in uneven pieces, so values and escapes straddle Okio segments.
+    api.enqueue(
+        new MockResponse.Builder()
+            .addHeader("Content-Type", "application/json")
+            .body(
+                new Buffer()
+                    .writeUtf8(body("gen-1", "{\"b64_json\":\"" + value + "\",\"index\":0}")))
+            .throttleBody(7777, 1, TimeUnit.MILLISECONDS)
+            .build());
+
+    SavedImages saved = client(0).generateAndSave(ImageGenerationRequest.of("a fox"), dir);
+
+    assertThat(saved.images().get(0).size()).isEqualTo(image.length);
+    assertThat(dir.resolve("image_0.png")).hasBinaryContent(image);
+  }
+
+  @Test
+  void badEscapesAreMalformedAndLeaveNothing() throws Exception {
+    String b64 = TestImages.base64(largeImage());
+    // An unknown escape; an escaped character outside ASCII, which is no base64 at its offset.
+    Map<String, String> cases =
+        Map.of(
+            b64.substring(0, 70_000) + "\\x" + b64.substring(70_000),
+            "Invalid escape sequence: \\x",
+            b64.substring(0, 65_537) + "\\u00e9" + b64.substring(65_538),
+            "$.data[0] is not valid base64: unexpected U+00FF at offset 65537");
+    for (Map.Entry<String, String> bad : cases.entrySet()) {
+      api.enqueue(json(body("gen-1", "{\"index\":0,\"b64_json\":\"" + bad.getKey() + "\"}")));
+
+      MalformedResponseException e =
+          catchThrowableOfType(
+              MalformedResponseException.class,
+              () -> client(2).generateAndSave(ImageGenerationRequest.of("a fox"), dir));
+
+      assertThat(e).hasMessageContaining(bad.getValue());
+      assertThat(TestImages.names(dir)).isEmpty();
+    }
+    assertThat(api.getRequestCount()).isEqualTo(2);
+  }
+
+  @Test
+  void bodyEndingInsideAnEscapeIsMalformedAndNotRetried() throws Exception {
+    String b64 = TestImages.base64(largeImage());
+    for (String cut : List.of("\\", "\\u00")) {
+      api.enqueue(json("{\"id\":\"g\",\"data\":[{\"index\":0,\"b64_json\":\"" + b64 + cut));
+
+      MalformedResponseException e =
+          catchThrowableOfType(
+              MalformedResponseException.class,
+              () -> client(2).generateAndSave(ImageGenerationRequest.of("a fox"), dir));
+
+      assertThat(e).as(cut).hasMessageContaining("End of input");
+      assertThat(TestImages.names(dir)).isEmpty();
+    }
+    assertThat(api.getRequestCount()).isEqualTo(2);
   }
 
   @Test

@@ -3,9 +3,10 @@ package io.github.together4j.images.benchmarks;
 import java.nio.file.Path;
 
 /**
- * One way of generating images and writing each to a file: together4j's two and the two raw
- * baselines. Implementations are thread-safe; each worker thread writes its own files (names start
- * with {@code w<worker>_}), replaced by its next request, so the disk does not fill up.
+ * One way of generating images and writing each to a file: together4j's two, the two convenient raw
+ * clients and the two tight baselines. Implementations are thread-safe; each worker thread writes
+ * its own files (names start with {@code w<worker>_}), replaced by its next request, so the disk
+ * does not fill up.
  */
 interface ImageClient extends AutoCloseable {
   /** The names the driver and {@link #create} know, in the order the table lists them. */
@@ -14,6 +15,8 @@ interface ImageClient extends AutoCloseable {
   String TOGETHER4J_STREAM = "together4j-stream";
   String RAW_STRING = "raw-string";
   String RAW_STREAM = "raw-stream";
+  String TIGHT_BUFFERED = "tight-buffered";
+  String TIGHT_STREAM = "tight-stream";
 
   /**
    * Asks for {@code n} images and writes each to a file in the client's directory.
@@ -42,13 +45,21 @@ interface ImageClient extends AutoCloseable {
       case TOGETHER4J_STREAM -> new Together4jStreamClient(target);
       case RAW_STRING -> new RawStringClient(target);
       case RAW_STREAM -> new RawStreamClient(target);
+      case TIGHT_BUFFERED -> new TightBufferedClient(target);
+      case TIGHT_STREAM -> new TightStreamClient(target);
       default ->
           throw new IllegalArgumentException(
               "unknown client "
                   + name
                   + ": use "
                   + String.join(
-                      ", ", TOGETHER4J_GENERATE, TOGETHER4J_STREAM, RAW_STRING, RAW_STREAM));
+                      ", ",
+                      TOGETHER4J_GENERATE,
+                      TOGETHER4J_STREAM,
+                      RAW_STRING,
+                      RAW_STREAM,
+                      TIGHT_BUFFERED,
+                      TIGHT_STREAM));
     };
   }
 }

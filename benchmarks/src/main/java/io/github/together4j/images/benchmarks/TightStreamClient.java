@@ -1,0 +1,108 @@
+package io.github.together4j.images.benchmarks;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.Base64;
+import okhttp3.Response;
+
+/**
+ * The tightest streaming client a user could write by hand: OkHttp's {@code byteStream()}, scanned
+ * for {@code "b64_json":} (the name, not the {@code type} value that repeats it); each value's
+ * bytes are copied into a 64 KiB array (a multiple of 4) and every full array decoded with {@link
+ * Base64.Decoder#decode(byte[], byte[])}, the tail at the closing quote, through a {@link
+ * BufferedOutputStream} to the file. It ignores JSON escapes, other fields and every validation
+ * together4j does: a lower bound on the work, not a correct client.
+ */
+final class TightStreamClient implements ImageClient {
+  private static final byte[] MARKER = "\"b64_json\":".getBytes(StandardCharsets.US_ASCII);
+  private static final int CHUNK = 64 * 1024;
+
+  private final RawHttp http;
+  private final Target target;
+
+  TightStreamClient(Target target) {
+    this.target = target;
+    this.http = new RawHttp(target);
+  }
+
+  @Override
+  public long generateAndWrite(int worker, int n) throws Exception {
+    byte[] read = new byte[8192];
+    byte[] chunk = new byte[CHUNK];
+    byte[] decoded = new byte[CHUNK / 4 * 3];
+    Base64.Decoder decoder = Base64.getDecoder();
+    long total = 0;
+    try (Response response = http.post(n);
+        InputStream in = response.body().byteStream()) {
+      int matched = 0; // bytes of MARKER seen
+      int state = 0; // 0 looking for the marker, 1 before the opening quote, 2 in the value
+      int filled = 0;
+      OutputStream out = null;
+      int position = 0;
+      for (int count; (count = in.read(read)) != -1; ) {
+        for (int i = 0; i < count; i++) {
+          byte b = read[i];
+          if (state == 0) {
+            matched = b == MARKER[matched] ? matched + 1 : (b == MARKER[0] ? 1 : 0);
+            if (matched == MARKER.length) {
+              state = 1;
+              matched = 0;
+            }
+          } else if (state == 1) {
+            if (b == '"') {
+              state = 2;
+              filled = 0;
+              out =
+                  new BufferedOutputStream(
+                      Files.newOutputStream(
+                          target.directory().resolve("w" + worker + "_" + position++ + ".png")),
+                      CHUNK);
+            }
+          } else {
+            // Copy the run up to the closing quote (or the end of what was read) in one go.
+            int end = i;
+            while (end < count && read[end] != '"') {
+              end++;
+            }
+            while (i < end) {
+              int copy = Math.min(end - i, CHUNK - filled);
+              System.arraycopy(read, i, chunk, filled, copy);
+              filled += copy;
+              i += copy;
+              if (filled == CHUNK) {
+                int m = decoder.decode(chunk, decoded);
+                out.write(decoded, 0, m);
+                total += m;
+                filled = 0;
+              }
+            }
+            if (end < count) {
+              byte[] tail = decoder.decode(java.util.Arrays.copyOf(chunk, filled));
+              out.write(tail);
+              total += tail.length;
+              out.close();
+              out = null;
+              state = 0;
+            } else {
+              i = end - 1;
+            }
+          }
+        }
+      }
+      if (out != null) {
+        out.close();
+        throw new IOException("the body ended inside a b64_json value");
+      }
+    }
+    return total;
+  }
+
+  @Override
+  public void close() {
+    http.close();
+  }
+}
