@@ -50,25 +50,12 @@ public final class TogetherAutoConfiguration {
       ObjectProvider<TogetherImagesBuilderCustomizer> customizers) {
     String apiKey =
         firstText(properties.getApiKey(), environment.getProperty(TogetherImages.API_KEY_ENV));
-    if (apiKey == null) {
-      throw new TogetherPropertyException(
-          API_KEY,
-          "No Together API key: set the property "
-              + API_KEY
-              + " or the environment variable "
-              + TogetherImages.API_KEY_ENV
-              + ".",
-          "Set "
-              + API_KEY
-              + " (application.properties, --"
-              + API_KEY
-              + "=…) or export "
-              + TogetherImages.API_KEY_ENV
-              + "; keys are at https://api.together.ai/settings/api-keys.");
-    }
     String baseUrl =
         firstText(properties.getBaseUrl(), environment.getProperty(TogetherImages.BASE_URL_ENV));
-    TogetherImages.Builder builder = TogetherImages.builder().apiKey(apiKey);
+    TogetherImages.Builder builder = TogetherImages.builder();
+    if (apiKey != null) {
+      builder.apiKey(apiKey);
+    }
     if (baseUrl != null) {
       builder.baseUrl(baseUrl);
     }
@@ -77,9 +64,15 @@ public final class TogetherAutoConfiguration {
     set("together.connect-timeout", properties.getConnectTimeout(), builder::connectTimeout);
     set("together.read-timeout", properties.getReadTimeout(), builder::readTimeout);
     set("together.call-timeout", properties.getCallTimeout(), builder::callTimeout);
+    // A customizer may set the key (from a vault, say): the key is checked after them, by build().
     customizers.orderedStream().forEach(customizer -> customizer.customize(builder));
     try {
       return builder.build();
+    } catch (IllegalStateException e) {
+      if (apiKey == null && String.valueOf(e.getMessage()).startsWith("apiKey is required")) {
+        throw missingKey();
+      }
+      throw e; // two OkHttps on the classpath: the message names the jars and the fix
     } catch (IllegalArgumentException e) {
       // build() checks the key's characters, then the base URL; neither message holds the key.
       String message = String.valueOf(e.getMessage());
@@ -105,6 +98,24 @@ public final class TogetherAutoConfiguration {
               + TogetherImages.DEFAULT_BASE_URL
               + "; plain http:// is for loopback hosts only (tests, local fakes).");
     }
+  }
+
+  /** No key in the property, the variable or a customizer. */
+  private static TogetherPropertyException missingKey() {
+    return new TogetherPropertyException(
+        API_KEY,
+        "No Together API key: set the property "
+            + API_KEY
+            + " or the environment variable "
+            + TogetherImages.API_KEY_ENV
+            + ".",
+        "Set "
+            + API_KEY
+            + " (application.properties, --"
+            + API_KEY
+            + "=…) or export "
+            + TogetherImages.API_KEY_ENV
+            + "; keys are at https://api.together.ai/settings/api-keys.");
   }
 
   /** Applies a property that is set, naming it if the builder refuses its value. */

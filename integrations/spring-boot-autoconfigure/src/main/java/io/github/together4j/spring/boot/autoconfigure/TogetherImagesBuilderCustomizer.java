@@ -4,8 +4,9 @@ import io.github.together4j.images.TogetherImages;
 
 /**
  * Adjusts the builder of the auto-configured {@link TogetherImages} after the {@code together.*}
- * properties are applied: headers, an {@code OkHttpClient} to share, limits. Declare one or more as
- * beans; they run in {@link org.springframework.core.annotation.Order} order.
+ * properties are applied: headers, an {@code OkHttpClient} to share, limits, or the key itself
+ * (from a secret store: the startup check for a key runs after the customizers). Declare one or
+ * more as beans; they run in {@link org.springframework.core.annotation.Order} order.
  *
  * <pre>{@code
  * @Bean

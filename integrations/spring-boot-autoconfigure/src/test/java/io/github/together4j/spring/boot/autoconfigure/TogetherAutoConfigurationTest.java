@@ -251,6 +251,14 @@ class TogetherAutoConfigurationTest {
   }
 
   @Test
+  void keyFromACustomizerIsEnoughWithoutTheProperty(FakeTogetherServer server) {
+    runner()
+        .withBean(TogetherImagesBuilderCustomizer.class, () -> builder -> builder.apiKey(KEY))
+        .withPropertyValues("together.base-url=" + server.baseUrl())
+        .run(context -> assertSendsAuthorizedTo(server, context));
+  }
+
+  @Test
   void clientIsClosedWithTheContext(FakeTogetherServer server) {
     TogetherImages[] client = new TogetherImages[1];
     runner()
