@@ -569,8 +569,9 @@ public final class TogetherImageModel implements ImageModel, AutoCloseable {
     }
 
     /**
-     * Sets headers sent with every API call, e.g. for a proxy. {@code Authorization} comes from the
-     * API key and is refused here.
+     * Sets headers sent with every API call, e.g. for a proxy, in addition to those of a {@link
+     * #client(TogetherImages) shared client}. {@code Authorization} comes from the API key and is
+     * refused here.
      *
      * @param customHeaders the headers, or null for none
      * @return this builder
@@ -598,7 +599,8 @@ public final class TogetherImageModel implements ImageModel, AutoCloseable {
               || logRequests != null
               || logResponses != null
               || (customHeaders != null && !customHeaders.isEmpty());
-      if (shared == null && (apiKey == null || apiKey.isBlank())) {
+      // A key must come from somewhere; one passed in blank (an empty variable) is not a key.
+      if ((shared == null && apiKey == null) || (apiKey != null && apiKey.isBlank())) {
         throw new IllegalStateException(
             "apiKey is not set: create an API key at https://api.together.ai/settings/api-keys,"
                 + " export "

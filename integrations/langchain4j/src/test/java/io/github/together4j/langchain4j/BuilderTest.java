@@ -38,6 +38,13 @@ class BuilderTest {
   }
 
   @Test
+  void blankKeyBesideASharedClientIsRefusedToo(TogetherImages client) {
+    assertThatThrownBy(() -> TogetherImageModel.builder().client(client).apiKey(" ").build())
+        .isExactlyInstanceOf(IllegalStateException.class)
+        .hasMessageStartingWith("apiKey is not set");
+  }
+
+  @Test
   void sizeMustBeWidthXHeight() {
     TogetherImageModel.Builder builder = TogetherImageModel.builder();
     for (String bad : List.of("1024", "1024x", "x768", "1024 by 768", "-1x5", "99999999999x1")) {
