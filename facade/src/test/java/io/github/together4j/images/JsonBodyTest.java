@@ -37,6 +37,22 @@ class JsonBodyTest {
     assertThat(JsonBody.indexOfQuoteOrBackslash(plain, 0, plain.length - 1)).isEqualTo(-1);
   }
 
+  @Test
+  void plainAsciiMeansNoBackslashAndNothingAbove0x7fAnywhere() {
+    byte[] plain = new byte[20_000];
+    java.util.Arrays.fill(plain, (byte) 'Q');
+    assertThat(JsonBody.isPlainAscii(plain)).isTrue();
+    assertThat(JsonBody.isPlainAscii(new byte[0])).isTrue();
+    for (int at : new int[] {0, 7, 8191, 8192, 16_390, 19_999}) {
+      for (byte bad : new byte[] {'\\', (byte) 0x80, (byte) 0xc3, (byte) 0xff}) {
+        byte[] bytes = plain.clone();
+        bytes[at] = bad;
+        assertThat(JsonBody.isPlainAscii(bytes)).as("%d at %d", bad, at).isFalse();
+        assertThat(JsonBody.indexOfBackslashOrNonAscii(bytes, 0, bytes.length)).isEqualTo(at);
+      }
+    }
+  }
+
   private static int naive(byte[] bytes, int from, int to) {
     for (int i = from; i < to; i++) {
       if (bytes[i] == '"' || bytes[i] == '\\') {
