@@ -40,46 +40,43 @@ final class JsonBody {
   private JsonBody() {}
 
   /**
-   * Returns the index of the first {@code \\} or byte above 0x7f in {@code bytes[from, to)}, or -1:
-   * where a JSON string's bytes stop being its characters.
+   * Returns the index of the first {@code "} or {@code \\} in {@code bytes[from, to)}, or -1: the
+   * bytes that end or escape a JSON string.
    */
-  static int indexOfBackslashOrNonAscii(byte[] bytes, int from, int to) {
-    int i = from;
-    for (; i <= to - 8; i += 8) {
-      long word = (long) LONGS.get(bytes, i);
-      long backslashes = word ^ BACKSLASHES;
-      if (((word | (backslashes - ONES) & ~backslashes) & HIGHS) != 0) {
-        break;
-      }
-    }
-    for (; i < to; i++) {
-      byte b = bytes[i];
-      if (b == '\\' || b < 0) {
-        return i;
-      }
-    }
-    return -1;
+  static int indexOfQuoteOrBackslash(byte[] bytes, int from, int to) {
+    return indexOfSpecial(bytes, from, to, 0);
   }
 
   /**
-   * Returns the index of the first {@code "} or {@code \\} in {@code bytes[from, to)}, or -1: the
-   * bytes that end or escape a JSON string. Eight bytes at a time, so the long plain runs of a
-   * base64 value cost little more than copying them.
+   * Returns the index of the first {@code "}, {@code \\} or byte above 0x7f in {@code bytes[from,
+   * to)}, or -1: where a JSON string's bytes stop being its own ASCII characters.
    */
-  static int indexOfQuoteOrBackslash(byte[] bytes, int from, int to) {
+  static int indexOfQuoteBackslashOrNonAscii(byte[] bytes, int from, int to) {
+    return indexOfSpecial(bytes, from, to, HIGHS);
+  }
+
+  /**
+   * Finds a quote, a backslash or (with {@code highs} set) a byte with its high bit set, eight
+   * bytes at a time, so the long plain runs of a base64 value cost little more than copying them.
+   * Called a segment or a chunk at a time, the method is compiled whole after a few images (one
+   * call per 2 MB value reached C2 only through on-stack replacement, and profiles showed it
+   * running interpreted).
+   */
+  private static int indexOfSpecial(byte[] bytes, int from, int to, long highs) {
     int i = from;
     for (; i <= to - 8; i += 8) {
       long word = (long) LONGS.get(bytes, i);
       long quotes = word ^ QUOTES;
       long backslashes = word ^ BACKSLASHES;
       // A byte of either is zero where the word has that character (the classic zero-byte test).
-      if ((((quotes - ONES) & ~quotes | (backslashes - ONES) & ~backslashes) & HIGHS) != 0) {
+      long zeros = (quotes - ONES) & ~quotes | (backslashes - ONES) & ~backslashes;
+      if (((zeros | word & highs) & HIGHS) != 0) {
         break;
       }
     }
     for (; i < to; i++) {
       byte b = bytes[i];
-      if (b == '"' || b == '\\') {
+      if (b == '"' || b == '\\' || (b < 0 && highs != 0)) {
         return i;
       }
     }
@@ -92,9 +89,15 @@ final class JsonBody {
    */
   record Generation(ImageResponse response, Map<ImageChoicesData, Base64Stream.Ascii> base64) {}
 
-  /** The {@code b64_json} values read on this thread by the current {@link #readGeneration}. */
-  private static final ThreadLocal<@Nullable Map<ImageChoicesData, Base64Stream.Ascii>> CAPTURED =
-      new ThreadLocal<>();
+  /** What the current {@link #readGeneration} on this thread reads from, and has read. */
+  private static final class Capture {
+    final Map<ImageChoicesData, Base64Stream.Ascii> base64 = new IdentityHashMap<>();
+    final Buffer.UnsafeCursor cursor = new Buffer.UnsafeCursor();
+    @Nullable JsonReader reader;
+    @Nullable BufferedSource source;
+  }
+
+  private static final ThreadLocal<@Nullable Capture> CAPTURED = new ThreadLocal<>();
 
   /** The generated adapters, but {@link ChoicesAdapter} for each image. */
   private static final JsonAdapter<ImageResponse> GENERATION =
@@ -115,13 +118,13 @@ final class JsonBody {
    * stay Strings in their records, exactly as the generated adapter reads them.
    */
   static Generation readGeneration(Response response) throws IOException {
-    Map<ImageChoicesData, Base64Stream.Ascii> base64 = new IdentityHashMap<>();
-    CAPTURED.set(base64);
+    Capture capture = new Capture();
+    CAPTURED.set(capture);
     try {
-      return new Generation(read(response, GENERATION), base64);
+      return new Generation(read(response, GENERATION, capture), capture.base64);
     } catch (EOFException e) {
-      // Moshi's own reads say "End of input"; a b64_json read through nextSource() ends with
-      // Okio's bare EOFException.
+      // Moshi's reads and readString say "End of input"; Okio's bare EOFException from any read
+      // under them says nothing, and the body is asked.
       throw e.getMessage() != null ? e : malformedIfWhole(e, response.body().source());
     } finally {
       CAPTURED.remove();
@@ -151,8 +154,8 @@ final class JsonBody {
   /**
    * Reads an {@link ImageChoicesData} as the generated record adapter does (the same component
    * adapters, unknown names skipped, the last of a repeated name winning, the record's own required
-   * check), except for {@code b64_json}: its raw JSON bytes are taken with {@link
-   * JsonReader#nextSource()} and, when plain, kept as bytes and left out of the record.
+   * check), except for {@code b64_json}: read straight from the body by {@link #readString} and,
+   * when plain ASCII, kept as bytes and left out of the record.
    */
   private static final class ChoicesAdapter extends JsonAdapter<ImageChoicesData> {
     private final JsonAdapter<ImageChoicesData> generated;
@@ -170,8 +173,8 @@ final class JsonBody {
 
     @Override
     public @Nullable ImageChoicesData fromJson(JsonReader reader) throws IOException {
-      Map<ImageChoicesData, Base64Stream.Ascii> captured = CAPTURED.get();
-      if (captured == null || reader.peek() != JsonReader.Token.BEGIN_OBJECT) {
+      Capture capture = CAPTURED.get();
+      if (capture == null || reader.peek() != JsonReader.Token.BEGIN_OBJECT) {
         return generated.fromJson(reader);
       }
       String path = reader.getPath();
@@ -187,20 +190,15 @@ final class JsonBody {
           case "b64_json" -> {
             b64Json = null;
             ascii = null;
-            if (reader.peek() == JsonReader.Token.STRING) {
-              Buffer value = new Buffer();
-              try (BufferedSource source = reader.nextSource()) {
-                source.readAll(value);
-              }
-              // The value with its quotes: plain when nothing between them needs unescaping.
-              value.skip(1);
-              byte[] bytes = value.readByteArray(value.size() - 1);
-              if (indexOfBackslashOrNonAscii(bytes, 0, bytes.length) < 0) {
-                ascii = new Base64Stream.Ascii(bytes);
+            BufferedSource source = capture.source;
+            if (reader.peek() == JsonReader.Token.STRING
+                && capture.reader == reader
+                && source != null) {
+              Object value = readString(reader, source, capture.cursor);
+              if (value instanceof Base64Stream.Ascii bytes) {
+                ascii = bytes;
               } else {
-                b64Json =
-                    JsonReader.of(new Buffer().writeByte('"').write(bytes).writeByte('"'))
-                        .nextString();
+                b64Json = (String) value;
               }
             } else {
               b64Json = strings.fromJson(reader);
@@ -220,9 +218,44 @@ final class JsonBody {
         throw new JsonDataException(e.getMessage() + " at " + path, e);
       }
       if (ascii != null) {
-        captured.put(data, ascii);
+        capture.base64.put(data, ascii);
       }
       return data;
+    }
+
+    /**
+     * Reads the string value {@code reader} has just peeked, straight from {@code source}, which it
+     * reads: Moshi has consumed the opening quote and nothing more. Plain ASCII runs move from the
+     * source's buffer, segment by segment, scanned 8 bytes at a time; at the closing quote the
+     * value is the bytes, and Moshi's {@code nextString()} reads what is left of it, the quote. At
+     * a backslash or a byte above 0x7f, Moshi reads the rest instead (unescaping, decoding UTF-8)
+     * and the value is a String, exactly the one the generated adapter would have read.
+     */
+    private static Object readString(
+        JsonReader reader, BufferedSource source, Buffer.UnsafeCursor cursor) throws IOException {
+      Buffer buffer = source.getBuffer();
+      Buffer plain = new Buffer();
+      while (true) {
+        if (buffer.size() == 0 && !source.request(1)) {
+          throw new EOFException("End of input at path " + reader.getPath());
+        }
+        int run;
+        boolean stopped;
+        try (Buffer.UnsafeCursor segment = buffer.readUnsafe(cursor)) {
+          segment.seek(0);
+          int special = indexOfQuoteBackslashOrNonAscii(segment.data, segment.start, segment.end);
+          stopped = special >= 0;
+          run = (stopped ? special : segment.end) - segment.start;
+        }
+        plain.write(buffer, run);
+        if (stopped) {
+          boolean closed = buffer.getByte(0) == '"';
+          String rest = reader.nextString();
+          return closed
+              ? new Base64Stream.Ascii(plain.readByteArray())
+              : plain.readString(java.nio.charset.StandardCharsets.ISO_8859_1) + rest;
+        }
+      }
     }
 
     @Override
@@ -232,6 +265,11 @@ final class JsonBody {
   }
 
   static <T> T read(Response response, JsonAdapter<T> adapter) throws IOException {
+    return read(response, adapter, null);
+  }
+
+  private static <T> T read(Response response, JsonAdapter<T> adapter, @Nullable Capture capture)
+      throws IOException {
     int status = response.code();
     if (status == 204 || status == 205) {
       throw new JsonDataException("HTTP " + status + " without a body");
@@ -241,6 +279,10 @@ final class JsonBody {
       source.skip(UTF8_BOM.size());
     }
     JsonReader reader = JsonReader.of(source);
+    if (capture != null) {
+      capture.reader = reader;
+      capture.source = source;
+    }
     T body = adapter.fromJson(reader);
     if (reader.peek() != JsonReader.Token.END_DOCUMENT) {
       throw new JsonDataException("JSON document was not fully consumed.");

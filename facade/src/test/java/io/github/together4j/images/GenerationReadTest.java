@@ -79,6 +79,43 @@ class GenerationReadTest {
   }
 
   @Test
+  void largeValuesWithEscapesAcrossSegmentsReadExactly() throws Exception {
+    byte[] image = new byte[300_000];
+    new java.util.Random(21).nextBytes(image);
+    System.arraycopy(png, 0, image, 0, 16);
+    String b64 = TestImages.base64(image);
+    // One plain value; one escaped only past 64 KiB; one with a non-ASCII character at its end.
+    String late =
+        b64.substring(0, 70_001)
+            + String.format("\\u%04x", (int) b64.charAt(70_001))
+            + b64.substring(70_002);
+    String items =
+        "{\"index\":0,\"b64_json\":\""
+            + b64
+            + "\"},{\"index\":1,\"b64_json\":\""
+            + late
+            + "\"},{\"index\":2,\"b64_json\":\""
+            + b64
+            + "é\"}";
+    String body = TestClientsBodies.body(items);
+    api.enqueue(
+        new MockResponse.Builder()
+            .addHeader("Content-Type", "application/json")
+            .body(new Buffer().writeString(body, StandardCharsets.UTF_8))
+            .throttleBody(7777, 1, java.util.concurrent.TimeUnit.MILLISECONDS)
+            .build());
+
+    ImageGenerationResult result = clients.client(api, 0).generate("a fox");
+
+    assertThat(result.raw()).isEqualTo(JSON.moshi().adapter(ImageResponse.class).fromJson(body));
+    assertThat(result.images().get(0).bytes()).isEqualTo(image);
+    assertThat(result.images().get(0).b64Json()).isEqualTo(b64);
+    assertThat(result.images().get(1).b64Json()).isEqualTo(b64);
+    assertThat(result.images().get(1).bytes()).isEqualTo(image);
+    assertThat(result.images().get(2).b64Json()).isEqualTo(b64 + "é");
+  }
+
+  @Test
   void nonAsciiCharacterInAValueIsNamedAtItsOffset() {
     String b64 = TestImages.base64(png);
     String bad = b64.substring(0, 100) + "é" + b64.substring(101);

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** {@link JsonBody#indexOfQuoteOrBackslash}: the word-at-a-time scan agrees with a byte loop. */
+/** {@link JsonBody}'s word-at-a-time scans agree with a byte loop. */
 class JsonBodyTest {
   @Test
   void findsTheFirstQuoteOrBackslashAnywhereInAnyRange() {
@@ -23,7 +23,10 @@ class JsonBodyTest {
       int to = from + random.nextInt(bytes.length - from + 1);
       assertThat(JsonBody.indexOfQuoteOrBackslash(bytes, from, to))
           .as("round %d", round)
-          .isEqualTo(naive(bytes, from, to));
+          .isEqualTo(naive(bytes, from, to, false));
+      assertThat(JsonBody.indexOfQuoteBackslashOrNonAscii(bytes, from, to))
+          .as("round %d", round)
+          .isEqualTo(naive(bytes, from, to, true));
     }
   }
 
@@ -37,9 +40,49 @@ class JsonBodyTest {
     assertThat(JsonBody.indexOfQuoteOrBackslash(plain, 0, plain.length - 1)).isEqualTo(-1);
   }
 
-  private static int naive(byte[] bytes, int from, int to) {
+  @Test
+  void nonAsciiStopsOnlyTheScanThatAsksForIt() {
+    byte[] plain = new byte[20_000];
+    java.util.Arrays.fill(plain, (byte) 'Q');
+    for (int at : new int[] {0, 7, 8191, 8192, 16_390, 19_999}) {
+      for (byte high : new byte[] {(byte) 0x80, (byte) 0xc3, (byte) 0xff}) {
+        byte[] bytes = plain.clone();
+        bytes[at] = high;
+        assertThat(JsonBody.indexOfQuoteBackslashOrNonAscii(bytes, 0, bytes.length)).isEqualTo(at);
+        assertThat(JsonBody.indexOfQuoteOrBackslash(bytes, 0, bytes.length)).isEqualTo(-1);
+      }
+    }
+  }
+
+  @Test
+  void readGenerationKeepsPlainValuesAsBytesAndEscapedOnesAsStrings() throws Exception {
+    String body =
+        "{\"id\":\"g\",\"model\":\"m\",\"object\":\"list\",\"data\":["
+            + "{\"index\":0,\"b64_json\":\"QUJD\"},"
+            + "{\"index\":1,\"b64_json\":\"QU\\/D\"},"
+            + "{\"index\":2,\"b64_json\":null,\"url\":\"https://img.example/a.png\"}]}";
+    okhttp3.Response response =
+        new okhttp3.Response.Builder()
+            .request(new okhttp3.Request.Builder().url("http://localhost/").build())
+            .protocol(okhttp3.Protocol.HTTP_1_1)
+            .code(200)
+            .message("OK")
+            .body(okhttp3.ResponseBody.create(body, okhttp3.MediaType.get("application/json")))
+            .build();
+
+    JsonBody.Generation read = JsonBody.readGeneration(response);
+
+    var data = read.response().data();
+    assertThat(read.base64()).containsOnlyKeys(data.get(0));
+    assertThat(read.base64().get(data.get(0)).toString()).isEqualTo("QUJD");
+    assertThat(data.get(0).b64Json()).isNull();
+    assertThat(data.get(1).b64Json()).isEqualTo("QU/D");
+    assertThat(data.get(2).url()).isEqualTo("https://img.example/a.png");
+  }
+
+  private static int naive(byte[] bytes, int from, int to, boolean nonAscii) {
     for (int i = from; i < to; i++) {
-      if (bytes[i] == '"' || bytes[i] == '\\') {
+      if (bytes[i] == '"' || bytes[i] == '\\' || (nonAscii && bytes[i] < 0)) {
         return i;
       }
     }

@@ -17,6 +17,7 @@ interface ImageClient extends AutoCloseable {
   String RAW_STREAM = "raw-stream";
   String TIGHT_BUFFERED = "tight-buffered";
   String TIGHT_STREAM = "tight-stream";
+  String TIGHT_STREAM_FSYNC = "tight-stream-fsync";
 
   /**
    * Asks for {@code n} images and writes each to a file in the client's directory.
@@ -46,7 +47,8 @@ interface ImageClient extends AutoCloseable {
       case RAW_STRING -> new RawStringClient(target);
       case RAW_STREAM -> new RawStreamClient(target);
       case TIGHT_BUFFERED -> new TightBufferedClient(target);
-      case TIGHT_STREAM -> new TightStreamClient(target);
+      case TIGHT_STREAM -> new TightStreamClient(target, false);
+      case TIGHT_STREAM_FSYNC -> new TightStreamClient(target, true);
       default ->
           throw new IllegalArgumentException(
               "unknown client "
@@ -59,7 +61,8 @@ interface ImageClient extends AutoCloseable {
                       RAW_STRING,
                       RAW_STREAM,
                       TIGHT_BUFFERED,
-                      TIGHT_STREAM));
+                      TIGHT_STREAM,
+                      TIGHT_STREAM_FSYNC));
     };
   }
 }

@@ -55,6 +55,7 @@ public final class LoadBenchmark {
           ImageClient.RAW_STRING,
           ImageClient.TOGETHER4J_STREAM,
           ImageClient.TIGHT_STREAM,
+          ImageClient.TIGHT_STREAM_FSYNC,
           ImageClient.RAW_STREAM);
 
   /**
@@ -66,7 +67,12 @@ public final class LoadBenchmark {
           ImageClient.TOGETHER4J_GENERATE, ImageClient.TIGHT_BUFFERED,
           ImageClient.RAW_STRING, ImageClient.TIGHT_BUFFERED,
           ImageClient.TOGETHER4J_STREAM, ImageClient.TIGHT_STREAM,
-          ImageClient.RAW_STREAM, ImageClient.TIGHT_STREAM);
+          ImageClient.RAW_STREAM, ImageClient.TIGHT_STREAM,
+          ImageClient.TIGHT_STREAM_FSYNC, ImageClient.TIGHT_STREAM);
+
+  /** A second comparison: generateAndSave against the tight client that also fsyncs. */
+  static final Map<String, String> SAME_DISK_WORK =
+      Map.of(ImageClient.TOGETHER4J_STREAM, ImageClient.TIGHT_STREAM_FSYNC);
 
   static final String SMALL_HEAP = "32m";
   static final String DEFAULT_HEAP = "default";
@@ -562,15 +568,28 @@ public final class LoadBenchmark {
     double heap = ratio(cell, base, m -> (double) m.peakHeap());
     double cpu = ratio(cell, base, Measurement::cpuMillisPerRequest);
     double alloc = ratio(cell, base, Measurement::allocatedMegabytesPerRequest);
-    return String.format(
-        Locale.ROOT,
-        "%s: req/s %s, CPU/req %s, alloc/req %s, heap %s, RSS %s",
-        baseline,
-        times(rps),
-        times(cpu),
-        times(alloc),
-        times(heap),
-        times(rss));
+    String versus =
+        String.format(
+            Locale.ROOT,
+            "%s: req/s %s, CPU/req %s, alloc/req %s, heap %s, RSS %s",
+            baseline,
+            times(rps),
+            times(cpu),
+            times(alloc),
+            times(heap),
+            times(rss));
+    String same = SAME_DISK_WORK.get(cell.client);
+    Cell fsynced = new Cell(cell.scenario, cell.heap, same == null ? "" : same);
+    if (same != null && results.containsKey(fsynced)) {
+      versus +=
+          String.format(
+              Locale.ROOT,
+              "; %s: req/s %s, CPU/req %s",
+              same,
+              times(ratio(cell, fsynced, Measurement::requestsPerSecond)),
+              times(ratio(cell, fsynced, Measurement::cpuMillisPerRequest)));
+    }
+    return versus;
   }
 
   private static String times(double ratio) {
