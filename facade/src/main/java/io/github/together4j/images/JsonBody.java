@@ -89,7 +89,7 @@ final class JsonBody {
    */
   record Generation(ImageResponse response, Map<ImageChoicesData, Base64Stream.Ascii> base64) {}
 
-  /** What the current {@link #readGeneration} on this thread reads from, and has read. */
+  /** What one {@link #readGeneration} reads from, and has read. */
   private static final class Capture {
     final Map<ImageChoicesData, Base64Stream.Ascii> base64 = new IdentityHashMap<>();
     final Buffer.UnsafeCursor cursor = new Buffer.UnsafeCursor();
@@ -97,19 +97,22 @@ final class JsonBody {
     @Nullable BufferedSource source;
   }
 
-  private static final ThreadLocal<@Nullable Capture> CAPTURED = new ThreadLocal<>();
-
-  /** The generated adapters, but {@link ChoicesAdapter} for each image. */
-  private static final JsonAdapter<ImageResponse> GENERATION =
-      new Moshi.Builder()
-          .add(
-              (type, annotations, moshi) ->
-                  type == ImageChoicesData.class && annotations.isEmpty()
-                      ? new ChoicesAdapter()
-                      : null)
-          .add(JSON.FACTORY)
-          .build()
-          .adapter(ImageResponse.class);
+  /**
+   * The generated adapters, but a {@link ChoicesAdapter} bound to {@code capture} for each image.
+   * One per read (a few allocations; the generated adapters behind it are Moshi's cached ones), so
+   * the adapter knows its read without any per-thread state.
+   */
+  private static JsonAdapter<ImageResponse> generation(Capture capture) {
+    return new Moshi.Builder()
+        .add(
+            (type, annotations, moshi) ->
+                type == ImageChoicesData.class && annotations.isEmpty()
+                    ? new ChoicesAdapter(capture)
+                    : null)
+        .add(JSON.FACTORY)
+        .build()
+        .adapter(ImageResponse.class);
+  }
 
   /**
    * Reads an image response as {@link #read} does, but keeps each {@code b64_json} that is plain
@@ -119,15 +122,12 @@ final class JsonBody {
    */
   static Generation readGeneration(Response response) throws IOException {
     Capture capture = new Capture();
-    CAPTURED.set(capture);
     try {
-      return new Generation(read(response, GENERATION, capture), capture.base64);
+      return new Generation(read(response, generation(capture), capture), capture.base64);
     } catch (EOFException e) {
       // Moshi's reads and readString say "End of input"; Okio's bare EOFException from any read
       // under them says nothing, and the body is asked.
       throw e.getMessage() != null ? e : malformedIfWhole(e, response.body().source());
-    } finally {
-      CAPTURED.remove();
     }
   }
 
@@ -163,7 +163,10 @@ final class JsonBody {
     private final JsonAdapter<String> strings;
     private final JsonAdapter<ImageChoicesData.TypeEnum> types;
 
-    ChoicesAdapter() {
+    private final Capture capture;
+
+    ChoicesAdapter(Capture capture) {
+      this.capture = capture;
       Moshi moshi = JSON.moshi();
       this.generated = moshi.adapter(ImageChoicesData.class);
       this.ints = moshi.adapter(Integer.class);
@@ -173,8 +176,7 @@ final class JsonBody {
 
     @Override
     public @Nullable ImageChoicesData fromJson(JsonReader reader) throws IOException {
-      Capture capture = CAPTURED.get();
-      if (capture == null || reader.peek() != JsonReader.Token.BEGIN_OBJECT) {
+      if (reader.peek() != JsonReader.Token.BEGIN_OBJECT) {
         return generated.fromJson(reader);
       }
       String path = reader.getPath();
