@@ -89,30 +89,27 @@ final class JsonBody {
    */
   record Generation(ImageResponse response, Map<ImageChoicesData, Base64Stream.Ascii> base64) {}
 
-  /** What one {@link #readGeneration} reads from, and has read. */
+  /**
+   * What one {@link #readGeneration} reads from, and has read: the tag of its {@link JsonReader},
+   * so the shared {@link ChoicesAdapter} finds its read without any per-thread state.
+   */
   private static final class Capture {
     final Map<ImageChoicesData, Base64Stream.Ascii> base64 = new IdentityHashMap<>();
     final Buffer.UnsafeCursor cursor = new Buffer.UnsafeCursor();
-    @Nullable JsonReader reader;
     @Nullable BufferedSource source;
   }
 
-  /**
-   * The generated adapters, but a {@link ChoicesAdapter} bound to {@code capture} for each image.
-   * One per read (a few allocations; the generated adapters behind it are Moshi's cached ones), so
-   * the adapter knows its read without any per-thread state.
-   */
-  private static JsonAdapter<ImageResponse> generation(Capture capture) {
-    return new Moshi.Builder()
-        .add(
-            (type, annotations, moshi) ->
-                type == ImageChoicesData.class && annotations.isEmpty()
-                    ? new ChoicesAdapter(capture)
-                    : null)
-        .add(JSON.FACTORY)
-        .build()
-        .adapter(ImageResponse.class);
-  }
+  /** The generated adapters, but {@link ChoicesAdapter} for each image. */
+  private static final JsonAdapter<ImageResponse> GENERATION =
+      new Moshi.Builder()
+          .add(
+              (type, annotations, moshi) ->
+                  type == ImageChoicesData.class && annotations.isEmpty()
+                      ? new ChoicesAdapter()
+                      : null)
+          .add(JSON.FACTORY)
+          .build()
+          .adapter(ImageResponse.class);
 
   /**
    * Reads an image response as {@link #read} does, but keeps each {@code b64_json} that is plain
@@ -123,7 +120,7 @@ final class JsonBody {
   static Generation readGeneration(Response response) throws IOException {
     Capture capture = new Capture();
     try {
-      return new Generation(read(response, generation(capture), capture), capture.base64);
+      return new Generation(read(response, GENERATION, capture), capture.base64);
     } catch (EOFException e) {
       // Moshi's reads and readString say "End of input"; Okio's bare EOFException from any read
       // under them says nothing, and the body is asked.
@@ -163,10 +160,7 @@ final class JsonBody {
     private final JsonAdapter<String> strings;
     private final JsonAdapter<ImageChoicesData.TypeEnum> types;
 
-    private final Capture capture;
-
-    ChoicesAdapter(Capture capture) {
-      this.capture = capture;
+    ChoicesAdapter() {
       Moshi moshi = JSON.moshi();
       this.generated = moshi.adapter(ImageChoicesData.class);
       this.ints = moshi.adapter(Integer.class);
@@ -176,7 +170,8 @@ final class JsonBody {
 
     @Override
     public @Nullable ImageChoicesData fromJson(JsonReader reader) throws IOException {
-      if (reader.peek() != JsonReader.Token.BEGIN_OBJECT) {
+      Capture capture = reader.tag(Capture.class);
+      if (capture == null || reader.peek() != JsonReader.Token.BEGIN_OBJECT) {
         return generated.fromJson(reader);
       }
       String path = reader.getPath();
@@ -193,9 +188,7 @@ final class JsonBody {
             b64Json = null;
             ascii = null;
             BufferedSource source = capture.source;
-            if (reader.peek() == JsonReader.Token.STRING
-                && capture.reader == reader
-                && source != null) {
+            if (reader.peek() == JsonReader.Token.STRING && source != null) {
               Object value = readString(reader, source, capture.cursor);
               if (value instanceof Base64Stream.Ascii bytes) {
                 ascii = bytes;
@@ -282,8 +275,8 @@ final class JsonBody {
     }
     JsonReader reader = JsonReader.of(source);
     if (capture != null) {
-      capture.reader = reader;
       capture.source = source;
+      reader.setTag(Capture.class, capture);
     }
     T body = adapter.fromJson(reader);
     if (reader.peek() != JsonReader.Token.END_DOCUMENT) {
