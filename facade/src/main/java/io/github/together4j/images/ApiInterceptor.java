@@ -130,21 +130,15 @@ final class ApiInterceptor implements Interceptor {
       return chain.proceed(request);
     }
     long start = System.nanoTime();
-    if (logRequests) {
+    // logRequests: at INFO, with the body; otherwise at DEBUG, headers only.
+    if (logRequests || debug) {
       LOG.log(
-          Level.INFO,
+          logRequests ? Level.INFO : Level.DEBUG,
           "--> {0} {1}\n{2}{3}",
           request.method(),
           request.url(),
           redacted(request.headers(), apiKey),
-          requestBody(request));
-    } else if (debug) {
-      LOG.log(
-          Level.DEBUG,
-          "--> {0} {1}\n{2}",
-          request.method(),
-          request.url(),
-          redacted(request.headers(), apiKey));
+          logRequests ? requestBody(request) : "");
     }
     Response response;
     try {
@@ -159,23 +153,15 @@ final class ApiInterceptor implements Interceptor {
       throw e;
     }
     long millis = (System.nanoTime() - start) / 1_000_000;
-    if (logResponses) {
+    if (logResponses || debug) {
       LOG.log(
-          Level.INFO,
+          logResponses ? Level.INFO : Level.DEBUG,
           "<-- {0} {1} ({2} ms)\n{3}{4}",
           response.code(),
           request.url(),
           millis,
           redacted(response.headers(), apiKey),
-          responseBody(response));
-    } else if (debug) {
-      LOG.log(
-          Level.DEBUG,
-          "<-- {0} {1} ({2} ms)\n{3}",
-          response.code(),
-          request.url(),
-          millis,
-          redacted(response.headers(), apiKey));
+          logResponses ? responseBody(response) : "");
     }
     return response;
   }
