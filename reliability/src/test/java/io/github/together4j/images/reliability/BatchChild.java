@@ -4,9 +4,6 @@ import io.github.together4j.images.ImageBatch;
 import io.github.together4j.images.ImageBatchException;
 import io.github.together4j.images.ImageGenerationRequest;
 import io.github.together4j.images.TogetherImages;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.file.Path;
 
 /**
@@ -33,23 +30,12 @@ public final class BatchChild {
       System.out.println("STARTED");
       System.out.flush();
       ImageBatch.Summary summary = batch.run(client);
-      System.out.println("SUMMARY " + summary.toJson() + " PEAK_HEAP " + peakHeap());
+      System.out.println("SUMMARY " + summary.toJson() + " PEAK_HEAP " + JvmStats.peakHeapUsed());
       System.out.flush();
       System.exit(summary.isComplete() ? 0 : 3);
     } catch (ImageBatchException e) {
       System.out.println("ERROR " + e.getMessage());
       System.exit(1);
     }
-  }
-
-  /** The heap pools' peaks, summed: an upper bound of the heap's peak. */
-  static long peakHeap() {
-    long peak = 0;
-    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-      if (pool.getType() == MemoryType.HEAP) {
-        peak += pool.getPeakUsage().getUsed();
-      }
-    }
-    return peak;
   }
 }
