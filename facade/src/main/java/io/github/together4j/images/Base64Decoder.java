@@ -1,5 +1,6 @@
 package io.github.together4j.images;
 
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 /**
@@ -62,6 +63,17 @@ final class Base64Decoder {
    * #update}, which names it exactly.
    */
   int updateAll(byte[] in, byte[] out) throws InvalidImageDataException {
+    int n = updatePlain(in, out);
+    return n >= 0 ? n : update(in, 0, in.length, out, 0);
+  }
+
+  /**
+   * Decodes all of {@code in} with the JDK's decoder if it is plain base64 between quanta (a
+   * multiple of 4 characters, no line breaks, no padding) and returns how many bytes it wrote;
+   * otherwise returns -1, having consumed nothing (though {@code out} may have been written to). So
+   * a caller can offer bytes that may not all be base64, such as a JSON value's closing quote.
+   */
+  int updatePlain(byte[] in, byte[] out) {
     int length = in.length;
     if (failure == null
         && quantumChars == 0
@@ -77,10 +89,33 @@ final class Base64Decoder {
         lastData = position - 1;
         return n;
       } catch (IllegalArgumentException e) {
-        // Not plain: the careful path below decodes it, or finds and names the problem.
+        // Not plain: the caller takes the careful path.
       }
     }
-    return update(in, 0, length, out, 0);
+    return -1;
+  }
+
+  /**
+   * Decodes {@code in[off, off + len)}, the last characters of the text, like {@link #update}; when
+   * they are well-formed base64 (padded or not) after whole quanta, through the JDK's decoder in
+   * one call rather than character by character. {@link #finish} must still be called.
+   */
+  int updateLast(byte[] in, int off, int len, byte[] out, int outOff)
+      throws InvalidImageDataException {
+    if (failure == null && quantumChars == 0 && padsNeeded == 0 && len >= 4) {
+      try {
+        ByteBuffer decoded = JDK.decode(ByteBuffer.wrap(in, off, len));
+        int n = decoded.remaining();
+        System.arraycopy(decoded.array(), decoded.arrayOffset(), out, outOff, n);
+        position += len;
+        dataChars += len;
+        lastData = position - 1;
+        return n;
+      } catch (IllegalArgumentException e) {
+        // Line breaks, or a problem: the careful path decodes it, or finds and names the problem.
+      }
+    }
+    return update(in, off, len, out, outOff);
   }
 
   /** The most bytes {@link #update} writes for {@code chars} characters. */

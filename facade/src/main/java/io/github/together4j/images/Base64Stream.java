@@ -108,10 +108,7 @@ final class Base64Stream extends InputStream {
       if (text instanceof Ascii ascii) {
         // Bytes already: one copy, and whole chunks take the JDK decoder's fast path.
         System.arraycopy(ascii.bytes, pos, chars, 0, count);
-        decodedLen =
-            count == chars.length
-                ? decoder.updateAll(chars, decoded)
-                : decoder.update(chars, 0, count, decoded, 0);
+        decodedLen = decode(count, count);
         pos += count;
         continue;
       }
@@ -127,10 +124,7 @@ final class Base64Stream extends InputStream {
       java.nio.ByteBuffer to = java.nio.ByteBuffer.wrap(chars, 0, count);
       latin1.reset().encode(from, to, true);
       int mapped = to.position();
-      decodedLen =
-          mapped == count
-              ? decoder.updateAll(chars, decoded)
-              : decoder.update(chars, 0, mapped, decoded, 0);
+      decodedLen = decode(mapped, count);
       pos += mapped;
       if (mapped < count) {
         // After what came before it, so a problem earlier in the text is the one reported.
@@ -138,6 +132,19 @@ final class Base64Stream extends InputStream {
       }
     }
     return true;
+  }
+
+  /**
+   * Decodes the first {@code mapped} of the {@code count} characters in {@link #chars}, the next
+   * ones from {@link #pos}: whole chunks and the text's last through the JDK's decoder when plain.
+   */
+  private int decode(int mapped, int count) throws InvalidImageDataException {
+    if (mapped < count) {
+      return decoder.update(chars, 0, mapped, decoded, 0);
+    }
+    return pos + count == end
+        ? decoder.updateLast(chars, 0, count, decoded, 0)
+        : decoder.updateAll(chars, decoded);
   }
 
   /** Decodes all of {@code text} into one array. */

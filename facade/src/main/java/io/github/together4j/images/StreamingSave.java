@@ -201,10 +201,13 @@ final class StreamingSave {
    *
    * <p>Straight from the body's buffer: once {@link JsonReader#peek()} has said STRING, Moshi has
    * consumed the opening quote and nothing else, so the value's bytes come next in {@code body}.
-   * Plain runs are copied segment by segment into a 64 KiB array, scanned 8 bytes at a time for a
-   * quote or a backslash, and each full array goes through the JDK's base64 decoder; an escape is
-   * undone byte by byte. At the closing quote, left in the buffer, {@link JsonReader#nextString()}
-   * ends the value for Moshi (an empty rest), so the reader carries on as if it had read it.
+   * Most of a value is decoded 64 KiB at a time without looking for its end: the JDK's decoder
+   * validates every byte anyway, and refuses the quote and the backslash (see {@link
+   * #decodeWholeChunk}). Where it refuses, plain runs are copied segment by segment, scanned 8
+   * bytes at a time for a quote or a backslash, and decoded; an escape is undone byte by byte, and
+   * the value's last characters go to the JDK's decoder in one call too. At the closing quote, left
+   * in the buffer, {@link JsonReader#nextString()} ends the value for Moshi (an empty rest), so the
+   * reader carries on as if it had read it.
    */
   private void decodeToPart(JsonReader reader, BufferedSource body, Item item) throws IOException {
     if (reader.peek() != JsonReader.Token.STRING) {
@@ -216,7 +219,6 @@ final class StreamingSave {
     Base64Decoder decoder =
         new Base64Decoder("b64_json of the image at $.data[" + item.position + "]");
     byte[] header = new byte[ImageFormat.HEADER_LENGTH];
-    int headerLength = 0;
     long size = 0;
     okio.Buffer buffer = body.getBuffer();
     try (FileChannel channel =
@@ -226,6 +228,11 @@ final class StreamingSave {
       int n = 0;
       boolean closed = false;
       while (!closed) {
+        int decoded = decodeWholeChunk(body, decoder);
+        if (decoded >= 0) {
+          size += write(channel, decoded, header, size);
+          continue;
+        }
         // Fill the array from the buffer up to a quote or a backslash, or until it is full.
         while (n < in.length) {
           if (buffer.size() == 0 && !body.request(1)) {
@@ -241,34 +248,75 @@ final class StreamingSave {
             in[n++] = unescape(body, reader);
           }
         }
-        int decoded =
-            n == in.length ? decoder.updateAll(in, out) : decoder.update(in, 0, n, out, 0);
+        if (n == in.length) {
+          decoded = decoder.updateAll(in, out);
+        } else if (closed) {
+          decoded = decoder.updateLast(in, 0, n, out, 0);
+        } else {
+          decoded = decoder.update(in, 0, n, out, 0);
+        }
         n = 0;
         decoder.failIfInvalid();
         if (closed) {
           decoded += decoder.finish(out, decoded);
         }
-        if (headerLength < header.length) {
-          int copy = Math.min(decoded, header.length - headerLength);
-          System.arraycopy(out, 0, header, headerLength, copy);
-          headerLength += copy;
-        }
-        size += decoded;
-        ByteBuffer bytes = ByteBuffer.wrap(out, 0, decoded);
-        files(
-            () -> {
-              while (bytes.hasRemaining()) {
-                channel.write(bytes);
-              }
-            });
+        size += write(channel, decoded, header, size);
       }
       files(() -> channel.force(true));
     }
     // Only the closing quote is left of the value: Moshi reads it as the end of an empty string.
     reader.nextString();
     item.part = part;
-    item.header = java.util.Arrays.copyOf(header, headerLength);
+    item.header = java.util.Arrays.copyOf(header, (int) Math.min(size, header.length));
     item.size = size;
+  }
+
+  /**
+   * The common case, without looking for the value's end: if the body's next {@link #CHUNK} bytes
+   * are there and are all plain base64 (so neither a quote nor a backslash, which the JDK's decoder
+   * refuses like any byte outside the alphabet), decodes them into {@link #out}, consumes them and
+   * returns the bytes decoded; otherwise returns -1 and has consumed nothing.
+   */
+  private int decodeWholeChunk(BufferedSource body, Base64Decoder decoder) throws IOException {
+    if (!body.request(CHUNK)) {
+      return -1;
+    }
+    okio.Buffer buffer = body.getBuffer();
+    try (okio.Buffer.UnsafeCursor segment = buffer.readUnsafe(cursor)) {
+      segment.seek(0);
+      for (int n = 0; ; segment.next()) {
+        int count = Math.min(segment.end - segment.start, CHUNK - n);
+        System.arraycopy(segment.data, segment.start, in, n, count);
+        n += count;
+        if (n == CHUNK) {
+          break;
+        }
+      }
+    }
+    int decoded = decoder.updatePlain(in, out);
+    if (decoded >= 0) {
+      buffer.skip(CHUNK);
+    }
+    return decoded;
+  }
+
+  /**
+   * Writes {@code out[0, decoded)} to the part file, the first of it to {@code header} too ({@code
+   * written} bytes are in the file already), and returns {@code decoded}.
+   */
+  private int write(FileChannel channel, int decoded, byte[] header, long written) {
+    if (written < header.length) {
+      System.arraycopy(
+          out, 0, header, (int) written, (int) Math.min(decoded, header.length - written));
+    }
+    ByteBuffer bytes = ByteBuffer.wrap(out, 0, decoded);
+    files(
+        () -> {
+          while (bytes.hasRemaining()) {
+            channel.write(bytes);
+          }
+        });
+    return decoded;
   }
 
   /**

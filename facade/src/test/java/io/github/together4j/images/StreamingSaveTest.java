@@ -148,6 +148,64 @@ class StreamingSaveTest {
     assertThat(dir.resolve("image_0.png")).hasBinaryContent(image);
   }
 
+  /**
+   * Values whose ends fall on, just before and just after the 64 KiB chunks the save decodes whole,
+   * padded or not, two of them in one body so a chunk read ahead holds one's closing quote and the
+   * next one's start.
+   */
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0} base64 characters, {1} padding")
+  @org.junit.jupiter.params.provider.CsvSource({
+    "65532, 0",
+    "65536, 0",
+    "65536, 1",
+    "65536, 2",
+    "65540, 0",
+    "131072, 2",
+    "131076, 1",
+    "196608, 0"
+  })
+  void valuesEndingAtAndAroundChunkBoundariesDecodeExactly(int characters, int pads)
+      throws Exception {
+    byte[] first = imageOfBase64Length(characters, pads, 1);
+    byte[] second = imageOfBase64Length(characters, pads, 2);
+    assertThat(TestImages.base64(first)).hasSize(characters).endsWith("=".repeat(pads));
+    api.enqueue(json(body("gen-1", item(0, first), item(1, second))));
+
+    SavedImages saved =
+        client(0).generateAndSave(ImageGenerationRequest.builder("a fox").n(2).build(), dir);
+
+    assertThat(saved.images())
+        .extracting(SavedImages.Image::size)
+        .containsExactly((long) first.length, (long) second.length);
+    assertThat(dir.resolve("image_0.png")).hasBinaryContent(first);
+    assertThat(dir.resolve("image_1.png")).hasBinaryContent(second);
+  }
+
+  /** A "PNG" whose base64 has {@code characters} characters, the last {@code pads} of them '='. */
+  byte[] imageOfBase64Length(int characters, int pads, int seed) {
+    byte[] image = new byte[characters / 4 * 3 - pads];
+    new java.util.Random(seed).nextBytes(image);
+    System.arraycopy(png, 0, image, 0, 16);
+    return image;
+  }
+
+  @Test
+  void aBadCharacterInsideAWholeChunkIsReportedAtItsOffset() throws Exception {
+    String b64 = TestImages.base64(largeImage());
+    for (int offset : new int[] {0, 10, 65535, 65536, 70_001}) {
+      String bad = b64.substring(0, offset) + "-" + b64.substring(offset + 1);
+      api.enqueue(json(body("gen-1", "{\"index\":0,\"b64_json\":\"" + bad + "\"}")));
+
+      MalformedResponseException e =
+          catchThrowableOfType(
+              MalformedResponseException.class,
+              () -> client(0).generateAndSave(ImageGenerationRequest.of("a fox"), dir));
+
+      assertThat(e).hasMessageContaining("unexpected '-' at offset " + offset + " (URL-safe");
+      assertThat(TestImages.names(dir)).isEmpty();
+    }
+  }
+
   @Test
   void badEscapesAreMalformedAndLeaveNothing() throws Exception {
     String b64 = TestImages.base64(largeImage());
