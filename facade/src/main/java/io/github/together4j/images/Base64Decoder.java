@@ -43,8 +43,10 @@ final class Base64Decoder {
   private long dataChars;
   private long lastData;
 
+  private static final int START_LENGTH = "data:".length();
+
   /** The first characters, to recognize a data URI in an error message. */
-  private final StringBuilder start = new StringBuilder(5);
+  private final StringBuilder start = new StringBuilder(START_LENGTH);
 
   /** The problem found, if any: every later call fails with it. */
   private @org.jspecify.annotations.Nullable InvalidImageDataException failure;
@@ -80,10 +82,12 @@ final class Base64Decoder {
         && padsNeeded == 0
         && length >= 4
         && length % 4 == 0
-        && in[length - 1] != '='
-        && start.length() == 5) {
+        && in[length - 1] != '=') {
       try {
         int n = JDK.decode(in, out);
+        for (int k = 0; k < length && start.length() < START_LENGTH; k++) {
+          start.append((char) in[k]);
+        }
         position += length;
         dataChars += length;
         lastData = position - 1;
@@ -134,8 +138,8 @@ final class Base64Decoder {
     int o = outOff;
     int end = off + len;
     int i = off;
-    if (start.length() < 5) {
-      for (int k = off; k < end && start.length() < 5; k++) {
+    if (start.length() < START_LENGTH) {
+      for (int k = off; k < end && start.length() < START_LENGTH; k++) {
         start.append((char) (in[k] & 0xff));
       }
     }
