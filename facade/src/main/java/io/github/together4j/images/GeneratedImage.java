@@ -210,7 +210,8 @@ public final class GeneratedImage {
     try {
       if (isBase64()) {
         try (InputStream in = new Base64Stream(b64(), subject())) {
-          return copy(in, out, false);
+          // Straight from the stream's decode buffer to out: no second buffer, no second copy.
+          return in.transferTo(out);
         } catch (InvalidImageDataException e) {
           throw malformed(e);
         }
