@@ -225,13 +225,12 @@ final class StreamingSave {
         fileValue(
             () ->
                 FileChannel.open(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE))) {
-      Writeback writeback = new Writeback(channel);
       int n = 0;
       boolean closed = false;
       while (!closed) {
         int decoded = decodeWholeChunk(body, decoder);
         if (decoded >= 0) {
-          size += write(channel, writeback, decoded, header, size);
+          size += write(channel, decoded, header, size);
           continue;
         }
         // Fill the array from the buffer up to a quote or a backslash, or until it is full.
@@ -261,7 +260,7 @@ final class StreamingSave {
         if (closed) {
           decoded += decoder.finish(out, decoded);
         }
-        size += write(channel, writeback, decoded, header, size);
+        size += write(channel, decoded, header, size);
       }
       files(() -> channel.force(true));
     }
@@ -305,8 +304,7 @@ final class StreamingSave {
    * Writes {@code out[0, decoded)} to the part file, the first of it to {@code header} too ({@code
    * written} bytes are in the file already), and returns {@code decoded}.
    */
-  private int write(
-      FileChannel channel, Writeback writeback, int decoded, byte[] header, long written) {
+  private int write(FileChannel channel, int decoded, byte[] header, long written) {
     if (written < header.length) {
       System.arraycopy(
           out, 0, header, (int) written, (int) Math.min(decoded, header.length - written));
@@ -318,7 +316,6 @@ final class StreamingSave {
             channel.write(bytes);
           }
         });
-    writeback.wrote(decoded);
     return decoded;
   }
 
@@ -404,7 +401,6 @@ final class StreamingSave {
                   () ->
                       FileChannel.open(
                           part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE))) {
-            Writeback writeback = new Writeback(channel);
             for (int n; (n = download.stream.read(in)) != -1; ) {
               ByteBuffer buffer = ByteBuffer.wrap(in, 0, n);
               files(
@@ -414,7 +410,6 @@ final class StreamingSave {
                     }
                   });
               size += n;
-              writeback.wrote(n);
             }
             files(() -> channel.force(true));
           }
