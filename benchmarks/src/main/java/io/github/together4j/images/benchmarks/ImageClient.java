@@ -4,9 +4,9 @@ import java.nio.file.Path;
 
 /**
  * One way of generating images and writing each to a file: together4j's two, the two convenient raw
- * clients and the two tight baselines. Implementations are thread-safe; each worker thread writes
- * its own files (names start with {@code w<worker>_}), replaced by its next request, so the disk
- * does not fill up.
+ * clients and the two tight baselines (the streaming one also with generateAndSave's disk work).
+ * Implementations are thread-safe; each worker thread writes its own files (names start with {@code
+ * w<worker>_}), replaced by its next request, so the disk does not fill up.
  */
 interface ImageClient extends AutoCloseable {
   /** The names the driver and {@link #create} know, in the order the table lists them. */
@@ -18,6 +18,7 @@ interface ImageClient extends AutoCloseable {
   String TIGHT_BUFFERED = "tight-buffered";
   String TIGHT_STREAM = "tight-stream";
   String TIGHT_STREAM_FSYNC = "tight-stream-fsync";
+  String TIGHT_STREAM_ATOMIC = "tight-stream-atomic";
 
   /**
    * Asks for {@code n} images and writes each to a file in the client's directory.
@@ -47,8 +48,9 @@ interface ImageClient extends AutoCloseable {
       case RAW_STRING -> new RawStringClient(target);
       case RAW_STREAM -> new RawStreamClient(target);
       case TIGHT_BUFFERED -> new TightBufferedClient(target);
-      case TIGHT_STREAM -> new TightStreamClient(target, false);
-      case TIGHT_STREAM_FSYNC -> new TightStreamClient(target, true);
+      case TIGHT_STREAM -> new TightStreamClient(target, TightStreamClient.Disk.NONE);
+      case TIGHT_STREAM_FSYNC -> new TightStreamClient(target, TightStreamClient.Disk.FSYNC);
+      case TIGHT_STREAM_ATOMIC -> new TightStreamClient(target, TightStreamClient.Disk.ATOMIC);
       default ->
           throw new IllegalArgumentException(
               "unknown client "
@@ -62,7 +64,8 @@ interface ImageClient extends AutoCloseable {
                       RAW_STREAM,
                       TIGHT_BUFFERED,
                       TIGHT_STREAM,
-                      TIGHT_STREAM_FSYNC));
+                      TIGHT_STREAM_FSYNC,
+                      TIGHT_STREAM_ATOMIC));
     };
   }
 }

@@ -56,6 +56,7 @@ public final class LoadBenchmark {
           ImageClient.TOGETHER4J_STREAM,
           ImageClient.TIGHT_STREAM,
           ImageClient.TIGHT_STREAM_FSYNC,
+          ImageClient.TIGHT_STREAM_ATOMIC,
           ImageClient.RAW_STREAM);
 
   /**
@@ -68,11 +69,17 @@ public final class LoadBenchmark {
           ImageClient.RAW_STRING, ImageClient.TIGHT_BUFFERED,
           ImageClient.TOGETHER4J_STREAM, ImageClient.TIGHT_STREAM,
           ImageClient.RAW_STREAM, ImageClient.TIGHT_STREAM,
-          ImageClient.TIGHT_STREAM_FSYNC, ImageClient.TIGHT_STREAM);
+          ImageClient.TIGHT_STREAM_FSYNC, ImageClient.TIGHT_STREAM,
+          ImageClient.TIGHT_STREAM_ATOMIC, ImageClient.TIGHT_STREAM);
 
-  /** A second comparison: generateAndSave against the tight client that also fsyncs. */
-  static final Map<String, String> SAME_DISK_WORK =
-      Map.of(ImageClient.TOGETHER4J_STREAM, ImageClient.TIGHT_STREAM_FSYNC);
+  /**
+   * More comparisons: generateAndSave against the tight client given part of its disk work (one
+   * fsync per file) and all of it (a new file, fsynced, renamed into place).
+   */
+  static final Map<String, List<String>> SAME_DISK_WORK =
+      Map.of(
+          ImageClient.TOGETHER4J_STREAM,
+          List.of(ImageClient.TIGHT_STREAM_FSYNC, ImageClient.TIGHT_STREAM_ATOMIC));
 
   static final String SMALL_HEAP = "32m";
   static final String DEFAULT_HEAP = "default";
@@ -442,7 +449,7 @@ public final class LoadBenchmark {
     return String.format(
         Locale.ROOT,
         "%7.1f req/s %7.1f MB/s p50 %6.1f ms p90 %6.1f ms heap %5.0f MiB"
-            + " RSS %5.0f MiB CPU %.2f s alloc %.1f MB/req ok %d failed %d%s",
+            + " RSS %5.0f MiB CPU %.2f s alloc %.1f MB/req disk %.2f MB/req ok %d failed %d%s",
         m.requestsPerSecond(),
         m.megabytesPerSecond(),
         m.p50Nanos() / 1e6,
@@ -451,6 +458,7 @@ public final class LoadBenchmark {
         m.peakRss() / 1048576.0,
         m.cpuNanos() / 1e9,
         m.allocatedMegabytesPerRequest(),
+        m.diskMegabytesPerRequest(),
         m.ok(),
         m.failed(),
         m.failed() > 0 ? " (" + m.error() + ")" : "");
@@ -490,8 +498,9 @@ public final class LoadBenchmark {
             (image.length + 2) / 3 * 4));
     md.append(
         "| scenario | heap | client | req/s (median) | req/s (min–max) | MB/s | p50 ms | p90 ms"
-            + " | alloc MB/req | peak heap MiB | peak RSS MiB | CPU s | CPU ms/req | ok | vs baseline (ratio of medians) |\n");
-    md.append("|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|\n");
+            + " | alloc MB/req | disk MB/req | peak heap MiB | peak RSS MiB | CPU s | CPU ms/req | ok"
+            + " | vs baseline (ratio of medians) |\n");
+    md.append("|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|\n");
     for (Scenario scenario : options.scenarios) {
       for (String heap : options.heaps) {
         for (String client : clients) {
@@ -517,7 +526,7 @@ public final class LoadBenchmark {
           + heap
           + " | "
           + name
-          + " | crashed |  |  |  |  |  |  |  |  |  |"
+          + " | crashed |  |  |  |  |  |  |  |  |  |  |"
           + " 0 | "
           + (all.isEmpty() ? "" : all.get(0).error())
           + " |";
@@ -538,7 +547,8 @@ public final class LoadBenchmark {
                 crashed > 0 ? ", " + crashed + " run(s) crashed" : "");
     return String.format(
         Locale.ROOT,
-        "| %s | %s | %s | %.1f | %.1f–%.1f | %.1f | %.1f | %.1f | %.2f | %.0f | %.0f | %.2f | %.1f | %s | %s |",
+        "| %s | %s | %s | %.1f | %.1f–%.1f | %.1f | %.1f | %.1f | %.2f | %.2f | %.0f | %.0f | %.2f"
+            + " | %.1f | %s | %s |",
         cell.scenario.describe(),
         heap,
         name,
@@ -549,6 +559,7 @@ public final class LoadBenchmark {
         median(runs, m -> m.p50Nanos() / 1e6),
         median(runs, m -> m.p90Nanos() / 1e6),
         median(runs, Measurement::allocatedMegabytesPerRequest),
+        median(runs, Measurement::diskMegabytesPerRequest),
         median(runs, m -> m.peakHeap() / 1048576.0),
         median(runs, m -> m.peakRss() / 1048576.0),
         median(runs, m -> m.cpuNanos() / 1e9),
@@ -578,16 +589,17 @@ public final class LoadBenchmark {
             times(alloc),
             times(heap),
             times(rss));
-    String same = SAME_DISK_WORK.get(cell.client);
-    Cell fsynced = new Cell(cell.scenario, cell.heap, same == null ? "" : same);
-    if (same != null && results.containsKey(fsynced)) {
-      versus +=
-          String.format(
-              Locale.ROOT,
-              "; %s: req/s %s, CPU/req %s",
-              same,
-              times(ratio(cell, fsynced, Measurement::requestsPerSecond)),
-              times(ratio(cell, fsynced, Measurement::cpuMillisPerRequest)));
+    for (String same : SAME_DISK_WORK.getOrDefault(cell.client, List.of())) {
+      Cell other = new Cell(cell.scenario, cell.heap, same);
+      if (results.containsKey(other)) {
+        versus +=
+            String.format(
+                Locale.ROOT,
+                "; %s: req/s %s, CPU/req %s",
+                same,
+                times(ratio(cell, other, Measurement::requestsPerSecond)),
+                times(ratio(cell, other, Measurement::cpuMillisPerRequest)));
+      }
     }
     return versus;
   }
@@ -627,15 +639,20 @@ public final class LoadBenchmark {
         complete files on disk. **req/s** and **MB/s** (decoded image bytes, 10^6 bytes) are over \
         the measured window; **p50/p90** are per-request latencies within a run; **alloc MB/req** \
         is what the worker threads allocated on the heap per successful request (garbage the GC \
-        must collect; OkHttp and GC threads not counted); **peak heap** is \
+        must collect; OkHttp and GC threads not counted); **disk MB/req** is the file data the \
+        child had the kernel write to the disk per request (`write_bytes` less \
+        `cancelled_write_bytes` of `/proc/self/io`; with or without fsync, each image reaches the \
+        disk: the clients differ in whether they wait for it); **peak heap** is \
         the sum of the heap pools' peak usage (an upper bound: the pools peak at different times); \
         **peak RSS** is the process's VmHWM; both are reset after warm-up and a GC. **CPU s** is \
         the child's whole process CPU time (all threads: client, JIT, GC) in the measured window; \
         the fake server's CPU is not included, but it shares the same cores. Ratios are \
         a client's median divided by its baseline's: `together4j-generate` and `raw-string` vs \
         `tight-buffered`, `together4j-stream` and `raw-stream` vs `tight-stream` (the tight \
-        clients are hand-written lower bounds that skip every check): above 1 is faster for \
-        req/s, bigger for memory and CPU.
+        clients are hand-written lower bounds that skip every check), and `together4j-stream` \
+        also vs `tight-stream-fsync` (one fsync per file) and `tight-stream-atomic` (a new file, \
+        fsynced and renamed into place: all of `generateAndSave`'s disk work): above 1 is faster \
+        for req/s, bigger for memory and CPU.
         """;
   }
 
@@ -691,9 +708,10 @@ public final class LoadBenchmark {
           continue;
         }
         for (String heap : options.heaps) {
+          Cell save = new Cell(scenario, heap, ImageClient.TOGETHER4J_STREAM);
           double r =
               ratio(
-                  new Cell(scenario, heap, ImageClient.TOGETHER4J_STREAM),
+                  save,
                   new Cell(scenario, heap, ImageClient.TIGHT_STREAM),
                   Measurement::requestsPerSecond);
           md.append(
@@ -705,6 +723,14 @@ public final class LoadBenchmark {
                       + ")",
                   r,
                   r >= 0.90));
+          Cell atomic = new Cell(scenario, heap, ImageClient.TIGHT_STREAM_ATOMIC);
+          if (results.containsKey(atomic)) {
+            md.append("  - (for comparison) vs `tight-stream-atomic`, the same disk work: ")
+                .append(times(ratio(save, atomic, Measurement::requestsPerSecond)))
+                .append(" req/s, ")
+                .append(times(ratio(save, atomic, Measurement::cpuMillisPerRequest)))
+                .append(" CPU/req\n");
+          }
         }
       }
     }

@@ -50,6 +50,7 @@ public final class LoadChild {
       System.gc();
       boolean rssReset = ProcessStats.resetPeaks();
       long cpu0 = ProcessStats.cpuNanos();
+      long disk0 = ProcessStats.diskWriteBytes();
       Phase measured =
           options.containsKey("duration")
               ? phase(
@@ -60,6 +61,8 @@ public final class LoadChild {
                   0)
               : phase(client, concurrency, n, 0, Integer.parseInt(options.get("requests")));
       long cpu = ProcessStats.cpuNanos() - cpu0;
+      long disk1 = ProcessStats.diskWriteBytes();
+      long disk = disk0 < 0 || disk1 < 0 ? -1 : disk1 - disk0;
       long[] latencies = measured.latencies;
       Arrays.sort(latencies);
       StringBuilder line = new StringBuilder("RESULT");
@@ -73,6 +76,8 @@ public final class LoadChild {
           .append(measured.wallNanos)
           .append(" cpuNanos=")
           .append(cpu)
+          .append(" diskBytes=")
+          .append(disk)
           .append(" p50Nanos=")
           .append(latencies.length == 0 ? -1 : Stats.percentile(latencies, 50))
           .append(" p90Nanos=")

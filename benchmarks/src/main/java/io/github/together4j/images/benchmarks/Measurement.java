@@ -12,6 +12,7 @@ record Measurement(
     long bytes,
     long wallNanos,
     long cpuNanos,
+    long diskBytes,
     long p50Nanos,
     long p90Nanos,
     long allocated,
@@ -22,7 +23,7 @@ record Measurement(
     boolean crashed) {
 
   static Measurement crashed(String why) {
-    return new Measurement(0, 0, 0, 0, 0, -1, -1, 0, -1, -1, false, why, true);
+    return new Measurement(0, 0, 0, 0, 0, -1, -1, -1, 0, -1, -1, false, why, true);
   }
 
   static Measurement parse(String line) {
@@ -37,6 +38,7 @@ record Measurement(
         Long.parseLong(values.get("bytes")),
         Long.parseLong(values.get("wallNanos")),
         Long.parseLong(values.get("cpuNanos")),
+        Long.parseLong(values.getOrDefault("diskBytes", "-1")),
         Long.parseLong(values.get("p50Nanos")),
         Long.parseLong(values.get("p90Nanos")),
         Long.parseLong(values.getOrDefault("allocated", "0")),
@@ -63,6 +65,14 @@ record Measurement(
   /** Heap allocated by the worker threads per successful request, in MB (10^6 bytes). */
   double allocatedMegabytesPerRequest() {
     return ok == 0 ? Double.NaN : allocated / 1e6 / ok;
+  }
+
+  /**
+   * File data given to the disk per successful request, in MB (10^6 bytes); NaN if unknown. See
+   * {@link ProcessStats#diskWriteBytes()}.
+   */
+  double diskMegabytesPerRequest() {
+    return ok == 0 || diskBytes < 0 ? Double.NaN : diskBytes / 1e6 / ok;
   }
 
   double cpuMillisPerRequest() {

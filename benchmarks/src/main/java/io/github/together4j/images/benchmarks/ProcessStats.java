@@ -7,10 +7,11 @@ import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** What a child JVM measures about itself: CPU time, peak heap, peak RSS. */
+/** What a child JVM measures about itself: CPU time, peak heap, peak RSS, disk writes. */
 final class ProcessStats {
   private static final Path STATUS = Path.of("/proc/self/status");
   private static final Path CLEAR_REFS = Path.of("/proc/self/clear_refs");
+  private static final Path IO = Path.of("/proc/self/io");
 
   private ProcessStats() {}
 
@@ -23,6 +24,30 @@ final class ProcessStats {
       return os.getProcessCpuTime();
     }
     return -1;
+  }
+
+  /**
+   * Bytes of file data this process has given the disk to write so far: the page cache it dirtied
+   * ({@code write_bytes} in {@code /proc/self/io}) less what a truncation or deletion discarded
+   * before it was written ({@code cancelled_write_bytes}); -1 if unknown. It tells whether a
+   * client's files reach the disk at all, not whether the client waits for them: on ext4 a file
+   * rewritten with {@code O_TRUNC} starts its writeback when closed, fsynced or not.
+   */
+  static long diskWriteBytes() {
+    long written = -1;
+    long cancelled = -1;
+    try {
+      for (String line : Files.readAllLines(IO)) {
+        if (line.startsWith("write_bytes:")) {
+          written = Long.parseLong(line.substring("write_bytes:".length()).strip());
+        } else if (line.startsWith("cancelled_write_bytes:")) {
+          cancelled = Long.parseLong(line.substring("cancelled_write_bytes:".length()).strip());
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // Not Linux, or no task I/O accounting: unknown.
+    }
+    return written < 0 || cancelled < 0 ? -1 : written - cancelled;
   }
 
   /** Bytes the calling thread has allocated on the heap so far; 0 if the JVM cannot tell. */

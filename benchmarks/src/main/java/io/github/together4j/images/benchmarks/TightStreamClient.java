@@ -6,6 +6,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Base64;
 import okhttp3.Response;
 
@@ -15,7 +18,8 @@ import okhttp3.Response;
  * bytes are copied into a 64 KiB array (a multiple of 4) and every full array decoded with {@link
  * Base64.Decoder#decode(byte[], byte[])}, the tail at the closing quote, through a {@link
  * BufferedOutputStream} to the file. It ignores JSON escapes, other fields and every validation
- * together4j does: a lower bound on the work, not a correct client.
+ * together4j does: a lower bound on the work, not a correct client. Its {@link Disk} mode says how
+ * much of {@code generateAndSave}'s disk work it does as well.
  */
 final class TightStreamClient implements ImageClient {
   private static final byte[] MARKER = "\"b64_json\":".getBytes(StandardCharsets.US_ASCII);
@@ -23,16 +27,28 @@ final class TightStreamClient implements ImageClient {
 
   private final RawHttp http;
   private final Target target;
-  private final boolean fsync;
+  private final Disk disk;
 
   /**
-   * A client that fsyncs each file before closing it ({@code tight-stream-fsync}) or not: the one
-   * guarantee of {@code generateAndSave} that costs the disk's time rather than CPU, so the two
-   * tell that time from together4j's own.
+   * How the client puts a file on disk: the guarantees of {@code generateAndSave} that cost the
+   * disk's time rather than CPU, so that the clients tell that time from together4j's own.
    */
-  TightStreamClient(Target target, boolean fsync) {
+  enum Disk {
+    /** Rewrites the file in place ({@code O_TRUNC}) and never flushes it: {@code tight-stream}. */
+    NONE,
+    /** As {@link #NONE}, but fsyncs the file before closing it: {@code tight-stream-fsync}. */
+    FSYNC,
+    /**
+     * Writes a temporary file beside the target, fsyncs it and renames it over the target, as
+     * {@code generateAndSave} does (a new file each time, so no torn image after a crash): {@code
+     * tight-stream-atomic}.
+     */
+    ATOMIC
+  }
+
+  TightStreamClient(Target target, Disk disk) {
     this.target = target;
-    this.fsync = fsync;
+    this.disk = disk;
     this.http = new RawHttp(target);
   }
 
@@ -50,6 +66,8 @@ final class TightStreamClient implements ImageClient {
       int filled = 0;
       FileOutputStream file = null;
       OutputStream out = null;
+      Path path = null;
+      Path written = null;
       int position = 0;
       for (int count; (count = in.read(read)) != -1; ) {
         for (int i = 0; i < count; i++) {
@@ -64,12 +82,12 @@ final class TightStreamClient implements ImageClient {
             if (b == '"') {
               state = 2;
               filled = 0;
-              file =
-                  new FileOutputStream(
-                      target
-                          .directory()
-                          .resolve("w" + worker + "_" + position++ + ".png")
-                          .toFile());
+              path = target.directory().resolve("w" + worker + "_" + position++ + ".png");
+              written =
+                  disk == Disk.ATOMIC
+                      ? path.resolveSibling("." + path.getFileName() + ".part")
+                      : path;
+              file = new FileOutputStream(written.toFile());
               out = new BufferedOutputStream(file, CHUNK);
             }
           } else {
@@ -95,11 +113,18 @@ final class TightStreamClient implements ImageClient {
               out.write(tail);
               total += tail.length;
               out.flush();
-              if (fsync) {
+              if (disk != Disk.NONE) {
                 file.getFD().sync();
               }
               out.close();
               out = null;
+              if (disk == Disk.ATOMIC) {
+                Files.move(
+                    written,
+                    path,
+                    StandardCopyOption.ATOMIC_MOVE,
+                    StandardCopyOption.REPLACE_EXISTING);
+              }
               state = 0;
             } else {
               i = end - 1;
@@ -109,6 +134,9 @@ final class TightStreamClient implements ImageClient {
       }
       if (out != null) {
         out.close();
+        if (disk == Disk.ATOMIC) {
+          Files.delete(written);
+        }
         throw new IOException("the body ended inside a b64_json value");
       }
     }

@@ -39,8 +39,11 @@ class ImageClientTest {
       assertThat(client.generateAndWrite(1, 3)).isEqualTo(3L * IMAGE.length);
     }
     try (var files = Files.list(directory)) {
-      List<Path> written = files.filter(f -> f.getFileName().toString().startsWith("w1_")).toList();
-      assertThat(written).hasSize(3);
+      List<Path> written = files.toList();
+      assertThat(written)
+          .as("each image under its name, nothing left beside them (no temporary file)")
+          .extracting(f -> f.getFileName().toString())
+          .containsExactlyInAnyOrder("w0_0.png", "w1_0.png", "w1_1.png", "w1_2.png");
       for (Path file : written) {
         assertThat(Files.readAllBytes(file)).isEqualTo(IMAGE);
       }
