@@ -29,6 +29,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import okhttp3.Response;
 import okio.Okio;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The whole-process load benchmark. Starts the testkit's fake Together server in a separate JVM,
@@ -41,8 +42,11 @@ import okio.Okio;
  * <pre>
  * LoadBenchmark [--smoke] [--runs 3] [--duration 3] [--warmup 1.5] [--cold-runs 5]
  *               [--clients a,b] [--scenarios A,B,C] [--heaps default,32m]
- *               [--child-jvm-arg ARG]... [--out target/results.md]
+ *               [--child-jvm-arg ARG]... [--dir DIR] [--out target/results.md]
  * </pre>
+ *
+ * <p>{@code --dir}: where the clients write their files (a new directory in it, deleted
+ * afterwards); default {@code java.io.tmpdir}. The disk matters for the clients that wait for it.
  *
  * <p>{@code --smoke} is CI's pass: one run of a few requests per client and cell, one cold start
  * each; it exits 1 if a child reports nothing or a default-heap request fails.
@@ -126,7 +130,10 @@ public final class LoadBenchmark {
     long started = System.nanoTime();
     List<String> clients = options.clients;
     image = NoisePng.render(NoisePng.SIDE, 42);
-    Path work = Files.createTempDirectory("together4j-bench-");
+    Path work =
+        options.dir == null
+            ? Files.createTempDirectory("together4j-bench-")
+            : Files.createTempDirectory(Files.createDirectories(options.dir), "together4j-bench-");
     Path png = work.resolve("fixed.png");
     Files.write(png, image);
     System.out.printf(
@@ -865,6 +872,7 @@ public final class LoadBenchmark {
       List<Scenario> scenarios,
       List<String> heaps,
       List<String> childJvmArgs,
+      @Nullable Path dir,
       Path out) {
     static Options parse(String[] args) {
       boolean smoke = false;
@@ -877,6 +885,7 @@ public final class LoadBenchmark {
       List<String> heaps = List.of(DEFAULT_HEAP, SMALL_HEAP);
       List<String> jvmArgs = new ArrayList<>();
       Path out = null;
+      Path dir = null;
       for (int i = 0; i < args.length; i++) {
         String arg = args[i];
         if (arg.equals("--smoke")) {
@@ -898,6 +907,7 @@ public final class LoadBenchmark {
           case "--heaps" -> heaps = List.of(value.split(","));
           case "--child-jvm-arg" -> jvmArgs.add(value);
           case "--out" -> out = Path.of(value);
+          case "--dir" -> dir = Path.of(value);
           default -> throw new IllegalArgumentException("unknown option " + arg);
         }
       }
@@ -922,6 +932,7 @@ public final class LoadBenchmark {
           scenarios,
           heaps,
           List.copyOf(jvmArgs),
+          dir,
           out != null ? out : Path.of("target", smoke ? "results-smoke.md" : "results.md"));
     }
   }
