@@ -648,8 +648,9 @@ public final class LoadBenchmark {
         is what the worker threads allocated on the heap per successful request (garbage the GC \
         must collect; OkHttp and GC threads not counted); **disk MB/req** is the file data the \
         child had the kernel write to the disk per request (`write_bytes` less \
-        `cancelled_write_bytes` of `/proc/self/io`; with or without fsync, each image reaches the \
-        disk: the clients differ in whether they wait for it); **peak heap** is \
+        `cancelled_write_bytes` of `/proc/self/io`; on ext4 a file rewritten with `O_TRUNC` is \
+        written back once closed, fsync or not, so in a long run every client writes each image: \
+        they differ in whether they wait for it); **peak heap** is \
         the sum of the heap pools' peak usage (an upper bound: the pools peak at different times); \
         **peak RSS** is the process's VmHWM; both are reset after warm-up and a GC. **CPU s** is \
         the child's whole process CPU time (all threads: client, JIT, GC) in the measured window; \
