@@ -85,12 +85,7 @@ final class Base64Decoder {
         && in[length - 1] != '=') {
       try {
         int n = JDK.decode(in, out);
-        for (int k = 0; k < length && start.length() < START_LENGTH; k++) {
-          start.append((char) in[k]);
-        }
-        position += length;
-        dataChars += length;
-        lastData = position - 1;
+        accepted(in, 0, length);
         return n;
       } catch (IllegalArgumentException e) {
         // Not plain: the caller takes the careful path.
@@ -111,15 +106,32 @@ final class Base64Decoder {
         ByteBuffer decoded = JDK.decode(ByteBuffer.wrap(in, off, len));
         int n = decoded.remaining();
         System.arraycopy(decoded.array(), decoded.arrayOffset(), out, outOff, n);
-        position += len;
-        dataChars += len;
-        lastData = position - 1;
+        accepted(in, off, len);
         return n;
       } catch (IllegalArgumentException e) {
         // Line breaks, or a problem: the careful path decodes it, or finds and names the problem.
       }
     }
     return update(in, off, len, out, outOff);
+  }
+
+  /**
+   * Counts {@code in[off, off + len)}, which the JDK's decoder took whole, as read: the text's
+   * start, the position, the data. The padding {@link #updateLast} may take counts as data too;
+   * only {@link #finish} follows it, and finds nothing to refuse in a text the JDK accepted.
+   */
+  private void accepted(byte[] in, int off, int len) {
+    keepStart(in, off, off + len);
+    position += len;
+    dataChars += len;
+    lastData = position - 1;
+  }
+
+  /** Keeps the text's first characters from {@code in[off, end)}, for {@link #invalid}. */
+  private void keepStart(byte[] in, int off, int end) {
+    for (int k = off; k < end && start.length() < START_LENGTH; k++) {
+      start.append((char) (in[k] & 0xff));
+    }
   }
 
   /** The most bytes {@link #update} writes for {@code chars} characters. */
@@ -138,11 +150,7 @@ final class Base64Decoder {
     int o = outOff;
     int end = off + len;
     int i = off;
-    if (start.length() < START_LENGTH) {
-      for (int k = off; k < end && start.length() < START_LENGTH; k++) {
-        start.append((char) (in[k] & 0xff));
-      }
-    }
+    keepStart(in, off, end);
     // The quantum-aligned fast path: four alphabet characters, three bytes, no state changes.
     if (quantumChars == 0 && padsNeeded == 0) {
       while (end - i >= 4) {
