@@ -58,6 +58,9 @@ public final class DiskBenchmark {
     }
   }
 
+  /** A table row: one way of writing with a number of threads. */
+  record Cell(int threads, Mode mode) {}
+
   private DiskBenchmark() {}
 
   /**
@@ -86,13 +89,10 @@ public final class DiskBenchmark {
                 "unknown option " + args[i] + ": use --dir, --runs, --seconds, --threads");
       }
     }
-    boolean temporary = dir == null;
     Path work =
-        temporary
+        dir == null
             ? Files.createTempDirectory("together4j-disk-")
-            : Files.createDirectories(dir)
-                .resolve("together4j-disk-" + ProcessHandle.current().pid());
-    Files.createDirectories(work);
+            : Files.createTempDirectory(Files.createDirectories(dir), "together4j-disk-");
     byte[] image = new byte[IMAGE_BYTES];
     new Random(42).nextBytes(image);
     System.out.printf(
@@ -104,13 +104,13 @@ public final class DiskBenchmark {
         Mode.values().length,
         threads,
         seconds);
-    Map<String, List<double[]>> results = new LinkedHashMap<>();
+    Map<Cell, List<double[]>> results = new LinkedHashMap<>();
     try {
       for (int run = 1; run <= runs; run++) {
         for (int t : threads) {
           for (Mode mode : Mode.values()) {
             double[] m = measure(work, image, mode, t, (long) (seconds * 1e9));
-            results.computeIfAbsent(t + " " + mode.name(), k -> new ArrayList<>()).add(m);
+            results.computeIfAbsent(new Cell(t, mode), k -> new ArrayList<>()).add(m);
             System.out.printf(
                 Locale.ROOT,
                 "run %d/%d  %d thread(s)  %-15s %7.1f files/s  %.2f ms a file%n",
@@ -135,9 +135,9 @@ public final class DiskBenchmark {
         "| threads | how | files/s (median) | ms a file (median) | files/s vs in place, no fsync |");
     System.out.println("|--:|---|--:|--:|--:|");
     for (int t : threads) {
-      double base = Stats.median(column(results.get(t + " " + Mode.IN_PLACE.name()), 0));
+      double base = Stats.median(column(results.get(new Cell(t, Mode.IN_PLACE)), 0));
       for (Mode mode : Mode.values()) {
-        List<double[]> rows = results.get(t + " " + mode.name());
+        List<double[]> rows = results.get(new Cell(t, mode));
         double rate = Stats.median(column(rows, 0));
         System.out.printf(
             Locale.ROOT,

@@ -6,6 +6,7 @@ import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /** What a child JVM measures about itself: CPU time, peak heap, peak RSS, disk writes. */
 final class ProcessStats {
@@ -34,19 +35,9 @@ final class ProcessStats {
    * rewritten with {@code O_TRUNC} starts its writeback when closed, fsynced or not.
    */
   static long diskWriteBytes() {
-    long written = -1;
-    long cancelled = -1;
-    try {
-      for (String line : Files.readAllLines(IO)) {
-        if (line.startsWith("write_bytes:")) {
-          written = Long.parseLong(line.substring("write_bytes:".length()).strip());
-        } else if (line.startsWith("cancelled_write_bytes:")) {
-          cancelled = Long.parseLong(line.substring("cancelled_write_bytes:".length()).strip());
-        }
-      }
-    } catch (IOException | RuntimeException e) {
-      // Not Linux, or no task I/O accounting: unknown.
-    }
+    List<String> io = lines(IO);
+    long written = field(io, "write_bytes:");
+    long cancelled = field(io, "cancelled_write_bytes:");
     return written < 0 || cancelled < 0 ? -1 : written - cancelled;
   }
 
@@ -103,14 +94,30 @@ final class ProcessStats {
   }
 
   private static long statusKilobytes(String key) {
+    return field(lines(STATUS), key);
+  }
+
+  /** The lines of a {@code /proc} file; none if it cannot be read (not Linux). */
+  private static List<String> lines(Path file) {
     try {
-      for (String line : Files.readAllLines(STATUS)) {
-        if (line.startsWith(key)) {
+      return Files.readAllLines(file);
+    } catch (IOException | RuntimeException e) {
+      return List.of();
+    }
+  }
+
+  /**
+   * The number on the line starting with {@code key} (a trailing {@code kB} ignored); -1 if none.
+   */
+  private static long field(List<String> lines, String key) {
+    for (String line : lines) {
+      if (line.startsWith(key)) {
+        try {
           return Long.parseLong(line.substring(key.length()).replace("kB", "").strip());
+        } catch (NumberFormatException e) {
+          return -1;
         }
       }
-    } catch (IOException | RuntimeException e) {
-      // Not Linux: unknown.
     }
     return -1;
   }
